@@ -1,0 +1,317 @@
+//! `site.toml` and the options a command was given, validated into one [`Config`].
+//!
+//! The raw file is deserialized with unknown keys refused, then checked (a base URL needs a
+//! scheme and a host) and combined with command-line overrides. Errors are diagnostics that
+//! point into `site.toml`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// What the command line says about a build, before `site.toml` is read.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    publisher: String,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+    #[serde(default = "yes")]
+    pub heading_anchors: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            heading_anchors: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: String,
+    /// Without a trailing slash: `https://example.org/briefing`.
+    pub base_url: String,
+    /// Always starts and ends with `/`: `/` or `/briefing/`.
+    pub base_path: String,
+    pub description: String,
+    pub language: String,
+    pub publisher: String,
+    pub markdown: MarkdownConfig,
+    pub extra: toml::Table,
+    pub drafts: bool,
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub static_dir: PathBuf,
+    pub output_dir: PathBuf,
+}
+
+impl Config {
+    /// Reads `site.toml` under `options.root`. A missing or unreadable file is a diagnostic too:
+    /// it is something the user can fix.
+    pub fn load(options: &BuildOptions) -> Result<Config, Diagnostics> {
+        let path = options.root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                let hint = if err.kind() == std::io::ErrorKind::NotFound {
+                    "run briefing from the site's root, pass --root DIR, or create one with `briefing init`"
+                } else {
+                    "check the file's permissions and that it is UTF-8 text"
+                };
+                return Err(single(
+                    Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {err}"))
+                        .hint(hint),
+                ));
+            }
+        };
+        Config::parse(&text, options)
+    }
+
+    pub fn parse(text: &str, options: &BuildOptions) -> Result<Config, Diagnostics> {
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|err| single(toml_diagnostic(CONFIG_FILE, text, 0, &err)))?;
+        let base_source = options.base_url.as_deref().unwrap_or(&raw.base_url);
+        let (base_url, base_path) = parse_base_url(base_source).map_err(|message| {
+            let d = Diagnostic::error(CONFIG_FILE, message)
+                .hint("write a full URL such as \"https://example.org\" or \"https://example.org/briefing/\"");
+            single(match options.base_url {
+                Some(_) => Diagnostic {
+                    path: "--base-url".into(),
+                    ..d
+                },
+                None => match text.find(&raw.base_url) {
+                    Some(at) => d.in_text(text, at..at + raw.base_url.len()),
+                    None => d,
+                },
+            })
+        })?;
+        let root = options.root.clone();
+        let output_dir = options
+            .output_dir
+            .clone()
+            .unwrap_or_else(|| root.join("public"));
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            base_path,
+            description: raw.description,
+            language: raw.language,
+            publisher: raw.publisher,
+            markdown: raw.markdown,
+            extra: raw.extra,
+            drafts: options.drafts,
+            content_dir: root.join("content"),
+            templates_dir: root.join("templates"),
+            static_dir: root.join("static"),
+            output_dir,
+            root,
+        })
+    }
+
+    /// The absolute URL of a site path such as `partnerships/` (no leading slash).
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}/{}", self.base_url, site_path)
+    }
+
+    /// The root-relative URL of a site path, base path included: `/briefing/partnerships/`.
+    pub fn url_path(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_path, site_path)
+    }
+}
+
+/// Refuses output directories that would destroy the user's sources when swapped in.
+pub fn validate_output_dir(config: &Config) -> anyhow::Result<()> {
+    let output = absolute(&config.output_dir)?;
+    let root = absolute(&config.root)?;
+    for (name, protected) in [
+        ("the site root", &root),
+        ("content/", &root.join("content")),
+        ("templates/", &root.join("templates")),
+        ("static/", &root.join("static")),
+    ] {
+        if output == *protected || protected.starts_with(&output) {
+            anyhow::bail!(
+                "refusing to use {} as the output directory: it is or contains {name}, which a build replaces whole. Choose another --output-dir, such as {}",
+                config.output_dir.display(),
+                root.join("public").display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let path = std::path::absolute(path)
+        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    // Resolve symlinks where the path exists, so `public -> .` is caught too.
+    Ok(path.canonicalize().unwrap_or(path))
+}
+
+fn single(diagnostic: Diagnostic) -> Diagnostics {
+    std::iter::once(diagnostic).collect()
+}
+
+/// Returns `(base_url without trailing slash, base path with both slashes)`.
+pub fn parse_base_url(input: &str) -> Result<(String, String), String> {
+    let input = input.trim();
+    let rest = input
+        .strip_prefix("https://")
+        .or_else(|| input.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("base_url `{input}` has no scheme: it must start with https:// or http://")
+        })?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(['?', '#', ' ', '\\']) {
+        return Err(format!("base_url `{input}` has no valid host name"));
+    }
+    if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+        return Err(format!(
+            "base_url `{input}` has a path that cannot be a folder on a host"
+        ));
+    }
+    let path = path.trim_matches('/');
+    let scheme_len = input.len() - rest.len();
+    let base_url = if path.is_empty() {
+        format!("{}{host}", &input[..scheme_len])
+    } else {
+        format!("{}{host}/{path}", &input[..scheme_len])
+    };
+    let base_path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    };
+    Ok((base_url, base_path))
+}
+
+/// Turns a TOML error into a diagnostic in `path`, where the TOML text starts at byte `offset`
+/// of `file_text`. Unknown keys get a "did you mean" when a known key is close.
+pub fn toml_diagnostic(
+    path: &str,
+    file_text: &str,
+    offset: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let mut diagnostic = Diagnostic::error(path, first_line(&message));
+    if let Some(span) = err.span() {
+        diagnostic = diagnostic.in_text(file_text, offset + span.start..offset + span.end);
+    }
+    diagnostic.hint(toml_hint(&message))
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_string()
+}
+
+fn toml_hint(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| !s.is_empty())
+            .collect();
+        return match did_you_mean(field, known.iter().copied()) {
+            Some(suggestion) => format!("did you mean `{suggestion}`?"),
+            None if !known.is_empty() => format!(
+                "the known keys are {}; put anything else under [extra]",
+                known.join(", ")
+            ),
+            None => "remove the key, or put it under [extra]".to_string(),
+        };
+    }
+    if message.starts_with("missing field") {
+        return "add the field; see the README's content model".to_string();
+    }
+    if message.contains("invalid date") || message.contains("invalid time") {
+        return "write dates as YYYY-MM-DD (2026-11-24) with a real day of the month".to_string();
+    }
+    if message.contains("invalid type") {
+        return "check the value's type: strings are quoted, numbers are not, dates are written 2026-11-24".to_string();
+    }
+    "fix the TOML syntax: strings are quoted, each key appears once, tables are [name]".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_with_and_without_path() {
+        assert_eq!(
+            parse_base_url("https://example.org/").unwrap(),
+            ("https://example.org".into(), "/".into())
+        );
+        assert_eq!(
+            parse_base_url("https://example.org/briefing").unwrap(),
+            ("https://example.org/briefing".into(), "/briefing/".into())
+        );
+        assert!(parse_base_url("example.org").unwrap_err().contains("no scheme"));
+        assert!(parse_base_url("https:///x").is_err());
+        assert!(parse_base_url("https://h/../x").is_err());
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_near_one() {
+        let text = "title = \"t\"\nbase_url = \"https://e.org\"\ndescriptoin = \"x\"\n";
+        let err = Config::parse(text, &BuildOptions::default()).unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location.as_ref().unwrap().line, 3);
+        assert_eq!(d.hint.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn cli_base_url_overrides_the_file() {
+        let text = "title = \"t\"\nbase_url = \"https://e.org\"\n";
+        let options = BuildOptions {
+            base_url: Some("http://127.0.0.1:1111".into()),
+            ..BuildOptions::default()
+        };
+        let config = Config::parse(text, &options).unwrap();
+        assert_eq!(config.base_url, "http://127.0.0.1:1111");
+        assert_eq!(config.permalink("a/"), "http://127.0.0.1:1111/a/");
+    }
+}

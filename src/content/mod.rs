@@ -1,0 +1,424 @@
+//! Finding and reading what editors wrote under `content/`.
+//!
+//! [`discover`] walks the directory (never following symlinked directories, refusing links
+//! that leave the site), and [`parse_document`] turns one Markdown file into a [`Document`]:
+//! its front matter read and validated, its body located. Both are pure with respect to the
+//! rest of the site, so the watcher can re-read a single file.
+
+pub mod front_matter;
+pub mod slug;
+pub mod sources;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use front_matter::{Date, PageMeta, SectionMeta, Split};
+
+pub const SOURCES_FILE: &str = "sources.toml";
+
+/// The files found under `content/`, in sorted order.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Markdown files, as paths relative to `content/` with `/` separators.
+    pub markdown: Vec<String>,
+    /// Other files copied to the output as they are (images beside a page, say).
+    pub assets: Vec<String>,
+    pub has_sources: bool,
+}
+
+/// Lists `content/`. Problems with single entries (a link out of the site, a loop) become
+/// diagnostics; only a failure to read the directory itself is an error.
+pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
+    let mut inventory = Inventory::default();
+    let mut diagnostics = Diagnostics::new();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content/", "there is no content/ directory")
+                .hint("create content/_index.md for the front page; `briefing init` makes a starter site"),
+        );
+        return Ok((inventory, diagnostics));
+    }
+    let root_canonical = root
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", root.display()))?;
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_ignored_name(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map(|p| display_path(root, p)).unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error(path, format!("cannot read this entry: {err}"))
+                        .hint("check the permissions of the file or directory"),
+                );
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Some(relative) = relative_slash_path(content_dir, entry.path()) else {
+            diagnostics.push(Diagnostic::error(
+                display_path(root, entry.path()),
+                "this file name is not valid UTF-8",
+            ).hint("rename the file with a UTF-8 name"));
+            continue;
+        };
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            match entry.path().canonicalize() {
+                Err(err) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            display_path(root, entry.path()),
+                            format!("this symbolic link cannot be followed: {err}"),
+                        )
+                        .hint("remove the link or point it at an existing file inside the site (a loop of links never ends)"),
+                    );
+                    continue;
+                }
+                Ok(target) if !target.starts_with(&root_canonical) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            display_path(root, entry.path()),
+                            format!(
+                                "this symbolic link points outside the site, to {}",
+                                target.display()
+                            ),
+                        )
+                        .hint("copy the file into the site instead: a build only reads files under its root"),
+                    );
+                    continue;
+                }
+                Ok(target) if target.is_dir() => {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            display_path(root, entry.path()),
+                            "symbolic links to directories are not followed",
+                        )
+                        .hint("move the directory here, or link the files one by one"),
+                    );
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        } else if file_type.is_dir() {
+            continue;
+        }
+        if relative == SOURCES_FILE {
+            inventory.has_sources = true;
+        } else if relative.ends_with(".md") {
+            inventory.markdown.push(relative);
+        } else {
+            inventory.assets.push(relative);
+        }
+    }
+    Ok((inventory, diagnostics))
+}
+
+/// Dotfiles, editor backups and swap files are never content.
+pub fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+pub fn relative_slash_path(base: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(base).ok()?;
+    let mut out = String::new();
+    for component in relative.components() {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(component.as_os_str().to_str()?);
+    }
+    Some(out)
+}
+
+/// A path as the user sees it in messages: relative to the site root when possible.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    relative_slash_path(root, path).unwrap_or_else(|| path.display().to_string())
+}
+
+#[derive(Debug, Clone)]
+pub enum Meta {
+    Page(PageMeta),
+    Section(SectionMeta),
+}
+
+/// One Markdown file, read and with its front matter validated.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Relative to `content/`: `partnerships/a24-google.md`.
+    pub relative_path: String,
+    /// Relative to the site root, for messages: `content/partnerships/a24-google.md`.
+    pub display_path: String,
+    pub text: Arc<str>,
+    pub split: Split,
+    pub meta: Meta,
+    pub title: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    /// The last path segment of the URL (pages only).
+    pub slug: String,
+    pub hash: blake3::Hash,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.split.body.clone()]
+    }
+
+    pub fn is_section(&self) -> bool {
+        matches!(self.meta, Meta::Section(_))
+    }
+
+    pub fn is_draft(&self) -> bool {
+        matches!(&self.meta, Meta::Page(meta) if meta.draft)
+    }
+}
+
+pub fn is_section_file(relative_path: &str) -> bool {
+    relative_path == "_index.md" || relative_path.ends_with("/_index.md")
+}
+
+/// Reads every Markdown file of the inventory, in parallel. Returns the documents that parsed
+/// (in inventory order) and the problems of those that did not.
+pub fn read_documents(
+    root: &Path,
+    content_dir: &Path,
+    inventory: &Inventory,
+) -> (Vec<Document>, Diagnostics) {
+    let results: Vec<Result<Document, Vec<Diagnostic>>> = inventory
+        .markdown
+        .par_iter()
+        .map(|relative| {
+            let display = display_path(root, &content_dir.join(relative));
+            let bytes = std::fs::read(content_dir.join(relative)).map_err(|err| {
+                vec![
+                    Diagnostic::error(&display, format!("cannot read this file: {err}"))
+                        .hint("check that the file exists and is readable (chmod u+r)"),
+                ]
+            })?;
+            parse_document(relative, &display, bytes)
+        })
+        .collect();
+    let mut documents = Vec::with_capacity(results.len());
+    let mut diagnostics = Diagnostics::new();
+    for result in results {
+        match result {
+            Ok(document) => documents.push(document),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    (documents, diagnostics)
+}
+
+/// Turns one file's bytes into a [`Document`], or every problem found in it.
+pub fn parse_document(
+    relative_path: &str,
+    display_path: &str,
+    bytes: Vec<u8>,
+) -> Result<Document, Vec<Diagnostic>> {
+    let hash = blake3::hash(&bytes);
+    let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
+    let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
+    let offset = split.front_matter.start;
+    let mut problems = Vec::new();
+    let is_section = is_section_file(relative_path);
+    let (meta, title_field, date, updated) = if is_section {
+        let meta: SectionMeta =
+            front_matter::parse(display_path, &text, &split).map_err(|d| vec![d])?;
+        let title = meta.title.clone();
+        (Meta::Section(meta), title, None, None)
+    } else {
+        let meta: PageMeta =
+            front_matter::parse(display_path, &text, &split).map_err(|d| vec![d])?;
+        let mut read_date = |value: &Option<toml::Spanned<toml::Value>>| {
+            value.as_ref().and_then(|v| {
+                front_matter::parse_date(display_path, &text, offset, v)
+                    .map_err(|d| problems.push(d))
+                    .ok()
+            })
+        };
+        let date = read_date(&meta.date);
+        let updated = read_date(&meta.updated);
+        let title = meta.title.clone();
+        (Meta::Page(meta), title, date, updated)
+    };
+    let title = match title_field {
+        Some(title) if !title.get_ref().trim().is_empty() => title.into_inner(),
+        Some(title) => {
+            let span = title.span();
+            problems.push(
+                Diagnostic::error(display_path, "the title is empty")
+                    .in_text(&text, offset + span.start..offset + span.end)
+                    .hint("write the title readers should see, e.g. title = \"Scope of the deal\""),
+            );
+            String::new()
+        }
+        None if is_section => String::new(),
+        None => {
+            problems.push(
+                Diagnostic::error(display_path, "this page has no title")
+                    .in_text(&text, split.front_matter.start..split.front_matter.start)
+                    .hint("add a line such as title = \"Scope of the deal\" to the front matter"),
+            );
+            String::new()
+        }
+    };
+    let slug = match &meta {
+        Meta::Page(page) => match &page.slug {
+            Some(slug) => slug::validate_slug(slug.get_ref()).unwrap_or_else(|message| {
+                let span = slug.span();
+                problems.push(
+                    Diagnostic::error(display_path, message)
+                        .in_text(&text, offset + span.start..offset + span.end)
+                        .hint("a slug is one URL segment: letters, digits and hyphens, e.g. slug = \"a24-google\""),
+                );
+                String::new()
+            }),
+            None => slug::slugify(file_stem(relative_path)),
+        },
+        Meta::Section(_) => String::new(),
+    };
+    if !is_section && slug.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::error(display_path, "this file name gives an empty URL segment")
+                .hint("rename the file with letters or digits, or set slug = \"...\" in its front matter"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Document {
+        relative_path: relative_path.to_string(),
+        display_path: display_path.to_string(),
+        text: Arc::from(text),
+        split,
+        meta,
+        title,
+        date,
+        updated,
+        slug,
+        hash,
+    })
+}
+
+fn file_stem(relative_path: &str) -> &str {
+    let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// Checks the bytes are text: valid UTF-8 with no NUL bytes.
+fn into_text(display_path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+        return Err(Diagnostic::error(
+            display_path,
+            "this looks like a binary file, not Markdown text (it contains a NUL byte)",
+        )
+        .in_text(&prefix, prefix.len()..prefix.len())
+        .hint("content/*.md files must be UTF-8 text; move binary files out of content/ or give them their own extension"));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
+        Diagnostic::error(display_path, "this file is not valid UTF-8 text")
+            .in_text(&prefix, valid..valid)
+            .hint("save the file as UTF-8 (most editors have an encoding option in Save As)")
+    })
+}
+
+/// The files of `static/`, relative to it, sorted; dotfiles and editor files skipped.
+pub fn discover_static(root: &Path, static_dir: &Path) -> (Vec<(String, PathBuf)>, Diagnostics) {
+    let mut files = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    if !static_dir.is_dir() {
+        return (files, diagnostics);
+    }
+    let walker = walkdir::WalkDir::new(static_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_ignored_name(entry.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if let Some(relative) = relative_slash_path(static_dir, entry.path()) {
+                    files.push((relative, entry.path().to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(|p| display_path(root, p)).unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error(path, format!("cannot read this entry: {err}"))
+                        .hint("check permissions, and remove symbolic links that loop"),
+                );
+            }
+        }
+    }
+    (files, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, text: &str) -> Result<Document, Vec<Diagnostic>> {
+        parse_document(path, &format!("content/{path}"), text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn page_gets_slug_from_file_name() {
+        let d = doc("partnerships/A24 Google.md", "+++\ntitle = \"A\"\n+++\nx").unwrap();
+        assert_eq!(d.slug, "a24-google");
+        assert_eq!(d.body(), "x");
+    }
+
+    #[test]
+    fn escaping_slug_is_refused() {
+        let err = doc("a.md", "+++\ntitle = \"A\"\nslug = \"../../etc\"\n+++\n").unwrap_err();
+        assert!(err[0].message.contains("slug"), "{:?}", err);
+        assert_eq!(err[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn every_problem_in_a_file_is_reported() {
+        let err = doc("a.md", "+++\ndate = \"2026-02-30\"\nupdated = 5\n+++\n").unwrap_err();
+        assert!(err.len() >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_are_named() {
+        let bin = parse_document("a.md", "content/a.md", b"+++\n\0\x01".to_vec()).unwrap_err();
+        assert!(bin[0].message.contains("binary"));
+        let bad = parse_document("a.md", "content/a.md", b"+++\ntitle = \"\xff\"".to_vec())
+            .unwrap_err();
+        assert!(bad[0].message.contains("UTF-8"));
+        assert_eq!(bad[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "a.md~", "4913", ".#a.md", "#a.md#", "a.swx"] {
+            assert!(is_ignored_name(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert!(!is_ignored_name(std::ffi::OsStr::new("a.md")));
+    }
+}

@@ -1,0 +1,60 @@
+//! URL segments and heading ids from free text.
+
+/// Lower-case ASCII letters and digits joined by single hyphens: `"Lionsgate × Runway"` gives
+/// `lionsgate-runway`. Non-Latin text is transliterated first.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode_with_tofu(text, "-");
+    let mut out = String::with_capacity(ascii.len());
+    let mut pending_hyphen = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    out
+}
+
+/// A slug written in front matter must stay one URL segment inside the output.
+pub fn validate_slug(slug: &str) -> Result<String, String> {
+    if slug.contains(['/', '\\']) || slug.split('.').any(|part| part.is_empty() && slug.contains("..")) {
+        return Err(format!(
+            "the slug `{slug}` would write outside its section (it contains a path separator or `..`)"
+        ));
+    }
+    let clean = slugify(slug);
+    if clean.is_empty() {
+        return Err(format!("the slug `{slug}` has no letters or digits"));
+    }
+    Ok(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("What Was Not Disclosed?"), "what-was-not-disclosed");
+        assert_eq!(slugify("A24 — Google"), "a24-google");
+        assert_eq!(slugify("  --Café  crème-- "), "cafe-creme");
+        assert_eq!(slugify("WGA & SAG-AFTRA"), "wga-sag-aftra");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn slug_validation() {
+        assert!(validate_slug("../../etc").is_err());
+        assert!(validate_slug("a/b").is_err());
+        assert!(validate_slug("a\\b").is_err());
+        assert!(validate_slug("..").is_err());
+        assert!(validate_slug("???").is_err());
+        assert_eq!(validate_slug("My Page").unwrap(), "my-page");
+        assert_eq!(validate_slug("v1.2").unwrap(), "v1-2");
+    }
+}

@@ -1,0 +1,439 @@
+//! Markdown to HTML, with the extras a briefing needs.
+//!
+//! pulldown-cmark lives only here. On top of CommonMark with tables, footnotes, strikethrough
+//! and smart punctuation, rendering gives headings stable unique ids and anchor links, builds a
+//! table of contents, rewrites `@/path.md#anchor` links and root-relative links to real URLs,
+//! and turns `[@source-id]` into citation links. What it finds (links to check, citations,
+//! problems) comes back as data: this module knows nothing of pages, sections or files.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::content::slug::slugify;
+
+const CITATION_SCHEME: &str = "cite:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub smart_punctuation: bool,
+    pub heading_anchors: bool,
+}
+
+/// What the renderer needs to know about the rest of the site.
+pub trait LinkResolver: Sync {
+    /// The URL path (base path included) of the page or section at `relative_path`
+    /// (`partnerships/a24-google.md`), if it exists.
+    fn page_url(&self, relative_path: &str) -> Option<String>;
+    /// `/` or `/briefing/`.
+    fn base_path(&self) -> &str;
+    /// The link and short label of a source id, if it is known.
+    fn citation(&self, id: &str) -> Option<(String, String)>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to another page (or to this one, when `target` is empty) to be checked once every
+/// page's anchors are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    pub target: String,
+    pub fragment: Option<String>,
+    /// Byte range in the Markdown body.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub id: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub range: Range<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The first paragraph, as HTML.
+    pub summary: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, in document order.
+    pub anchors: Vec<String>,
+    pub links: Vec<InternalLink>,
+    pub citations: Vec<Citation>,
+    pub word_count: usize,
+    pub problems: Vec<Problem>,
+}
+
+fn parser_options(options: RenderOptions) -> Options {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS;
+    if options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    opts
+}
+
+/// Renders `body`. Never fails: what is wrong is reported in [`Rendered::problems`].
+pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -> Rendered {
+    let mut citation_callback = |link: pulldown_cmark::BrokenLink<'_>| {
+        let reference = link.reference.trim();
+        reference.strip_prefix('@').map(|id| {
+            (
+                CowStr::from(format!("{CITATION_SCHEME}{}", id.trim())),
+                CowStr::from(""),
+            )
+        })
+    };
+    let parser = Parser::new_with_broken_link_callback(
+        body,
+        parser_options(options),
+        Some(&mut citation_callback),
+    );
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    // Index in `events` of the open heading's start, and its text so far.
+    let mut open_heading: Option<(usize, String)> = None;
+    let mut skipping_citation_text = false;
+    let mut depth = 0usize;
+    let mut summary_range: Option<Range<usize>> = None;
+
+    for (event, range) in parser.into_offset_iter() {
+        if skipping_citation_text {
+            if matches!(event, Event::End(TagEnd::Link)) {
+                skipping_citation_text = false;
+            }
+            continue;
+        }
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                open_heading = Some((events.len(), String::new()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, text)) = open_heading.take() {
+                    let explicit = match &events[start] {
+                        Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                        _ => None,
+                    };
+                    let base = explicit.unwrap_or_else(|| slugify(&text));
+                    let base = if base.is_empty() { "section".to_string() } else { base };
+                    let id = unique_id(&mut used_ids, base);
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                        *slot = Some(CowStr::from(id.clone()));
+                    }
+                    if options.heading_anchors {
+                        events.push(Event::InlineHtml(CowStr::from(format!(
+                            "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a>",
+                            escape_attr(text.trim())
+                        ))));
+                    }
+                    out.anchors.push(id.clone());
+                    flat_toc.push((*level as u8, id, text.trim().to_string()));
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, heading_text)) = &mut open_heading {
+                    heading_text.push_str(text);
+                }
+                out.word_count += text.split_whitespace().count();
+            }
+            Event::Start(Tag::Paragraph) if depth == 0 && summary_range.is_none() => {
+                summary_range = Some(events.len()..events.len());
+            }
+            Event::End(TagEnd::Paragraph) if depth == 1 => {
+                if let Some(r) = &mut summary_range
+                    && r.start == r.end
+                {
+                    r.end = events.len() + 1;
+                }
+            }
+            _ => {}
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if let Some(source_id) = dest_url.strip_prefix(CITATION_SCHEME)
+                    && matches!(link_type, LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown)
+                {
+                    skipping_citation_text = true;
+                    depth = depth.saturating_sub(1);
+                    out.citations.push(Citation {
+                        id: source_id.to_string(),
+                        range: range.clone(),
+                    });
+                    Event::InlineHtml(CowStr::from(citation_html(source_id, &range, resolver, &mut out.problems)))
+                } else {
+                    let dest_url = rewrite_link(&dest_url, &range, resolver, &mut out)
+                        .map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, &range, resolver, &mut out)
+                    .map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+
+    let mut html_out = String::with_capacity(body.len() + body.len() / 2);
+    html::push_html(&mut html_out, events.iter().cloned());
+    out.html = html_out;
+    if let Some(range) = summary_range.filter(|r| !r.is_empty()) {
+        html::push_html(&mut out.summary, events[range].iter().cloned());
+    }
+    out.toc = build_toc(flat_toc);
+    out
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let count = used.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 {
+        return base;
+    }
+    let mut n = *count - 1;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if !used.contains_key(&candidate) {
+            used.insert(candidate.clone(), 1);
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// Returns the URL to write instead of `dest`, or `None` to keep it as written.
+fn rewrite_link(
+    dest: &str,
+    range: &Range<usize>,
+    resolver: &dyn LinkResolver,
+    out: &mut Rendered,
+) -> Option<String> {
+    if let Some(path) = dest.strip_prefix("@/") {
+        let (target, fragment) = split_fragment(path);
+        let target = percent_encoding::percent_decode_str(target)
+            .decode_utf8_lossy()
+            .into_owned();
+        out.links.push(InternalLink {
+            target: target.clone(),
+            fragment: fragment.map(str::to_string),
+            range: range.clone(),
+        });
+        return match resolver.page_url(&target) {
+            Some(url) => Some(match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url,
+            }),
+            None => {
+                out.problems.push(Problem {
+                    range: range.clone(),
+                    message: format!("the link target `@/{target}` does not exist"),
+                    hint: "write the path of a Markdown file relative to content/, e.g. @/partnerships/a24-google.md (sections are @/dir/_index.md)".into(),
+                });
+                Some(format!("{}{target}", resolver.base_path()))
+            }
+        };
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        out.links.push(InternalLink {
+            target: String::new(),
+            fragment: Some(fragment.to_string()),
+            range: range.clone(),
+        });
+        return None;
+    }
+    // Root-relative links mean "from the site's root", which includes the base path when the
+    // site is hosted in a subfolder.
+    if dest.starts_with('/') && !dest.starts_with("//") && resolver.base_path() != "/" {
+        return Some(format!("{}{}", resolver.base_path(), &dest[1..]));
+    }
+    None
+}
+
+fn split_fragment(path: &str) -> (&str, Option<&str>) {
+    match path.split_once('#') {
+        Some((target, fragment)) => (target, Some(fragment)),
+        None => (path, None),
+    }
+}
+
+fn citation_html(
+    id: &str,
+    range: &Range<usize>,
+    resolver: &dyn LinkResolver,
+    problems: &mut Vec<Problem>,
+) -> String {
+    match resolver.citation(id) {
+        Some((href, label)) => format!(
+            "<a class=\"citation\" href=\"{}\" data-source=\"{}\">[{}]</a>",
+            escape_attr(&href),
+            escape_attr(id),
+            crate::diagnostics::escape_html(&label)
+        ),
+        None => {
+            problems.push(Problem {
+                range: range.clone(),
+                message: format!("the citation `[@{id}]` names no known source"),
+                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it".into(),
+            });
+            format!("[@{}]", crate::diagnostics::escape_html(id))
+        }
+    }
+}
+
+fn escape_attr(text: &str) -> String {
+    crate::diagnostics::escape_html(text)
+}
+
+fn build_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn insert(into: &mut Vec<TocEntry>, entry: TocEntry) {
+        match into.last_mut() {
+            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+            _ => into.push(entry),
+        }
+    }
+    let mut toc = Vec::new();
+    for (level, id, title) in flat {
+        insert(
+            &mut toc,
+            TocEntry {
+                level,
+                id,
+                title,
+                children: Vec::new(),
+            },
+        );
+    }
+    toc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Site;
+    impl LinkResolver for Site {
+        fn page_url(&self, path: &str) -> Option<String> {
+            (path == "partnerships/a24-google.md").then(|| "/b/partnerships/a24-google/".into())
+        }
+        fn base_path(&self) -> &str {
+            "/b/"
+        }
+        fn citation(&self, id: &str) -> Option<(String, String)> {
+            (id == "wired").then(|| ("/b/sources/#wired".into(), "Wired".into()))
+        }
+    }
+
+    const OPTS: RenderOptions = RenderOptions {
+        smart_punctuation: true,
+        heading_anchors: true,
+    };
+
+    #[test]
+    fn heading_ids_are_unique_and_stable() {
+        let r = render("# Scope\n\n## Scope\n\n## Other {#custom}\n", OPTS, &Site);
+        assert_eq!(r.anchors, ["scope", "scope-1", "custom"]);
+        assert!(r.html.contains("<h2 id=\"scope-1\">"), "{}", r.html);
+        assert!(r.html.contains("href=\"#custom\""));
+        assert_eq!(r.toc.len(), 1);
+        assert_eq!(r.toc[0].children.len(), 2);
+    }
+
+    #[test]
+    fn at_links_become_urls_and_missing_ones_are_problems() {
+        let r = render(
+            "[a](@/partnerships/a24-google.md#scope) [b](@/nope.md)",
+            OPTS,
+            &Site,
+        );
+        assert!(r.html.contains("href=\"/b/partnerships/a24-google/#scope\""), "{}", r.html);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].range, 40..54);
+        assert_eq!(r.links[0].fragment.as_deref(), Some("scope"));
+    }
+
+    #[test]
+    fn root_relative_links_get_the_base_path() {
+        let r = render("[x](/partnerships/) [y](https://e.org/) [z](//cdn/x)", OPTS, &Site);
+        assert!(r.html.contains("href=\"/b/partnerships/\""));
+        assert!(r.html.contains("href=\"https://e.org/\""));
+        assert!(r.html.contains("href=\"//cdn/x\""));
+    }
+
+    #[test]
+    fn citations_render_as_links() {
+        let r = render("Side-by-side [@wired]. Unknown [@nobody].", OPTS, &Site);
+        assert!(
+            r.html.contains("<a class=\"citation\" href=\"/b/sources/#wired\" data-source=\"wired\">[Wired]</a>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.citations.len(), 2);
+        assert_eq!(r.problems.len(), 1);
+        assert!(r.problems[0].message.contains("nobody"));
+    }
+
+    #[test]
+    fn tables_footnotes_smart_quotes_and_summary() {
+        let r = render(
+            "First \"para\"[^1].\n\nSecond.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Note.\n~~x~~",
+            OPTS,
+            &Site,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("“para”"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.summary.starts_with("<p>First"), "{}", r.summary);
+        assert!(!r.summary.contains("Second"));
+    }
+
+    #[test]
+    fn headings_escape_in_anchor_labels() {
+        let r = render("## A <b> & \"c\"\n", OPTS, &Site);
+        assert!(!r.html.contains("label=\"Link to this section: A <b>"), "{}", r.html);
+    }
+}

@@ -1,0 +1,267 @@
+//! The built site in memory, and putting it on disk without ever leaving a half-written one.
+//!
+//! A build produces an [`Output`]: a sorted map from output path (`partnerships/index.html`)
+//! to bytes. Nothing touches the disk until the whole build succeeded; then
+//! [`Output::write_atomic`] writes a staging directory beside the output directory and swaps
+//! the two in one `rename` (Linux `RENAME_EXCHANGE`), so a failed or killed build leaves the
+//! previous site whole. The sitemap, the Atom feed and robots.txt are made here from plain data.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use rayon::prelude::*;
+
+use crate::diagnostics::escape_html as escape_xml;
+
+pub type Bytes = Arc<[u8]>;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    files: BTreeMap<String, Bytes>,
+}
+
+impl Output {
+    pub fn new() -> Output {
+        Output::default()
+    }
+
+    /// Adds a file; returns the bytes it replaced, if the path was already taken.
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Bytes>) -> Option<Bytes> {
+        self.files.insert(path.into(), bytes.into())
+    }
+
+    pub fn remove(&mut self, path: &str) -> Option<Bytes> {
+        self.files.remove(path)
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.files.get(path)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Bytes)> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Writes everything to a fresh directory beside `out_dir`, then swaps it in.
+    pub fn write_atomic(&self, out_dir: &Path) -> anyhow::Result<()> {
+        let out_dir = std::path::absolute(out_dir).with_context(|| format!("cannot resolve {}", out_dir.display()))?;
+        let parent = out_dir.parent().context("the output directory cannot be the file system root")?;
+        let name = out_dir.file_name().and_then(|n| n.to_str()).context("the output directory needs a UTF-8 name")?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        if out_dir.exists() && !out_dir.is_dir() {
+            bail!("{} exists and is not a directory; remove it or choose another --output-dir", out_dir.display());
+        }
+        remove_stale_staging(parent, name);
+        let staging = tempfile::Builder::new()
+            .prefix(&staging_prefix(name))
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a staging directory in {} (is it writable?)", parent.display()))?;
+        self.write_into(staging.path())?;
+        if out_dir.exists() {
+            swap_directories(staging.path(), &out_dir)?;
+            // `staging` now holds the previous output; dropping it removes that.
+            let old = staging.path().to_path_buf();
+            drop(staging);
+            if old.exists() {
+                std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous output at {}", old.display()))?;
+            }
+        } else {
+            let staging = staging.keep();
+            std::fs::rename(&staging, &out_dir).with_context(|| format!("cannot move the new output into {}", out_dir.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Writes every file under `dir`, which must exist.
+    pub fn write_into(&self, dir: &Path) -> anyhow::Result<()> {
+        let mut dirs: Vec<PathBuf> = self.files.keys().filter_map(|p| p.rsplit_once('/').map(|(d, _)| dir.join(d))).collect();
+        dirs.dedup();
+        for d in &dirs {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+        }
+        self.files.par_iter().try_for_each(|(path, bytes)| {
+            let target = dir.join(path);
+            std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
+        })
+    }
+}
+
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.briefing-staging-")
+}
+
+/// A build killed midway leaves its staging directory behind; the next one tidies up.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = staging_prefix(name);
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn swap_directories(new: &Path, current: &Path) -> anyhow::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, new, CWD, current, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        // Some file systems cannot exchange; fall back to two renames.
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => swap_by_renames(new, current),
+        Err(err) => Err(std::io::Error::from(err)).with_context(|| format!("cannot swap the new output into {}", current.display())),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_directories(new: &Path, current: &Path) -> anyhow::Result<()> {
+    swap_by_renames(new, current)
+}
+
+fn swap_by_renames(new: &Path, current: &Path) -> anyhow::Result<()> {
+    let aside = new.with_extension("previous");
+    std::fs::rename(current, &aside).with_context(|| format!("cannot move {} aside", current.display()))?;
+    if let Err(err) = std::fs::rename(new, current) {
+        let _ = std::fs::rename(&aside, current);
+        return Err(err).with_context(|| format!("cannot move the new output into {}", current.display()));
+    }
+    std::fs::rename(&aside, new).with_context(|| format!("cannot tidy up {}", aside.display()))
+}
+
+pub struct SitemapEntry {
+    pub url: String,
+    /// `YYYY-MM-DD` or RFC 3339.
+    pub lastmod: Option<String>,
+}
+
+pub fn sitemap(mut entries: Vec<SitemapEntry>) -> Vec<u8> {
+    entries.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for entry in entries {
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&escape_xml(&entry.url));
+        xml.push_str("</loc>\n");
+        if let Some(lastmod) = entry.lastmod {
+            xml.push_str("    <lastmod>");
+            xml.push_str(&escape_xml(&lastmod));
+            xml.push_str("</lastmod>\n");
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}
+
+pub struct Feed<'a> {
+    pub title: &'a str,
+    pub subtitle: &'a str,
+    pub site_url: &'a str,
+    pub feed_url: &'a str,
+    pub author: &'a str,
+    pub language: &'a str,
+}
+
+pub struct FeedEntry {
+    pub title: String,
+    pub url: String,
+    pub published: String,
+    pub updated: String,
+    pub summary_html: String,
+}
+
+/// An Atom 1.0 feed, newest entry first. `updated` is the newest entry's date, so the feed only
+/// changes when content does.
+pub fn atom_feed(feed: &Feed<'_>, mut entries: Vec<FeedEntry>) -> Vec<u8> {
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
+    let updated = entries.iter().map(|e| e.updated.as_str()).max().unwrap_or("1970-01-01T00:00:00Z");
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
+        escape_xml(feed.language),
+        escape_xml(feed.title)
+    );
+    if !feed.subtitle.is_empty() {
+        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(feed.subtitle)));
+    }
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n",
+        escape_xml(feed.feed_url),
+        escape_xml(feed.site_url),
+        escape_xml(feed.feed_url),
+        escape_xml(updated)
+    ));
+    let author = if feed.author.is_empty() { feed.title } else { feed.author };
+    xml.push_str(&format!("  <author><name>{}</name></author>\n", escape_xml(author)));
+    for entry in entries {
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
+            escape_xml(&entry.title),
+            escape_xml(&entry.url),
+            escape_xml(&entry.url),
+            escape_xml(&entry.published),
+            escape_xml(&entry.updated),
+            escape_xml(&entry.summary_html)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml.into_bytes()
+}
+
+pub fn robots_txt(sitemap_url: &str) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("stale")).unwrap();
+        std::fs::write(out.join("stale/index.html"), "old").unwrap();
+        let mut output = Output::new();
+        output.insert("index.html", b"new".to_vec());
+        output.insert("a/b/index.html", b"deep".to_vec());
+        output.write_atomic(&out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(out.join("a/b/index.html")).unwrap(), "deep");
+        assert!(!out.join("stale").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging directories must not linger");
+    }
+
+    #[test]
+    fn feed_and_sitemap_escape_and_sort() {
+        let xml = String::from_utf8(sitemap(vec![
+            SitemapEntry { url: "https://e.org/b/".into(), lastmod: None },
+            SitemapEntry { url: "https://e.org/a/?x&y".into(), lastmod: Some("2026-11-24".into()) },
+        ]))
+        .unwrap();
+        assert!(xml.find("/a/?x&amp;y").unwrap() < xml.find("/b/").unwrap());
+        let feed = Feed { title: "T & co", subtitle: "", site_url: "https://e.org/", feed_url: "https://e.org/atom.xml", author: "", language: "en" };
+        let entry = |u: &str, d: &str| FeedEntry { title: "<x>".into(), url: u.into(), published: d.into(), updated: d.into(), summary_html: "<p>a</p>".into() };
+        let xml = String::from_utf8(atom_feed(&feed, vec![entry("https://e.org/old/", "2020-01-01T00:00:00Z"), entry("https://e.org/new/", "2026-01-01T00:00:00Z")])).unwrap();
+        assert!(xml.contains("<title>T &amp; co</title>"));
+        assert!(xml.contains("<updated>2026-01-01T00:00:00Z</updated>"));
+        assert!(xml.find("/new/").unwrap() < xml.find("/old/").unwrap());
+        assert!(xml.contains("&lt;p&gt;a&lt;/p&gt;"));
+    }
+}

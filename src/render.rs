@@ -1,0 +1,536 @@
+//! Tera: loading `templates/`, the values templates see, and rendering every page in parallel.
+//!
+//! Templates are parsed once per build ([`Templates::load`]). Page and section values are built
+//! once per site ([`SiteValues`]) and shared by reference-counted clones, so a listing of a
+//! thousand pages costs a pointer copy per render, not a thousand serialisations.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::content::{Document, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::markdown::TocEntry;
+use crate::site::{Node, Site};
+
+/// Templates briefing falls back to when the site does not define them.
+const BUILTIN_404: &str = include_str!("builtin/404.html");
+
+/// The parsed templates of a site, and their sources for error positions.
+#[derive(Clone)]
+pub struct Templates {
+    tera: Tera,
+    sources: BTreeMap<String, String>,
+}
+
+impl Templates {
+    /// Reads and parses every file under `templates/`, reporting every syntax error at once.
+    pub fn load(root: &Path, dir: &Path) -> Result<Templates, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        if !dir.is_dir() {
+            diagnostics.push(
+                Diagnostic::error("templates/", "there is no templates/ directory")
+                    .hint("create templates/ with base.html, index.html, section.html and page.html; `briefing init` writes a starter set"),
+            );
+            return Err(diagnostics);
+        }
+        let mut sources = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored_name(e.file_name())) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| "templates/".into());
+                    diagnostics.push(Diagnostic::error(path, format!("cannot read this entry: {err}")).hint("check permissions, and remove symbolic links that loop"));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() && !(entry.file_type().is_symlink() && entry.path().is_file()) {
+                continue;
+            }
+            let Some(name) = crate::content::relative_slash_path(dir, entry.path()) else { continue };
+            match std::fs::read(entry.path()).map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    sources.insert(name, text);
+                }
+                Ok(Err(_)) => diagnostics.push(Diagnostic::error(format!("templates/{name}"), "this template is not valid UTF-8 text").hint("save it as UTF-8")),
+                Err(err) => diagnostics.push(Diagnostic::error(format!("templates/{name}"), format!("cannot read this template: {err}")).hint("check the file's permissions")),
+            }
+        }
+        if !sources.contains_key("404.html") {
+            sources.insert("404.html".into(), BUILTIN_404.into());
+        }
+        // Each template alone first: syntax errors of every file, not just the first one.
+        for (name, text) in &sources {
+            if let Err(err) = Tera::new().add_raw_template(name, text)
+                && matches!(err.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diagnostics.push(template_diagnostic(&sources, name, &err, None));
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        register_filters(&mut tera);
+        if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            let first = sources.keys().next().cloned().unwrap_or_default();
+            diagnostics.push(template_diagnostic(&sources, &first, &err, None));
+            return Err(diagnostics);
+        }
+        Ok(Templates { tera, sources })
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Names of the templates `name` extends or includes, directly or not, itself included.
+    pub fn closure(&self, name: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(current) = todo.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            if let Some(text) = self.sources.get(&current) {
+                todo.extend(referenced_templates(text));
+            }
+        }
+        seen
+    }
+}
+
+/// The template names in `{% extends "x" %}` and `{% include "x" %}` tags.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let rest = tag.strip_prefix("extends").or_else(|| tag.strip_prefix("include"));
+        if let Some(rest) = rest {
+            let rest = rest.trim_start();
+            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = rest[1..].find(quote)
+            {
+                out.push(rest[1..1 + end].to_string());
+            }
+        }
+    }
+    out
+}
+
+fn template_diagnostic(sources: &BTreeMap<String, String>, fallback_name: &str, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+    let suffix = rendering.map(|page| format!(" (while rendering {page})")).unwrap_or_default();
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let name = if report.filename().is_empty() { fallback_name } else { report.filename() };
+            let kind = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            let mut d = Diagnostic::error(format!("templates/{name}"), format!("{kind}: {}{suffix}", report.message()));
+            if let Some(text) = sources.get(name) {
+                let span = report.span();
+                d = d.at(Location::in_text(text, span.range.clone()));
+            }
+            d.hint(template_hint(report.message()))
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!("templates/{current}"), format!("this template extends `{parent}`, which does not exist{suffix}"))
+            .hint(format!("create templates/{parent}, or fix the name in the extends tag")),
+        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(format!("templates/{tpl}"), format!("templates extend each other in a circle: {}", inheritance_chain.join(" -> ")))
+            .hint("one template in the chain must not extend another"),
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(format!("templates/{tpl}"), format!("templates include each other in a circle: {}", include_chain.join(" -> ")))
+            .hint("remove the include that leads back to the first template"),
+        tera::ErrorKind::TemplateNotFound(name) => {
+            let near = did_you_mean(name, sources.keys().map(String::as_str));
+            Diagnostic::error(format!("templates/{fallback_name}"), format!("the template `{name}` does not exist{suffix}")).hint(match near {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("create templates/{name}"),
+            })
+        }
+        _ => Diagnostic::error(format!("templates/{fallback_name}"), format!("{}{suffix}", first_line(&err.to_string()))).hint("check the template against the context described in docs/templates.md"),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+fn template_hint(message: &str) -> String {
+    if message.contains("not found in context") || message.contains("undefined") {
+        "the variable does not exist here: check its name against docs/templates.md, or guard it with `is defined`".into()
+    } else {
+        "fix the tag or expression at the caret; Tera tags are {{ ... }}, {% ... %} and {# ... #}".into()
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+        let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+        let zoned = if let Ok(date) = value.parse::<jiff::civil::Date>() {
+            date.to_zoned_datetime(jiff::tz::TimeZone::UTC).map_err(|e| tera::Error::message(e.to_string()))?
+        } else {
+            value.parse::<jiff::Timestamp>().map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        };
+        jiff::fmt::strtime::format(format, &zoned).map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
+    });
+    tera.register_filter("json_encode", |value: &Value, _: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+        let json = serde_json::to_string(value).map_err(|e| tera::Error::message(e.to_string()))?;
+        // Safe inside <script>: no `</script>` or `<!--` can be formed.
+        Ok(Value::safe_string(&json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")))
+    });
+}
+
+#[derive(Serialize)]
+struct SourceView<'a> {
+    #[serde(flatten)]
+    source: &'a crate::content::sources::Source,
+    anchor: String,
+}
+
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a str,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    last_updated: Option<&'a str>,
+    weight: i64,
+    draft: bool,
+    slug: &'a str,
+    path: String,
+    permalink: String,
+    relative_path: &'a str,
+    section: &'a str,
+    summary: Value,
+    word_count: usize,
+    reading_time: usize,
+    extra: &'a toml::Table,
+    sources: Vec<SourceView<'a>>,
+    citations: usize,
+}
+
+#[derive(Serialize)]
+struct PageFull<'a> {
+    #[serde(flatten)]
+    summary: PageSummary<'a>,
+    content: Value,
+    toc: Vec<TocView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TocView<'a> {
+    level: u8,
+    id: &'a str,
+    title: &'a str,
+    permalink: String,
+    children: Vec<TocView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: Value,
+    summary: Value,
+    path: String,
+    permalink: String,
+    relative_path: &'a str,
+    extra: &'a toml::Table,
+    weight: i64,
+    toc: Vec<TocView<'a>>,
+    pages: Value,
+    subsections: Vec<&'a str>,
+    sources: Vec<SourceView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    description: &'a str,
+    language: &'a str,
+    publisher: &'a str,
+    extra: &'a toml::Table,
+}
+
+/// Template values for the whole site, built once and shared by every render.
+pub struct SiteValues {
+    config: Value,
+    pages: Vec<Value>,
+    sections: Vec<Value>,
+    sources: Value,
+    by_path: HashMap<String, Node>,
+}
+
+fn toc_views<'a>(entries: &'a [TocEntry], page_path: &str) -> Vec<TocView<'a>> {
+    entries
+        .iter()
+        .map(|e| TocView { level: e.level, id: &e.id, title: &e.title, permalink: format!("{page_path}#{}", e.id), children: toc_views(&e.children, page_path) })
+        .collect()
+}
+
+fn source_views<'a>(site: &'a Site, ids: &[String]) -> Vec<SourceView<'a>> {
+    ids.iter()
+        .filter_map(|id| site.source(id))
+        .map(|source| SourceView { source, anchor: site.config.url_path(&format!("sources/#{}", source.id)) })
+        .collect()
+}
+
+fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
+    let page = &site.pages[index];
+    let doc: &Document = &page.doc;
+    let meta = match &doc.meta {
+        crate::content::Meta::Page(meta) => meta,
+        crate::content::Meta::Section(_) => unreachable!("pages come from page files"),
+    };
+    let date = doc.date.as_ref().map(|d| d.display.as_str());
+    let updated = doc.updated.as_ref().map(|d| d.display.as_str());
+    PageSummary {
+        title: &doc.title,
+        description: &meta.description,
+        date,
+        updated,
+        last_updated: updated.or(date),
+        weight: meta.weight,
+        draft: meta.draft,
+        slug: &doc.slug,
+        path: site.config.url_path(&page.site_path),
+        permalink: site.config.permalink(&page.site_path),
+        relative_path: &doc.relative_path,
+        section: &site.sections[page.section].doc.relative_path,
+        summary: Value::safe_string(&page.rendered.summary),
+        word_count: page.rendered.word_count,
+        reading_time: page.rendered.word_count.div_ceil(200).max(1),
+        extra: &meta.extra,
+        sources: source_views(site, &page.sources),
+        citations: page.rendered.citations.len(),
+    }
+}
+
+impl SiteValues {
+    pub fn new(site: &Site) -> SiteValues {
+        let config = &site.config;
+        let config_value = Value::from_serializable(&ConfigView {
+            title: &config.title,
+            base_url: &config.base_url,
+            description: &config.description,
+            language: &config.language,
+            publisher: &config.publisher,
+            extra: &config.extra,
+        });
+        let summaries: Vec<Value> = (0..site.pages.len()).into_par_iter().map(|i| Value::from_serializable(&page_summary(site, i))).collect();
+        let pages: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &site.pages[i];
+                let path = config.url_path(&page.site_path);
+                Value::from_serializable(&PageFull { summary: page_summary(site, i), content: Value::safe_string(&page.rendered.html), toc: toc_views(&page.rendered.toc, &path) })
+            })
+            .collect();
+        let sections = site
+            .sections
+            .iter()
+            .map(|section| {
+                let meta = section.meta();
+                let path = config.url_path(&section.site_path);
+                let listed: Vec<Value> = section.pages.iter().map(|&i| summaries[i].clone()).collect();
+                Value::from_serializable(&SectionView {
+                    title: &section.doc.title,
+                    description: &meta.description,
+                    content: Value::safe_string(&section.rendered.html),
+                    summary: Value::safe_string(&section.rendered.summary),
+                    permalink: config.permalink(&section.site_path),
+                    toc: toc_views(&section.rendered.toc, &path),
+                    path,
+                    relative_path: &section.doc.relative_path,
+                    extra: &meta.extra,
+                    weight: meta.weight,
+                    pages: Value::from(listed),
+                    subsections: section.subsections.iter().map(|&i| site.sections[i].doc.relative_path.as_str()).collect(),
+                    sources: source_views(site, &section.sources),
+                })
+            })
+            .collect();
+        let sources = sources_value(site, &summaries);
+        let by_path = site.nodes().map(|n| (site.doc(n).relative_path.clone(), n)).collect();
+        SiteValues { config: config_value, pages, sections, sources, by_path }
+    }
+}
+
+/// Every source with the pages that cite it and how many inline claims each page makes.
+fn sources_value(site: &Site, summaries: &[Value]) -> Value {
+    #[derive(Serialize)]
+    struct CitedBy {
+        page: Value,
+        claims: usize,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        #[serde(flatten)]
+        source: &'a crate::content::sources::Source,
+        anchor: String,
+        cited_by: Vec<CitedBy>,
+    }
+    let entries: Vec<Entry<'_>> = site
+        .sources
+        .iter()
+        .map(|source| Entry {
+            source,
+            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
+            cited_by: site
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.sources.contains(&source.id))
+                .map(|(i, p)| CitedBy { page: summaries[i].clone(), claims: p.rendered.citations.iter().filter(|c| c.id == source.id).count() })
+                .collect(),
+        })
+        .collect();
+    Value::from_serializable(&entries)
+}
+
+/// One rendered output: its path in the output tree and the bytes.
+pub type Rendered = (String, Vec<u8>);
+
+/// Which template renders a node, following the documented precedence.
+pub fn template_for(site: &Site, node: Node) -> String {
+    match node {
+        Node::Section(0) => site.sections[0].meta().template.as_ref().map_or("index.html".into(), |t| t.get_ref().clone()),
+        Node::Section(i) => site.sections[i].meta().template.as_ref().map_or("section.html".into(), |t| t.get_ref().clone()),
+        Node::Page(i) => {
+            let page = &site.pages[i];
+            let own = match &page.doc.meta {
+                crate::content::Meta::Page(meta) => meta.template.as_ref().map(|t| t.get_ref().clone()),
+                crate::content::Meta::Section(_) => None,
+            };
+            own.or_else(|| site.sections[page.section].meta().page_template.as_ref().map(|t| t.get_ref().clone())).unwrap_or_else(|| "page.html".into())
+        }
+    }
+}
+
+/// Renders the nodes given (all of them for a full build), plus `404.html`.
+pub fn render_nodes(site: &Site, templates: &Templates, values: &Arc<SiteValues>, static_files: &Arc<BTreeSet<String>>, nodes: &[Node], include_404: bool) -> (Vec<Rendered>, Diagnostics) {
+    let tera = with_functions(templates, site, values, static_files);
+    let results: Vec<Result<Rendered, Diagnostic>> = nodes.par_iter().map(|&node| render_node(site, templates, &tera, values, node)).collect();
+    let mut outputs = Vec::with_capacity(results.len() + 1);
+    let mut problems: BTreeMap<(String, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
+    for (node, result) in nodes.iter().zip(results) {
+        match result {
+            Ok(output) => outputs.push(output),
+            Err(diagnostic) => {
+                let key = (diagnostic.position(), diagnostic.message.clone());
+                problems.entry(key).or_insert_with(|| (diagnostic, Vec::new())).1.push(site.doc(*node).display_path.clone());
+            }
+        }
+    }
+    if include_404 {
+        let mut context = base_context(site, values, "404.html");
+        context.insert("section", &values.sections[0]);
+        match tera.render("404.html", &context) {
+            Ok(html) => outputs.push(("404.html".into(), html.into_bytes())),
+            Err(err) => {
+                let d = template_diagnostic(&templates.sources, "404.html", &err, Some("the 404 page"));
+                problems.insert((d.position(), d.message.clone()), (d, Vec::new()));
+            }
+        }
+    }
+    // One template mistake fails every page using it: report it once, with a count.
+    let diagnostics = problems
+        .into_values()
+        .map(|(mut d, pages)| {
+            if let [first, rest @ ..] = pages.as_slice() {
+                d.message = match rest.len() {
+                    0 => format!("{} (while rendering {first})", d.message),
+                    n => format!("{} (while rendering {first} and {n} other page{})", d.message, crate::diagnostics::plural(n)),
+                };
+            }
+            d
+        })
+        .collect();
+    (outputs, diagnostics)
+}
+
+fn base_context(site: &Site, values: &SiteValues, site_path: &str) -> Context {
+    let mut context = Context::new();
+    context.insert_value("config", values.config.clone());
+    context.insert("base_path", &site.config.base_path);
+    context.insert("current_path", &site.config.url_path(site_path));
+    context.insert("current_url", &site.config.permalink(site_path));
+    context
+}
+
+fn render_node(site: &Site, templates: &Templates, tera: &Tera, values: &SiteValues, node: Node) -> Result<Rendered, Diagnostic> {
+    let site_path = site.site_path(node);
+    let mut context = base_context(site, values, site_path);
+    match node {
+        Node::Page(i) => {
+            context.insert_value("page", values.pages[i].clone());
+            context.insert_value("section", values.sections[site.pages[i].section].clone());
+        }
+        Node::Section(i) => context.insert_value("section", values.sections[i].clone()),
+    }
+    let template = template_for(site, node);
+    if !templates.contains(&template) {
+        let doc = site.doc(node);
+        let names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
+        let hint = match did_you_mean(&template, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("create templates/{template}, or name an existing template"),
+        };
+        let field = doc.text.find(&format!("\"{template}\"")).map(|at| at..at + template.len() + 2);
+        let d = Diagnostic::error(&doc.display_path, format!("the template `{template}` does not exist")).hint(hint);
+        return Err(match field {
+            Some(range) => d.in_text(&doc.text, range),
+            None => d,
+        });
+    }
+    let html = tera.render(&template, &context).map_err(|err| template_diagnostic(&templates.sources, &template, &err, None))?;
+    Ok((format!("{site_path}index.html"), html.into_bytes()))
+}
+
+/// A copy of the parsed templates with the site's lookup functions registered.
+fn with_functions(templates: &Templates, site: &Site, values: &Arc<SiteValues>, static_files: &Arc<BTreeSet<String>>) -> Tera {
+    let mut tera = templates.tera.clone();
+    let lookup = Arc::clone(values);
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        match lookup.by_path.get(path.trim_start_matches("@/")) {
+            Some(Node::Page(i)) => Ok(lookup.pages[*i].clone()),
+            _ => Err(tera::Error::message(format!("get_page: no page at `{path}` (paths are relative to content/, e.g. partnerships/a24-google.md)"))),
+        }
+    });
+    let lookup = Arc::clone(values);
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        let _ = kwargs.get::<bool>("metadata_only")?;
+        match lookup.by_path.get(path.trim_start_matches("@/")) {
+            Some(Node::Section(i)) => Ok(lookup.sections[*i].clone()),
+            _ => Err(tera::Error::message(format!("get_section: no section at `{path}` (write the path of its _index.md, e.g. partnerships/_index.md)"))),
+        }
+    });
+    let lookup = Arc::clone(values);
+    tera.register_function("sources", move |_: Kwargs, _: &State<'_>| lookup.sources.clone());
+    let config = Arc::clone(&site.config);
+    let urls: Arc<HashMap<String, String>> = Arc::new(site.nodes().map(|n| (site.doc(n).relative_path.clone(), config.url_path(site.site_path(n)))).collect());
+    let files = Arc::clone(static_files);
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+        let path = kwargs.must_get::<&str>("path")?;
+        if let Some(content_path) = path.strip_prefix("@/") {
+            let (target, fragment) = content_path.split_once('#').map_or((content_path, None), |(t, f)| (t, Some(f)));
+            return match urls.get(target) {
+                Some(url) => Ok(fragment.map_or_else(|| url.clone(), |f| format!("{url}#{f}"))),
+                None => Err(tera::Error::message(format!("get_url: no content file `{path}`"))),
+            };
+        }
+        let file = path.trim_start_matches('/');
+        let bare = file.split(['#', '?']).next().unwrap_or(file);
+        if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
+            Ok(config.url_path(file))
+        } else {
+            Err(tera::Error::message(format!("get_url: no file `{path}` in static/ or the generated files")))
+        }
+    });
+    tera
+}

@@ -1,0 +1,477 @@
+//! The site graph: sections and pages, their URLs and order, rendered Markdown, and which pages
+//! depend on which.
+//!
+//! [`Site::assemble`] takes parsed documents and produces an immutable snapshot that rendering
+//! reads from many threads. It also finds every problem that needs the whole site to see: two
+//! files writing one URL, links to pages or anchors that do not exist, unknown sources.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::front_matter::{SectionMeta, SortBy};
+use crate::content::slug::slugify;
+use crate::content::sources::Source;
+use crate::content::{Document, Meta};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
+
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Document,
+    /// URL path without the base path: `partnerships/a24-google/`.
+    pub site_path: String,
+    /// Index into [`Site::sections`].
+    pub section: usize,
+    pub rendered: Rendered,
+    /// Source ids this page cites (front matter first, then inline), without repeats.
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub doc: Document,
+    pub site_path: String,
+    pub parent: Option<usize>,
+    /// Indices into [`Site::pages`], in the section's `sort_by` order.
+    pub pages: Vec<usize>,
+    /// Indices into [`Site::sections`], by weight then title.
+    pub subsections: Vec<usize>,
+    pub rendered: Rendered,
+    pub sources: Vec<String>,
+}
+
+impl Section {
+    pub fn meta(&self) -> &SectionMeta {
+        match &self.doc.meta {
+            Meta::Section(meta) => meta,
+            Meta::Page(_) => unreachable!("sections are built from _index.md files only"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    Page(usize),
+    Section(usize),
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Arc<Config>,
+    pub sources: Vec<Source>,
+    /// Sorted by relative path; index 0 is the root section.
+    pub sections: Vec<Section>,
+    /// Sorted by relative path.
+    pub pages: Vec<Page>,
+    by_path: HashMap<String, Node>,
+    /// For each content file, the content files whose Markdown links to it.
+    linked_from: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Site {
+    /// Builds the graph from every document that parsed. Drafts are left out unless the
+    /// config asks for them.
+    pub fn assemble(
+        config: Arc<Config>,
+        documents: Vec<Document>,
+        sources: Vec<Source>,
+    ) -> (Site, Diagnostics) {
+        let mut diagnostics = Diagnostics::new();
+        let mut section_docs = Vec::new();
+        let mut page_docs = Vec::new();
+        for doc in documents {
+            if doc.is_draft() && !config.drafts {
+                continue;
+            }
+            if doc.is_section() {
+                section_docs.push(doc);
+            } else {
+                page_docs.push(doc);
+            }
+        }
+        if !section_docs.iter().any(|d| d.relative_path == "_index.md") {
+            section_docs.push(implicit_root(&config));
+        }
+        section_docs.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+        page_docs.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+
+        let section_paths: Vec<String> = section_docs.iter().map(|d| section_site_path(&d.relative_path)).collect();
+        let page_paths: Vec<String> = page_docs.iter().map(page_site_path).collect();
+        let mut by_path = HashMap::new();
+        let mut owners: BTreeMap<&str, &Document> = BTreeMap::new();
+        for (i, (doc, path)) in section_docs.iter().zip(&section_paths).enumerate() {
+            by_path.insert(doc.relative_path.clone(), Node::Section(i));
+            owners.insert(path, doc);
+        }
+        for (i, (doc, path)) in page_docs.iter().zip(&page_paths).enumerate() {
+            by_path.insert(doc.relative_path.clone(), Node::Page(i));
+            if let Some(first) = owners.insert(path, doc) {
+                diagnostics.push(duplicate_url(&config, path, first, doc));
+            }
+        }
+
+        let resolver = Resolver {
+            urls: by_path
+                .iter()
+                .map(|(rel, node)| {
+                    let site_path = match node {
+                        Node::Page(i) => &page_paths[*i],
+                        Node::Section(i) => &section_paths[*i],
+                    };
+                    (rel.clone(), config.url_path(site_path))
+                })
+                .collect(),
+            base_path: config.base_path.clone(),
+            citations: sources
+                .iter()
+                .map(|s| (s.id.clone(), (config.url_path(&format!("sources/#{}", s.id)), s.label().to_string())))
+                .collect(),
+        };
+        let options = RenderOptions {
+            smart_punctuation: config.markdown.smart_punctuation,
+            heading_anchors: config.markdown.heading_anchors,
+        };
+        let render = |doc: &Document| markdown::render(doc.body(), options, &resolver);
+        let section_rendered: Vec<Rendered> = section_docs.par_iter().map(render).collect();
+        let page_rendered: Vec<Rendered> = page_docs.par_iter().map(render).collect();
+
+        let mut sections: Vec<Section> = section_docs
+            .into_iter()
+            .zip(section_paths)
+            .zip(section_rendered)
+            .map(|((doc, site_path), rendered)| {
+                let sources = cited_sources(&doc, &rendered);
+                Section { doc, site_path, parent: None, pages: Vec::new(), subsections: Vec::new(), rendered, sources }
+            })
+            .collect();
+        let section_index: HashMap<String, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (dir_of(&s.doc.relative_path).to_string(), i))
+            .collect();
+        let owning_section = |relative_path: &str| -> usize {
+            let mut dir = dir_of(relative_path);
+            loop {
+                if let Some(&i) = section_index.get(dir) {
+                    return i;
+                }
+                if dir.is_empty() {
+                    return 0;
+                }
+                dir = dir_of(dir);
+            }
+        };
+        for i in 1..sections.len() {
+            let parent = owning_section(dir_of(&sections[i].doc.relative_path));
+            sections[i].parent = Some(parent);
+            sections[parent].subsections.push(i);
+        }
+        let pages: Vec<Page> = page_docs
+            .into_iter()
+            .zip(page_paths)
+            .zip(page_rendered)
+            .map(|((doc, site_path), rendered)| {
+                let section = owning_section(&doc.relative_path);
+                let sources = cited_sources(&doc, &rendered);
+                Page { doc, site_path, section, rendered, sources }
+            })
+            .collect();
+        for (i, page) in pages.iter().enumerate() {
+            sections[page.section].pages.push(i);
+        }
+        for i in 0..sections.len() {
+            let sort_by = sections[i].meta().sort_by;
+            let mut list = std::mem::take(&mut sections[i].pages);
+            sort_pages(&mut list, &pages, sort_by);
+            sections[i].pages = list;
+            let mut subs = std::mem::take(&mut sections[i].subsections);
+            subs.sort_by(|&a, &b| {
+                let (a, b) = (&sections[a], &sections[b]);
+                (a.meta().weight, &a.doc.title, &a.doc.relative_path).cmp(&(b.meta().weight, &b.doc.title, &b.doc.relative_path))
+            });
+            sections[i].subsections = subs;
+        }
+
+        let mut site = Site { config, sources, sections, pages, by_path, linked_from: BTreeMap::new() };
+        site.check_links_and_sources(&mut diagnostics);
+        (site, diagnostics)
+    }
+
+    pub fn node(&self, relative_path: &str) -> Option<Node> {
+        self.by_path.get(relative_path).copied()
+    }
+
+    pub fn doc(&self, node: Node) -> &Document {
+        match node {
+            Node::Page(i) => &self.pages[i].doc,
+            Node::Section(i) => &self.sections[i].doc,
+        }
+    }
+
+    pub fn rendered(&self, node: Node) -> &Rendered {
+        match node {
+            Node::Page(i) => &self.pages[i].rendered,
+            Node::Section(i) => &self.sections[i].rendered,
+        }
+    }
+
+    pub fn site_path(&self, node: Node) -> &str {
+        match node {
+            Node::Page(i) => &self.pages[i].site_path,
+            Node::Section(i) => &self.sections[i].site_path,
+        }
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
+        (0..self.sections.len()).map(Node::Section).chain((0..self.pages.len()).map(Node::Page))
+    }
+
+    /// Content files whose Markdown links to `relative_path` (they must re-render when its
+    /// anchors change).
+    pub fn linked_from(&self, relative_path: &str) -> impl Iterator<Item = &str> {
+        self.linked_from.get(relative_path).into_iter().flatten().map(String::as_str)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// Every Markdown problem, broken `@/` target and anchor, and unknown source id.
+    fn check_links_and_sources(&mut self, diagnostics: &mut Diagnostics) {
+        let known_sources: Vec<&str> = self.sources.iter().map(|s| s.id.as_str()).collect();
+        let mut linked_from: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for node in self.nodes() {
+            let doc = self.doc(node);
+            let rendered = self.rendered(node);
+            let body_start = doc.split.body.start;
+            let at = |range: &std::ops::Range<usize>| body_start + range.start..body_start + range.end;
+            for problem in &rendered.problems {
+                let mut hint = problem.hint.clone();
+                if let Some(id) = problem.message.strip_prefix("the citation `[@").and_then(|m| m.split('`').next()) {
+                    if let Some(near) = did_you_mean(id.trim_end_matches(']'), known_sources.iter().copied()) {
+                        hint = format!("did you mean `[@{near}]`?");
+                    }
+                } else if let Some(target) = problem.message.strip_prefix("the link target `@/").and_then(|m| m.split('`').next())
+                    && let Some(near) = did_you_mean(target, self.by_path.keys().map(String::as_str))
+                {
+                    hint = format!("did you mean `@/{near}`?");
+                }
+                diagnostics.push(Diagnostic::error(&doc.display_path, problem.message.clone()).in_text(&doc.text, at(&problem.range)).hint(hint));
+            }
+            for link in &rendered.links {
+                let target_node = if link.target.is_empty() { Some(node) } else { self.node(&link.target) };
+                let Some(target_node) = target_node else { continue };
+                if !link.target.is_empty() {
+                    linked_from.entry(link.target.clone()).or_default().insert(doc.relative_path.clone());
+                }
+                let Some(fragment) = &link.fragment else { continue };
+                let anchors = &self.rendered(target_node).anchors;
+                if fragment.is_empty() || anchors.iter().any(|a| a == fragment) {
+                    continue;
+                }
+                let target_doc = self.doc(target_node);
+                let hint = match did_you_mean(fragment, anchors.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `#{near}`?"),
+                    None if anchors.is_empty() => format!("{} has no headings to link to", target_doc.display_path),
+                    None => format!("the headings of {} have the ids: {}", target_doc.display_path, anchors.join(", ")),
+                };
+                diagnostics.push(
+                    Diagnostic::error(&doc.display_path, format!("the anchor `#{fragment}` does not exist in {}", target_doc.display_path))
+                        .in_text(&doc.text, at(&link.range))
+                        .hint(hint),
+                );
+            }
+            let front_matter_sources = match &doc.meta {
+                Meta::Page(meta) => &meta.sources,
+                Meta::Section(meta) => &meta.sources,
+            };
+            for id in front_matter_sources {
+                if known_sources.contains(&id.get_ref().as_str()) {
+                    continue;
+                }
+                let offset = doc.split.front_matter.start;
+                let span = id.span();
+                let hint = match did_you_mean(id.get_ref(), known_sources.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "add a [[source]] with this id to content/sources.toml, or remove it here".to_string(),
+                };
+                diagnostics.push(
+                    Diagnostic::error(&doc.display_path, format!("the source `{}` is not defined in content/sources.toml", id.get_ref()))
+                        .in_text(&doc.text, offset + span.start..offset + span.end)
+                        .hint(hint),
+                );
+            }
+        }
+        self.linked_from = linked_from;
+    }
+}
+
+struct Resolver {
+    urls: HashMap<String, String>,
+    base_path: String,
+    citations: HashMap<String, (String, String)>,
+}
+
+impl LinkResolver for Resolver {
+    fn page_url(&self, relative_path: &str) -> Option<String> {
+        self.urls.get(relative_path).cloned()
+    }
+    fn base_path(&self) -> &str {
+        &self.base_path
+    }
+    fn citation(&self, id: &str) -> Option<(String, String)> {
+        self.citations.get(id).cloned()
+    }
+}
+
+fn cited_sources(doc: &Document, rendered: &Rendered) -> Vec<String> {
+    let front = match &doc.meta {
+        Meta::Page(meta) => &meta.sources,
+        Meta::Section(meta) => &meta.sources,
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for id in front.iter().map(|s| s.get_ref().as_str()).chain(rendered.citations.iter().map(|c| c.id.as_str())) {
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
+    match sort_by {
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (page_weight(a), &a.doc.title, &a.doc.relative_path).cmp(&(page_weight(b), &b.doc.title, &b.doc.relative_path))
+        }),
+        // Newest first; undated pages last.
+        SortBy::Date => list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            b.doc.date.cmp(&a.doc.date).then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
+        }),
+        SortBy::Title => list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (a.doc.title.to_lowercase(), &a.doc.relative_path).cmp(&(b.doc.title.to_lowercase(), &b.doc.relative_path))
+        }),
+        SortBy::None => {}
+    }
+}
+
+fn page_weight(page: &Page) -> i64 {
+    match &page.doc.meta {
+        Meta::Page(meta) => meta.weight,
+        Meta::Section(meta) => meta.weight,
+    }
+}
+
+/// `partnerships/a24-google.md` is in directory `partnerships`; `x.md` in ``.
+fn dir_of(relative_path: &str) -> &str {
+    relative_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+fn slugified_dirs(dir: &str) -> String {
+    dir.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", slugify(s))).collect()
+}
+
+pub fn section_site_path(relative_path: &str) -> String {
+    slugified_dirs(dir_of(relative_path))
+}
+
+fn page_site_path(doc: &Document) -> String {
+    format!("{}{}/", slugified_dirs(dir_of(&doc.relative_path)), doc.slug)
+}
+
+fn implicit_root(config: &Config) -> Document {
+    let text = format!("+++\ntitle = {}\n+++\n", toml::Value::String(config.title.clone()));
+    crate::content::parse_document("_index.md", "content/_index.md", text.into_bytes())
+        .unwrap_or_else(|_| unreachable!("a generated root section always parses"))
+}
+
+fn duplicate_url(config: &Config, site_path: &str, first: &Document, second: &Document) -> Diagnostic {
+    Diagnostic::error(
+        &second.display_path,
+        format!("{} and {} both write the URL {}", first.display_path, second.display_path, config.url_path(site_path)),
+    )
+    .hint("give one of them another file name or a different `slug` in its front matter")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::BuildOptions;
+
+    fn config() -> Arc<Config> {
+        let text = "title = \"T\"\nbase_url = \"https://e.org/b/\"\n";
+        Arc::new(Config::parse(text, &BuildOptions::default()).unwrap())
+    }
+
+    fn doc(path: &str, front: &str, body: &str) -> Document {
+        let text = format!("+++\n{front}\n+++\n{body}");
+        crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes()).unwrap()
+    }
+
+    #[test]
+    fn pages_sort_by_weight_then_title() {
+        let docs = vec![
+            doc("_index.md", "title = \"Home\"", ""),
+            doc("s/_index.md", "title = \"S\"", ""),
+            doc("s/b.md", "title = \"B\"\nweight = 1", ""),
+            doc("s/a.md", "title = \"A\"\nweight = 2", ""),
+            doc("s/c.md", "title = \"C\"\nweight = 1", ""),
+        ];
+        let (site, diagnostics) = Site::assemble(config(), docs, vec![]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let section = &site.sections[1];
+        let titles: Vec<&str> = section.pages.iter().map(|&i| site.pages[i].doc.title.as_str()).collect();
+        assert_eq!(titles, ["B", "C", "A"]);
+        assert_eq!(site.sections[0].subsections, [1]);
+    }
+
+    #[test]
+    fn pages_sort_by_date_newest_first() {
+        let docs = vec![
+            doc("_index.md", "title = \"Home\"\nsort_by = \"date\"", ""),
+            doc("old.md", "title = \"Old\"\ndate = 2020-01-01", ""),
+            doc("new.md", "title = \"New\"\ndate = 2026-01-01", ""),
+            doc("none.md", "title = \"None\"", ""),
+        ];
+        let (site, _) = Site::assemble(config(), docs, vec![]);
+        let titles: Vec<&str> = site.sections[0].pages.iter().map(|&i| site.pages[i].doc.title.as_str()).collect();
+        assert_eq!(titles, ["New", "Old", "None"]);
+    }
+
+    #[test]
+    fn links_resolve_and_broken_anchors_are_reported() {
+        let docs = vec![
+            doc("_index.md", "title = \"Home\"", "[ok](@/s/a.md#scope) [bad](@/s/a.md#scop)"),
+            doc("s/a.md", "title = \"A\"", "## Scope\n"),
+        ];
+        let (site, diagnostics) = Site::assemble(config(), docs, vec![]);
+        assert!(site.sections[0].rendered.html.contains("href=\"/b/s/a/#scope\""));
+        let errors: Vec<_> = diagnostics.iter().collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("#scop"));
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `#scope`?"));
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 4);
+        assert_eq!(site.linked_from("s/a.md").collect::<Vec<_>>(), ["_index.md"]);
+    }
+
+    #[test]
+    fn two_files_one_url_is_an_error() {
+        let docs = vec![doc("a.md", "title = \"A\"\nslug = \"same\"", ""), doc("same.md", "title = \"B\"", "")];
+        let (_, diagnostics) = Site::assemble(config(), docs, vec![]);
+        assert!(diagnostics.iter().any(|d| d.message.contains("both write the URL /b/same/")));
+    }
+
+    #[test]
+    fn drafts_are_skipped_unless_asked() {
+        let docs = || vec![doc("d.md", "title = \"D\"\ndraft = true", "")];
+        assert!(Site::assemble(config(), docs(), vec![]).0.pages.is_empty());
+        let mut with_drafts = (*config()).clone();
+        with_drafts.drafts = true;
+        assert_eq!(Site::assemble(Arc::new(with_drafts), docs(), vec![]).0.pages.len(), 1);
+    }
+}
