@@ -17,6 +17,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::markdown::TocEntry;
 use crate::site::{Node, Site};
 
+const SITE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_url", "sources"];
+
 /// Templates briefing falls back to when the site does not define them.
 const BUILTIN_404: &str = include_str!("builtin/404.html");
 
@@ -77,6 +79,13 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         register_filters(&mut tera);
+        // Tera checks function names when templates are added; the real functions, which need
+        // the site, replace these for each build.
+        for name in SITE_FUNCTIONS {
+            tera.register_function(name, |_: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+                Err(tera::Error::message("site functions are only available while rendering"))
+            });
+        }
         if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
             let first = sources.keys().next().cloned().unwrap_or_default();
             diagnostics.push(template_diagnostic(&sources, &first, &err, None));
@@ -149,7 +158,7 @@ fn template_diagnostic(sources: &BTreeMap<String, String>, fallback_name: &str, 
                 None => format!("create templates/{name}"),
             })
         }
-        _ => Diagnostic::error(format!("templates/{fallback_name}"), format!("{}{suffix}", first_line(&err.to_string()))).hint("check the template against the context described in docs/templates.md"),
+        _ => Diagnostic::error(format!("templates/{fallback_name}"), format!("{}{suffix}", first_line(err.to_string().trim_start_matches("error: ")))).hint("check the template against the context described in docs/templates.md"),
     }
 }
 
@@ -431,8 +440,8 @@ pub fn render_nodes(site: &Site, templates: &Templates, values: &Arc<SiteValues>
         match tera.render("404.html", &context) {
             Ok(html) => outputs.push(("404.html".into(), html.into_bytes())),
             Err(err) => {
-                let d = template_diagnostic(&templates.sources, "404.html", &err, Some("the 404 page"));
-                problems.insert((d.position(), d.message.clone()), (d, Vec::new()));
+                let d = template_diagnostic(&templates.sources, "404.html", &err, None);
+                problems.entry((d.position(), d.message.clone())).or_insert_with(|| (d, Vec::new())).1.push("the 404 page".into());
             }
         }
     }
