@@ -1,15 +1,18 @@
-//! One build, from `site.toml` to the in-memory output: the pipeline's orchestrator.
+//! Builds, full and incremental: the pipeline's orchestrator.
 //!
-//! `config → content → markdown → site → render → output`. Every stage reports what the user
-//! got wrong as diagnostics; a build with any error produces no output at all, so callers can
-//! keep serving or keep on disk the last good one.
+//! `config → content → markdown → site → render → output`. A [`Session`] keeps what the last
+//! build read (parsed documents, templates, assets) and the last good result, so the watcher
+//! can apply a set of changed paths and redo only what they invalidate. A one-off `build` is a
+//! session that applies nothing. A build with any error produces no output at all, so callers
+//! keep serving, or keep on disk, the last good one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::{BuildOptions, Config};
-use crate::content::{self, Document};
+use crate::content::{self, Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, Output};
 use crate::render::{self, SiteValues, Templates};
@@ -18,143 +21,350 @@ use crate::site::{Node, Site};
 /// A successful build: the site graph it came from and the files it made.
 pub struct Built {
     pub site: Arc<Site>,
-    pub templates: Templates,
+    pub values: Arc<SiteValues>,
     pub output: Output,
     /// Warnings only: a build with errors returns them instead.
     pub warnings: Diagnostics,
     pub elapsed_ms: u128,
+    /// How many pages and sections were rendered (all of them for a full build).
+    pub rendered: usize,
 }
 
 impl Built {
     /// The one line a build ends with.
     pub fn summary(&self, destination: &str) -> String {
+        let plural = crate::diagnostics::plural;
+        let (pages, sections, files) = (self.site.pages.len(), self.site.sections.len(), self.output.len());
         format!(
-            "Built {} page{} and {} section{}: {} file{} in {} ms -> {}",
-            self.site.pages.len(),
-            crate::diagnostics::plural(self.site.pages.len()),
-            self.site.sections.len(),
-            crate::diagnostics::plural(self.site.sections.len()),
-            self.output.len(),
-            crate::diagnostics::plural(self.output.len()),
-            self.elapsed_ms,
-            destination
+            "Built {pages} page{} and {sections} section{}: {files} file{} in {} ms -> {destination}",
+            plural(pages),
+            plural(sections),
+            plural(files),
+            self.elapsed_ms
         )
     }
 }
 
-/// Outer error: the machine failed us (I/O). Inner error: the site has mistakes to fix.
-pub type BuildResult = anyhow::Result<Result<Built, Diagnostics>>;
-
-pub fn build(options: &BuildOptions) -> BuildResult {
-    let started = Instant::now();
-    let config = match Config::load(options) {
-        Ok(config) => Arc::new(config),
-        Err(diagnostics) => return Ok(Err(diagnostics)),
-    };
-    build_with_config(config, started)
+/// What changed on disk, sorted by kind. Paths are relative to their directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub config: bool,
+    pub content: BTreeSet<String>,
+    pub templates: bool,
+    pub static_files: BTreeSet<String>,
 }
 
-pub fn build_with_config(config: Arc<Config>, started: Instant) -> BuildResult {
-    let mut diagnostics = Diagnostics::new();
-    let (inventory, found) = content::discover(&config.root, &config.content_dir)?;
-    diagnostics.extend(found);
-    let (documents, problems) = content::read_documents(&config.root, &config.content_dir, &inventory);
-    diagnostics.extend(problems);
-    let sources = read_sources(&config, inventory.has_sources, &mut diagnostics);
-    let templates = Templates::load(&config.root, &config.templates_dir);
-    let templates = match templates {
-        Ok(t) => Some(t),
-        Err(problems) => {
-            diagnostics.extend(problems);
-            None
-        }
-    };
-    let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
-    diagnostics.extend(problems);
-    // Links into a file that failed to parse would only repeat its error: stop here.
-    let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
-        return Ok(Err(diagnostics.sorted()));
-    };
-    let mut assets = Vec::with_capacity(static_files.len() + inventory.assets.len());
-    for (relative, path) in &static_files {
-        assets.push((relative.clone(), format!("static/{relative}"), path.clone()));
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty()
     }
-    for relative in &inventory.assets {
-        assets.push((relative.clone(), format!("content/{relative}"), config.content_dir.join(relative)));
-    }
-    let built = assemble_and_render(config, documents, sources, templates, assets, started)?;
-    Ok(match built {
-        Ok(mut built) => {
-            diagnostics.extend(std::mem::take(&mut built.warnings));
-            built.warnings = diagnostics.sorted();
-            Ok(built)
-        }
-        Err(mut problems) => {
-            problems.extend(diagnostics);
-            Err(problems.sorted())
-        }
-    })
 }
 
-fn read_sources(config: &Config, present: bool, diagnostics: &mut Diagnostics) -> Vec<content::sources::Source> {
+#[derive(Debug, Clone)]
+struct Asset {
+    display: String,
+    path: PathBuf,
+}
+
+/// Everything read from disk for the last build, and that build's result if it succeeded.
+pub struct Session {
+    options: BuildOptions,
+    config: Result<Arc<Config>, Diagnostics>,
+    documents: BTreeMap<String, Result<Document, Vec<Diagnostic>>>,
+    discovery_problems: Diagnostics,
+    sources: Result<Vec<Source>, Diagnostics>,
+    templates: Result<Templates, Diagnostics>,
+    /// By output path: files of static/ and non-Markdown files of content/.
+    assets: BTreeMap<String, Asset>,
+    /// Assets whose bytes must be read again (all of them after a full scan).
+    stale_assets: BTreeSet<String>,
+    last_good: Option<Arc<Built>>,
+}
+
+pub enum Outcome {
+    Built(Arc<Built>),
+    Failed(Diagnostics),
+}
+
+impl Session {
+    /// Reads everything and builds. Only failures of the machine are errors.
+    pub fn start(options: BuildOptions) -> anyhow::Result<(Session, Outcome)> {
+        let mut session = Session {
+            options,
+            config: Err(Diagnostics::new()),
+            documents: BTreeMap::new(),
+            discovery_problems: Diagnostics::new(),
+            sources: Ok(Vec::new()),
+            templates: Err(Diagnostics::new()),
+            assets: BTreeMap::new(),
+            stale_assets: BTreeSet::new(),
+            last_good: None,
+        };
+        let outcome = session.reload_everything(Instant::now())?;
+        Ok((session, outcome))
+    }
+
+    pub fn config(&self) -> Option<&Arc<Config>> {
+        self.config.as_ref().ok()
+    }
+
+    pub fn last_good(&self) -> Option<&Arc<Built>> {
+        self.last_good.as_ref()
+    }
+
+    fn reload_everything(&mut self, started: Instant) -> anyhow::Result<Outcome> {
+        self.config = Config::load(&self.options).map(Arc::new);
+        self.documents.clear();
+        self.assets.clear();
+        self.discovery_problems = Diagnostics::new();
+        let Ok(config) = self.config.clone() else {
+            return Ok(self.compose(started, None));
+        };
+        let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
+        self.discovery_problems = problems;
+        let documents = content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
+        self.documents = documents;
+        self.sources = read_sources(&config, inventory.has_sources);
+        self.templates = Templates::load(&config.root, &config.templates_dir);
+        let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
+        self.discovery_problems.extend(problems);
+        for (relative, path) in static_files {
+            self.assets.insert(relative.clone(), Asset { display: format!("static/{relative}"), path });
+        }
+        for relative in inventory.assets {
+            let path = config.content_dir.join(&relative);
+            self.assets.insert(relative.clone(), Asset { display: format!("content/{relative}"), path });
+        }
+        self.stale_assets = self.assets.keys().cloned().collect();
+        self.last_good = None;
+        Ok(self.compose(started, None))
+    }
+
+    /// Applies changed paths and rebuilds what they invalidate.
+    pub fn apply(&mut self, changes: &Changes) -> anyhow::Result<Outcome> {
+        let started = Instant::now();
+        let config = match (&self.config, changes.config) {
+            (Ok(config), false) => Arc::clone(config),
+            _ => return self.reload_everything(started),
+        };
+        for relative in &changes.content {
+            self.refresh_content(&config, relative);
+        }
+        for relative in &changes.static_files {
+            self.refresh_static(&config, relative);
+        }
+        let mut changed_templates = BTreeSet::new();
+        if changes.templates {
+            let reloaded = Templates::load(&config.root, &config.templates_dir);
+            changed_templates = match (&self.templates, &reloaded) {
+                (Ok(old), Ok(new)) => old.changed_since(new),
+                _ => BTreeSet::from(["*".to_string()]),
+            };
+            self.templates = reloaded;
+        }
+        Ok(self.compose(started, Some(changed_templates)))
+    }
+
+    fn refresh_content(&mut self, config: &Config, relative: &str) {
+        if relative == content::SOURCES_FILE {
+            self.sources = read_sources(config, config.content_dir.join(relative).is_file());
+            return;
+        }
+        let path = config.content_dir.join(relative);
+        let prefix = format!("{relative}/");
+        // Whatever was at or under this path is forgotten, then read again if it still exists:
+        // this covers a deleted file, a renamed directory and a directory created after start.
+        self.documents.retain(|k, _| k != relative && !k.starts_with(&prefix));
+        self.assets.retain(|k, a| !(a.display.starts_with("content/") && (k == relative || k.starts_with(&prefix))));
+        if !path.exists() && path.symlink_metadata().is_err() {
+            return;
+        }
+        let Ok((inventory, problems)) = content::discover_under(&config.root, &config.content_dir, &path) else { return };
+        self.discovery_problems.extend(problems);
+        let documents = content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
+        self.documents.extend(documents);
+        for relative in inventory.assets {
+            let path = config.content_dir.join(&relative);
+            self.stale_assets.insert(relative.clone());
+            self.assets.insert(relative.clone(), Asset { display: format!("content/{relative}"), path });
+        }
+    }
+
+    fn refresh_static(&mut self, config: &Config, relative: &str) {
+        let prefix = format!("{relative}/");
+        self.assets.retain(|k, a| !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix))));
+        let path = config.static_dir.join(relative);
+        if path.is_dir() {
+            let (files, problems) = content::discover_static(&config.root, &path);
+            self.discovery_problems.extend(problems);
+            for (inner, file) in files {
+                let key = format!("{relative}/{inner}");
+                self.stale_assets.insert(key.clone());
+                self.assets.insert(key.clone(), Asset { display: format!("static/{key}"), path: file });
+            }
+        } else if path.is_file() && !path.file_name().is_some_and(content::is_ignored_name) {
+            self.stale_assets.insert(relative.to_string());
+            self.assets.insert(relative.to_string(), Asset { display: format!("static/{relative}"), path });
+        }
+    }
+
+    /// Everything read so far, put together. `changed_templates` is `None` for a full build.
+    fn compose(&mut self, started: Instant, changed_templates: Option<BTreeSet<String>>) -> Outcome {
+        let mut diagnostics = self.discovery_problems.clone();
+        self.discovery_problems = std::mem::take(&mut diagnostics).sorted();
+        diagnostics = self.discovery_problems.clone();
+        let config = match &self.config {
+            Ok(config) => Arc::clone(config),
+            Err(problems) => return Outcome::Failed(problems.clone()),
+        };
+        for result in self.documents.values() {
+            if let Err(problems) = result {
+                diagnostics.extend(problems.iter().cloned());
+            }
+        }
+        if let Err(problems) = &self.sources {
+            diagnostics.extend(problems.clone());
+        }
+        if let Err(problems) = &self.templates {
+            diagnostics.extend(problems.clone());
+        }
+        // Links into a file that failed to parse would only repeat its error: stop here.
+        let (Ok(templates), Ok(sources)) = (&self.templates, &self.sources) else {
+            return Outcome::Failed(diagnostics.sorted());
+        };
+        if diagnostics.has_errors() {
+            return Outcome::Failed(diagnostics.sorted());
+        }
+        let documents: Vec<Document> = self.documents.values().filter_map(|r| r.as_ref().ok().cloned()).collect();
+        let previous = self.last_good.clone().filter(|_| changed_templates.is_some());
+        let (site, problems) = Site::assemble(Arc::clone(&config), documents, sources.clone(), previous.as_ref().map(|b| b.site.as_ref()));
+        diagnostics.extend(problems);
+        let site = Arc::new(site);
+
+        let unchanged = |i: usize| unchanged_page(&site, previous.as_deref(), i);
+        let values = Arc::new(SiteValues::new(&site, previous.as_ref().map(|b| (b.values.as_ref(), &unchanged as &(dyn Fn(usize) -> Option<usize> + Sync)))));
+        let dirty = match (&previous, &changed_templates) {
+            (Some(prev), Some(changed)) => invalidated(prev, &site, &values, templates, changed),
+            _ => site.nodes().collect(),
+        };
+        let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
+        known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
+        let (rendered, problems) = render::render_nodes(&site, templates, &values, &Arc::new(known_files), &dirty, true);
+        diagnostics.extend(problems);
+
+        // The new output: fresh renders, plus the previous bytes of everything not invalidated.
+        let mut output = Output::new();
+        let previous_output = previous.as_ref().map(|b| &b.output);
+        let mut asset_owner: BTreeMap<&str, &str> = BTreeMap::new();
+        let stale = std::mem::take(&mut self.stale_assets);
+        for (relative, asset) in &self.assets {
+            asset_owner.insert(relative, &asset.display);
+            let reusable = previous_output.and_then(|o| o.get(relative)).filter(|_| !stale.contains(relative));
+            match reusable {
+                Some(bytes) => {
+                    output.insert(relative.clone(), Arc::clone(bytes));
+                }
+                None => match std::fs::read(&asset.path) {
+                    Ok(bytes) => {
+                        output.insert(relative.clone(), bytes);
+                    }
+                    Err(err) => diagnostics.push(Diagnostic::error(&asset.display, format!("cannot read this file: {err}")).hint("check the file's permissions")),
+                },
+            }
+        }
+        if let Some(previous_output) = previous_output {
+            let dirty_set: BTreeSet<Node> = dirty.iter().copied().collect();
+            for node in site.nodes().filter(|n| !dirty_set.contains(n)) {
+                let path = output_path(&site, node);
+                if let Some(bytes) = previous_output.get(&path) {
+                    output.insert(path, Arc::clone(bytes));
+                }
+            }
+        }
+        for (path, bytes) in rendered {
+            if let Some(owner) = asset_owner.get(path.as_str()) {
+                diagnostics.push(Diagnostic::error(*owner, format!("this file and a page both write {path}")).hint("rename the file, or change the page's slug"));
+            }
+            output.insert(path, bytes);
+        }
+        add_generated_files(&site, &mut output);
+        if diagnostics.has_errors() {
+            self.stale_assets = stale;
+            return Outcome::Failed(diagnostics.sorted());
+        }
+        let built = Arc::new(Built { site, values, output, warnings: diagnostics.sorted(), elapsed_ms: started.elapsed().as_millis(), rendered: dirty.len() });
+        self.last_good = Some(Arc::clone(&built));
+        Outcome::Built(built)
+    }
+}
+
+/// The index in the previous build of page `i`, if its value can be reused as it is.
+fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
+    let prev = &previous?.site;
+    let page = &site.pages[i];
+    let Some(Node::Page(j)) = prev.node(&page.doc.relative_path) else { return None };
+    let old = &prev.pages[j];
+    let same = old.doc.hash == page.doc.hash
+        && Arc::ptr_eq(&old.rendered.html, &page.rendered.html)
+        && old.site_path == page.site_path
+        && prev.sections[old.section].doc.relative_path == site.sections[page.section].doc.relative_path
+        && old.sources.iter().all(|id| prev.source(id) == site.source(id));
+    same.then_some(j)
+}
+
+/// The pages and sections whose output may differ from the previous build's.
+fn invalidated(prev: &Built, site: &Site, values: &SiteValues, templates: &Templates, changed_templates: &BTreeSet<String>) -> Vec<Node> {
+    let old = &prev.site;
+    let urls_changed = old.nodes().count() != site.nodes().count() || site.nodes().any(|n| old.node(&site.doc(n).relative_path).is_none_or(|o| old.site_path(o) != site.site_path(n)));
+    let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
+    if urls_changed || changed_templates.contains("*") {
+        return site.nodes().collect();
+    }
+    let page_changed: Vec<bool> = (0..site.pages.len()).map(|i| unchanged_page(site, Some(prev), i).is_none()).collect();
+    let section_changed: Vec<bool> = (0..site.sections.len())
+        .map(|i| match old.node(&site.sections[i].doc.relative_path) {
+            Some(Node::Section(j)) => prev.values.section(j) != values.section(i),
+            _ => true,
+        })
+        .collect();
+    let any_content_changed = page_changed.iter().chain(&section_changed).any(|&c| c);
+    let mut reach_cache: BTreeMap<String, (render::TemplateReach, bool)> = BTreeMap::new();
+    let mut reach = |name: String| {
+        *reach_cache.entry(name.clone()).or_insert_with(|| {
+            let uses_changed = templates.closure(&name).iter().any(|t| changed_templates.contains(t));
+            (templates.reach(&name), uses_changed)
+        })
+    };
+    site.nodes()
+        .filter(|&node| {
+            let (reach, template_changed) = reach(render::template_for(site, node));
+            let own = match node {
+                Node::Page(i) => page_changed[i] || (reach.section_pages && section_changed[site.pages[i].section]),
+                Node::Section(i) => section_changed[i],
+            };
+            own || template_changed || (reach.other_content && any_content_changed) || (reach.sources && sources_changed)
+        })
+        .collect()
+}
+
+fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnostics> {
     if !present {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let display = format!("content/{}", content::SOURCES_FILE);
     match std::fs::read_to_string(config.content_dir.join(content::SOURCES_FILE)) {
-        Ok(text) => content::sources::parse(&display, &text).unwrap_or_else(|problems| {
-            diagnostics.extend(problems);
-            Vec::new()
-        }),
-        Err(err) => {
-            diagnostics.push(Diagnostic::error(display, format!("cannot read the sources file: {err}")).hint("check that it is readable UTF-8 text"));
-            Vec::new()
-        }
+        Ok(text) => content::sources::parse(&display, &text),
+        Err(err) => Err(std::iter::once(Diagnostic::error(display, format!("cannot read the sources file: {err}")).hint("check that it is readable UTF-8 text")).collect()),
     }
 }
 
-/// The rest of the pipeline, once every input has been read. `assets` are (output path,
-/// display path, file) triples copied as they are.
-pub fn assemble_and_render(
-    config: Arc<Config>,
-    documents: Vec<Document>,
-    sources: Vec<content::sources::Source>,
-    templates: Templates,
-    assets: Vec<(String, String, std::path::PathBuf)>,
-    started: Instant,
-) -> BuildResult {
-    let (site, mut diagnostics) = Site::assemble(config, documents, sources);
-    let site = Arc::new(site);
-    let mut output = Output::new();
-    let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for (relative, display, path) in assets {
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                if let Some(first) = owners.insert(relative.clone(), display.clone()) {
-                    diagnostics.push(Diagnostic::error(&display, format!("{first} and {display} both write {relative}")).hint("rename one of them"));
-                }
-                output.insert(relative, bytes);
-            }
-            Err(err) => diagnostics.push(Diagnostic::error(display, format!("cannot read this file: {err}")).hint("check the file's permissions")),
-        }
-    }
-    let mut known_files: BTreeSet<String> = output.paths().map(str::to_string).collect();
-    known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
-    let values = Arc::new(SiteValues::new(&site));
-    let nodes: Vec<Node> = site.nodes().collect();
-    let (rendered, problems) = render::render_nodes(&site, &templates, &values, &Arc::new(known_files), &nodes, true);
-    diagnostics.extend(problems);
-    for (path, bytes) in rendered {
-        if let Some(owner) = owners.get(&path) {
-            diagnostics.push(Diagnostic::error(owner, format!("this file and a page both write {path}")).hint("rename the file, or change the page's slug"));
-        }
-        output.insert(path, bytes);
-    }
-    add_generated_files(&site, &mut output);
-    if diagnostics.has_errors() {
-        return Ok(Err(diagnostics));
-    }
-    Ok(Ok(Built { site, templates, output, warnings: diagnostics, elapsed_ms: started.elapsed().as_millis() }))
+/// A one-off build of the site at `options.root`.
+pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagnostics>> {
+    let (_, outcome) = Session::start(options.clone())?;
+    Ok(match outcome {
+        Outcome::Built(built) => Ok(built),
+        Outcome::Failed(diagnostics) => Err(diagnostics),
+    })
 }
 
 /// sitemap.xml, atom.xml and robots.txt, from the site graph.
@@ -191,4 +401,9 @@ pub fn add_generated_files(site: &Site, output: &mut Output) {
     };
     output.insert("atom.xml", output::atom_feed(&feed, feed_entries));
     output.insert("robots.txt", output::robots_txt(&config.permalink("sitemap.xml")));
+}
+
+/// The output path a page or section writes.
+pub fn output_path(site: &Site, node: Node) -> String {
+    format!("{}index.html", site.site_path(node))
 }

@@ -22,7 +22,7 @@ pub struct RenderOptions {
 }
 
 /// What the renderer needs to know about the rest of the site.
-pub trait LinkResolver: Sync {
+pub trait LinkResolver {
     /// The URL path (base path included) of the page or section at `relative_path`
     /// (`partnerships/a24-google.md`), if it exists.
     fn page_url(&self, relative_path: &str) -> Option<String>;
@@ -65,7 +65,8 @@ pub struct Problem {
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, because an incremental rebuild reuses the renders of unchanged pages.
+    pub html: std::sync::Arc<str>,
     /// The first paragraph, as HTML.
     pub summary: String,
     pub toc: Vec<TocEntry>,
@@ -221,7 +222,7 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
 
     let mut html_out = String::with_capacity(body.len() + body.len() / 2);
     html::push_html(&mut html_out, events.iter().cloned());
-    out.html = html_out;
+    out.html = html_out.into();
     if let Some(range) = summary_range.filter(|r| !r.is_empty()) {
         html::push_html(&mut out.summary, events[range].iter().cloned());
     }

@@ -94,8 +94,27 @@ impl Templates {
         Ok(Templates { tera, sources })
     }
 
+    /// Names of the templates that differ between `self` and `newer` (added, removed or edited).
+    pub fn changed_since(&self, newer: &Templates) -> BTreeSet<String> {
+        let names: BTreeSet<&String> = self.sources.keys().chain(newer.sources.keys()).collect();
+        names.into_iter().filter(|n| self.sources.get(*n) != newer.sources.get(*n)).cloned().collect()
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// What the templates `name` renders with can read beyond its own page and section:
+    /// a conservative reading of the template text, used to decide what an edit invalidates.
+    pub fn reach(&self, name: &str) -> TemplateReach {
+        let mut reach = TemplateReach::default();
+        for template in self.closure(name) {
+            let Some(text) = self.sources.get(&template) else { continue };
+            reach.section_pages |= text.contains("pages");
+            reach.other_content |= text.contains("get_page") || text.contains("get_section");
+            reach.sources |= text.contains("sources(");
+        }
+        reach
     }
 
     /// Names of the templates `name` extends or includes, directly or not, itself included.
@@ -112,6 +131,17 @@ impl Templates {
         }
         seen
     }
+}
+
+/// What a template can see beyond its own page, as far as its text tells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TemplateReach {
+    /// Mentions `pages`: may list the section's pages.
+    pub section_pages: bool,
+    /// Calls get_page or get_section.
+    pub other_content: bool,
+    /// Calls sources().
+    pub sources: bool,
 }
 
 /// The template names in `{% extends "x" %}` and `{% include "x" %}` tags.
@@ -267,6 +297,7 @@ struct ConfigView<'a> {
 /// Template values for the whole site, built once and shared by every render.
 pub struct SiteValues {
     config: Value,
+    summaries: Vec<Value>,
     pages: Vec<Value>,
     sections: Vec<Value>,
     sources: Value,
@@ -319,7 +350,9 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
 }
 
 impl SiteValues {
-    pub fn new(site: &Site) -> SiteValues {
+    /// Builds every value. With `previous` (the values of the last build and a test of which
+    /// pages are unchanged since), the values of unchanged pages are reused as they are.
+    pub fn new(site: &Site, previous: Option<(&SiteValues, &(dyn Fn(usize) -> Option<usize> + Sync))>) -> SiteValues {
         let config = &site.config;
         let config_value = Value::from_serializable(&ConfigView {
             title: &config.title,
@@ -329,15 +362,21 @@ impl SiteValues {
             publisher: &config.publisher,
             extra: &config.extra,
         });
-        let summaries: Vec<Value> = (0..site.pages.len()).into_par_iter().map(|i| Value::from_serializable(&page_summary(site, i))).collect();
-        let pages: Vec<Value> = (0..site.pages.len())
+        let (summaries, pages): (Vec<Value>, Vec<Value>) = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
+                if let Some((old, unchanged)) = previous
+                    && let Some(j) = unchanged(i)
+                {
+                    return (old.summaries[j].clone(), old.pages[j].clone());
+                }
                 let page = &site.pages[i];
                 let path = config.url_path(&page.site_path);
-                Value::from_serializable(&PageFull { summary: page_summary(site, i), content: Value::safe_string(&page.rendered.html), toc: toc_views(&page.rendered.toc, &path) })
+                let summary = Value::from_serializable(&page_summary(site, i));
+                let full = Value::from_serializable(&PageFull { summary: page_summary(site, i), content: Value::safe_string(&page.rendered.html), toc: toc_views(&page.rendered.toc, &path) });
+                (summary, full)
             })
-            .collect();
+            .unzip();
         let sections = site
             .sections
             .iter()
@@ -364,7 +403,19 @@ impl SiteValues {
             .collect();
         let sources = sources_value(site, &summaries);
         let by_path = site.nodes().map(|n| (site.doc(n).relative_path.clone(), n)).collect();
-        SiteValues { config: config_value, pages, sections, sources, by_path }
+        SiteValues { config: config_value, summaries, pages, sections, sources, by_path }
+    }
+
+    pub fn summary(&self, page: usize) -> &Value {
+        &self.summaries[page]
+    }
+
+    pub fn section(&self, section: usize) -> &Value {
+        &self.sections[section]
+    }
+
+    pub fn sources(&self) -> &Value {
+        &self.sources
     }
 }
 

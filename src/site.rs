@@ -52,7 +52,7 @@ impl Section {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Node {
     Page(usize),
     Section(usize),
@@ -74,10 +74,15 @@ pub struct Site {
 impl Site {
     /// Builds the graph from every document that parsed. Drafts are left out unless the
     /// config asks for them.
+    ///
+    /// `previous` is the last site built from the same config: the Markdown of a file whose
+    /// bytes are unchanged, and whose links and citations still resolve to the same URLs, is
+    /// reused from it instead of being rendered again.
     pub fn assemble(
         config: Arc<Config>,
         documents: Vec<Document>,
         sources: Vec<Source>,
+        previous: Option<&Site>,
     ) -> (Site, Diagnostics) {
         let mut diagnostics = Diagnostics::new();
         let mut section_docs = Vec::new();
@@ -134,7 +139,11 @@ impl Site {
             smart_punctuation: config.markdown.smart_punctuation,
             heading_anchors: config.markdown.heading_anchors,
         };
-        let render = |doc: &Document| markdown::render(doc.body(), options, &resolver);
+        let render = |doc: &Document| {
+            previous
+                .and_then(|site| site.reusable_render(doc, &resolver))
+                .unwrap_or_else(|| markdown::render(doc.body(), options, &resolver))
+        };
         let section_rendered: Vec<Rendered> = section_docs.par_iter().map(render).collect();
         let page_rendered: Vec<Rendered> = page_docs.par_iter().map(render).collect();
 
@@ -198,6 +207,26 @@ impl Site {
         let mut site = Site { config, sources, sections, pages, by_path, linked_from: BTreeMap::new() };
         site.check_links_and_sources(&mut diagnostics);
         (site, diagnostics)
+    }
+
+    /// The previous render of `doc`, if nothing it depends on has changed.
+    fn reusable_render(&self, doc: &Document, resolver: &Resolver) -> Option<Rendered> {
+        let node = self.node(&doc.relative_path)?;
+        let old = self.doc(node);
+        if old.hash != doc.hash || old.split != doc.split {
+            return None;
+        }
+        let rendered = self.rendered(node);
+        let old_urls = self.config.base_path.as_str();
+        let links_same = rendered.links.iter().filter(|l| !l.target.is_empty()).all(|l| {
+            let before = self.node(&l.target).map(|n| self.config.url_path(self.site_path(n)));
+            before == resolver.page_url(&l.target)
+        });
+        let citations_same = rendered.citations.iter().all(|c| {
+            let before = self.source(&c.id).map(|s| (self.config.url_path(&format!("sources/#{}", s.id)), s.label().to_string()));
+            before == resolver.citation(&c.id)
+        });
+        (old_urls == resolver.base_path && links_same && citations_same).then(|| rendered.clone())
     }
 
     pub fn node(&self, relative_path: &str) -> Option<Node> {
@@ -422,7 +451,7 @@ mod tests {
             doc("s/a.md", "title = \"A\"\nweight = 2", ""),
             doc("s/c.md", "title = \"C\"\nweight = 1", ""),
         ];
-        let (site, diagnostics) = Site::assemble(config(), docs, vec![]);
+        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let section = &site.sections[1];
         let titles: Vec<&str> = section.pages.iter().map(|&i| site.pages[i].doc.title.as_str()).collect();
@@ -438,7 +467,7 @@ mod tests {
             doc("new.md", "title = \"New\"\ndate = 2026-01-01", ""),
             doc("none.md", "title = \"None\"", ""),
         ];
-        let (site, _) = Site::assemble(config(), docs, vec![]);
+        let (site, _) = Site::assemble(config(), docs, vec![], None);
         let titles: Vec<&str> = site.sections[0].pages.iter().map(|&i| site.pages[i].doc.title.as_str()).collect();
         assert_eq!(titles, ["New", "Old", "None"]);
     }
@@ -449,7 +478,7 @@ mod tests {
             doc("_index.md", "title = \"Home\"", "[ok](@/s/a.md#scope) [bad](@/s/a.md#scop)"),
             doc("s/a.md", "title = \"A\"", "## Scope\n"),
         ];
-        let (site, diagnostics) = Site::assemble(config(), docs, vec![]);
+        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None);
         assert!(site.sections[0].rendered.html.contains("href=\"/b/s/a/#scope\""));
         let errors: Vec<_> = diagnostics.iter().collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
@@ -462,16 +491,16 @@ mod tests {
     #[test]
     fn two_files_one_url_is_an_error() {
         let docs = vec![doc("a.md", "title = \"A\"\nslug = \"same\"", ""), doc("same.md", "title = \"B\"", "")];
-        let (_, diagnostics) = Site::assemble(config(), docs, vec![]);
+        let (_, diagnostics) = Site::assemble(config(), docs, vec![], None);
         assert!(diagnostics.iter().any(|d| d.message.contains("both write the URL /b/same/")));
     }
 
     #[test]
     fn drafts_are_skipped_unless_asked() {
         let docs = || vec![doc("d.md", "title = \"D\"\ndraft = true", "")];
-        assert!(Site::assemble(config(), docs(), vec![]).0.pages.is_empty());
+        assert!(Site::assemble(config(), docs(), vec![], None).0.pages.is_empty());
         let mut with_drafts = (*config()).clone();
         with_drafts.drafts = true;
-        assert_eq!(Site::assemble(Arc::new(with_drafts), docs(), vec![]).0.pages.len(), 1);
+        assert_eq!(Site::assemble(Arc::new(with_drafts), docs(), vec![], None).0.pages.len(), 1);
     }
 }

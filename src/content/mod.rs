@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod slug;
 pub mod sources;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -33,23 +34,29 @@ pub struct Inventory {
 /// Lists `content/`. Problems with single entries (a link out of the site, a loop) become
 /// diagnostics; only a failure to read the directory itself is an error.
 pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
-    let mut inventory = Inventory::default();
-    let mut diagnostics = Diagnostics::new();
     if !content_dir.is_dir() {
+        let mut diagnostics = Diagnostics::new();
         diagnostics.push(
             Diagnostic::error("content/", "there is no content/ directory")
                 .hint("create content/_index.md for the front page; `briefing init` makes a starter site"),
         );
-        return Ok((inventory, diagnostics));
+        return Ok((Inventory::default(), diagnostics));
     }
+    discover_under(root, content_dir, content_dir)
+}
+
+/// Lists `start` (a file or directory inside `content_dir`) as [`discover`] lists the whole.
+pub fn discover_under(root: &Path, content_dir: &Path, start: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
+    let mut inventory = Inventory::default();
+    let mut diagnostics = Diagnostics::new();
     let root_canonical = root
         .canonicalize()
         .with_context(|| format!("cannot resolve {}", root.display()))?;
-    let walker = walkdir::WalkDir::new(content_dir)
+    let walker = walkdir::WalkDir::new(start)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored_name(entry.file_name()));
+        .filter_entry(|entry| !is_ignored_name(entry.file_name()) || entry.path() == content_dir);
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -62,7 +69,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, D
                 continue;
             }
         };
-        if entry.depth() == 0 {
+        if entry.path() == content_dir {
             continue;
         }
         let Some(relative) = relative_slash_path(content_dir, entry.path()) else {
@@ -197,15 +204,13 @@ pub fn is_section_file(relative_path: &str) -> bool {
     relative_path == "_index.md" || relative_path.ends_with("/_index.md")
 }
 
-/// Reads every Markdown file of the inventory, in parallel. Returns the documents that parsed
-/// (in inventory order) and the problems of those that did not.
-pub fn read_documents(
+/// Reads the Markdown files named, in parallel: each one's document, or its problems.
+pub fn read_documents_each(
     root: &Path,
     content_dir: &Path,
-    inventory: &Inventory,
-) -> (Vec<Document>, Diagnostics) {
-    let results: Vec<Result<Document, Vec<Diagnostic>>> = inventory
-        .markdown
+    markdown: &[String],
+) -> BTreeMap<String, Result<Document, Vec<Diagnostic>>> {
+    let results: Vec<Result<Document, Vec<Diagnostic>>> = markdown
         .par_iter()
         .map(|relative| {
             let display = display_path(root, &content_dir.join(relative));
@@ -218,15 +223,7 @@ pub fn read_documents(
             parse_document(relative, &display, bytes)
         })
         .collect();
-    let mut documents = Vec::with_capacity(results.len());
-    let mut diagnostics = Diagnostics::new();
-    for result in results {
-        match result {
-            Ok(document) => documents.push(document),
-            Err(problems) => diagnostics.extend(problems),
-        }
-    }
-    (documents, diagnostics)
+    markdown.iter().cloned().zip(results).collect()
 }
 
 /// Turns one file's bytes into a [`Document`], or every problem found in it.
