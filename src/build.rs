@@ -34,7 +34,11 @@ impl Built {
     /// The one line a build ends with.
     pub fn summary(&self, destination: &str) -> String {
         let plural = crate::diagnostics::plural;
-        let (pages, sections, files) = (self.site.pages.len(), self.site.sections.len(), self.output.len());
+        let (pages, sections, files) = (
+            self.site.pages.len(),
+            self.site.sections.len(),
+            self.output.len(),
+        );
         format!(
             "Built {pages} page{} and {sections} section{}: {files} file{} in {} ms -> {destination}",
             plural(pages),
@@ -122,18 +126,31 @@ impl Session {
         };
         let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
         self.discovery_problems = problems;
-        let documents = content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
+        let documents =
+            content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
         self.documents = documents;
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config.root, &config.templates_dir);
         let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
         self.discovery_problems.extend(problems);
         for (relative, path) in static_files {
-            self.assets.insert(relative.clone(), Asset { display: format!("static/{relative}"), path });
+            self.assets.insert(
+                relative.clone(),
+                Asset {
+                    display: format!("static/{relative}"),
+                    path,
+                },
+            );
         }
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
-            self.assets.insert(relative.clone(), Asset { display: format!("content/{relative}"), path });
+            self.assets.insert(
+                relative.clone(),
+                Asset {
+                    display: format!("content/{relative}"),
+                    path,
+                },
+            );
         }
         self.stale_assets = self.assets.keys().cloned().collect();
         self.last_good = None;
@@ -174,25 +191,41 @@ impl Session {
         let prefix = format!("{relative}/");
         // Whatever was at or under this path is forgotten, then read again if it still exists:
         // this covers a deleted file, a renamed directory and a directory created after start.
-        self.documents.retain(|k, _| k != relative && !k.starts_with(&prefix));
-        self.assets.retain(|k, a| !(a.display.starts_with("content/") && (k == relative || k.starts_with(&prefix))));
+        self.documents
+            .retain(|k, _| k != relative && !k.starts_with(&prefix));
+        self.assets.retain(|k, a| {
+            !(a.display.starts_with("content/") && (k == relative || k.starts_with(&prefix)))
+        });
         if !path.exists() && path.symlink_metadata().is_err() {
             return;
         }
-        let Ok((inventory, problems)) = content::discover_under(&config.root, &config.content_dir, &path) else { return };
+        let Ok((inventory, problems)) =
+            content::discover_under(&config.root, &config.content_dir, &path)
+        else {
+            return;
+        };
         self.discovery_problems.extend(problems);
-        let documents = content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
+        let documents =
+            content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
         self.documents.extend(documents);
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
             self.stale_assets.insert(relative.clone());
-            self.assets.insert(relative.clone(), Asset { display: format!("content/{relative}"), path });
+            self.assets.insert(
+                relative.clone(),
+                Asset {
+                    display: format!("content/{relative}"),
+                    path,
+                },
+            );
         }
     }
 
     fn refresh_static(&mut self, config: &Config, relative: &str) {
         let prefix = format!("{relative}/");
-        self.assets.retain(|k, a| !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix))));
+        self.assets.retain(|k, a| {
+            !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix)))
+        });
         let path = config.static_dir.join(relative);
         if path.is_dir() {
             let (files, problems) = content::discover_static(&config.root, &path);
@@ -200,16 +233,32 @@ impl Session {
             for (inner, file) in files {
                 let key = format!("{relative}/{inner}");
                 self.stale_assets.insert(key.clone());
-                self.assets.insert(key.clone(), Asset { display: format!("static/{key}"), path: file });
+                self.assets.insert(
+                    key.clone(),
+                    Asset {
+                        display: format!("static/{key}"),
+                        path: file,
+                    },
+                );
             }
         } else if path.is_file() && !path.file_name().is_some_and(content::is_ignored_name) {
             self.stale_assets.insert(relative.to_string());
-            self.assets.insert(relative.to_string(), Asset { display: format!("static/{relative}"), path });
+            self.assets.insert(
+                relative.to_string(),
+                Asset {
+                    display: format!("static/{relative}"),
+                    path,
+                },
+            );
         }
     }
 
     /// Everything read so far, put together. `changed_templates` is `None` for a full build.
-    fn compose(&mut self, started: Instant, changed_templates: Option<BTreeSet<String>>) -> Outcome {
+    fn compose(
+        &mut self,
+        started: Instant,
+        changed_templates: Option<BTreeSet<String>>,
+    ) -> Outcome {
         let mut diagnostics = self.discovery_problems.clone();
         self.discovery_problems = std::mem::take(&mut diagnostics).sorted();
         diagnostics = self.discovery_problems.clone();
@@ -235,21 +284,48 @@ impl Session {
         if diagnostics.has_errors() {
             return Outcome::Failed(diagnostics.sorted());
         }
-        let documents: Vec<Document> = self.documents.values().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let previous = self.last_good.clone().filter(|_| changed_templates.is_some());
-        let (site, problems) = Site::assemble(Arc::clone(&config), documents, sources.clone(), previous.as_ref().map(|b| b.site.as_ref()));
+        let documents: Vec<Document> = self
+            .documents
+            .values()
+            .filter_map(|r| r.as_ref().ok().cloned())
+            .collect();
+        let previous = self
+            .last_good
+            .clone()
+            .filter(|_| changed_templates.is_some());
+        let (site, problems) = Site::assemble(
+            Arc::clone(&config),
+            documents,
+            sources.clone(),
+            previous.as_ref().map(|b| b.site.as_ref()),
+        );
         diagnostics.extend(problems);
         let site = Arc::new(site);
 
         let unchanged = |i: usize| unchanged_page(&site, previous.as_deref(), i);
-        let values = Arc::new(SiteValues::new(&site, previous.as_ref().map(|b| (b.values.as_ref(), &unchanged as &(dyn Fn(usize) -> Option<usize> + Sync)))));
+        let values = Arc::new(SiteValues::new(
+            &site,
+            previous.as_ref().map(|b| {
+                (
+                    b.values.as_ref(),
+                    &unchanged as &(dyn Fn(usize) -> Option<usize> + Sync),
+                )
+            }),
+        ));
         let dirty = match (&previous, &changed_templates) {
             (Some(prev), Some(changed)) => invalidated(prev, &site, &values, templates, changed),
             _ => site.nodes().collect(),
         };
         let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
         known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
-        let (rendered, problems) = render::render_nodes(&site, templates, &values, &Arc::new(known_files), &dirty, true);
+        let (rendered, problems) = render::render_nodes(
+            &site,
+            templates,
+            &values,
+            &Arc::new(known_files),
+            &dirty,
+            true,
+        );
         diagnostics.extend(problems);
 
         // The new output: fresh renders, plus the previous bytes of everything not invalidated.
@@ -259,7 +335,9 @@ impl Session {
         let stale = std::mem::take(&mut self.stale_assets);
         for (relative, asset) in &self.assets {
             asset_owner.insert(relative, &asset.display);
-            let reusable = previous_output.and_then(|o| o.get(relative)).filter(|_| !stale.contains(relative));
+            let reusable = previous_output
+                .and_then(|o| o.get(relative))
+                .filter(|_| !stale.contains(relative));
             match reusable {
                 Some(bytes) => {
                     output.insert(relative.clone(), Arc::clone(bytes));
@@ -268,7 +346,10 @@ impl Session {
                     Ok(bytes) => {
                         output.insert(relative.clone(), bytes);
                     }
-                    Err(err) => diagnostics.push(Diagnostic::error(&asset.display, format!("cannot read this file: {err}")).hint("check the file's permissions")),
+                    Err(err) => diagnostics.push(
+                        Diagnostic::error(&asset.display, format!("cannot read this file: {err}"))
+                            .hint("check the file's permissions"),
+                    ),
                 },
             }
         }
@@ -283,7 +364,10 @@ impl Session {
         }
         for (path, bytes) in rendered {
             if let Some(owner) = asset_owner.get(path.as_str()) {
-                diagnostics.push(Diagnostic::error(*owner, format!("this file and a page both write {path}")).hint("rename the file, or change the page's slug"));
+                diagnostics.push(
+                    Diagnostic::error(*owner, format!("this file and a page both write {path}"))
+                        .hint("rename the file, or change the page's slug"),
+                );
             }
             output.insert(path, bytes);
         }
@@ -292,7 +376,14 @@ impl Session {
             self.stale_assets = stale;
             return Outcome::Failed(diagnostics.sorted());
         }
-        let built = Arc::new(Built { site, values, output, warnings: diagnostics.sorted(), elapsed_ms: started.elapsed().as_millis(), rendered: dirty.len() });
+        let built = Arc::new(Built {
+            site,
+            values,
+            output,
+            warnings: diagnostics.sorted(),
+            elapsed_ms: started.elapsed().as_millis(),
+            rendered: dirty.len(),
+        });
         self.last_good = Some(Arc::clone(&built));
         Outcome::Built(built)
     }
@@ -302,25 +393,43 @@ impl Session {
 fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
     let prev = &previous?.site;
     let page = &site.pages[i];
-    let Some(Node::Page(j)) = prev.node(&page.doc.relative_path) else { return None };
+    let Some(Node::Page(j)) = prev.node(&page.doc.relative_path) else {
+        return None;
+    };
     let old = &prev.pages[j];
     let same = old.doc.hash == page.doc.hash
         && Arc::ptr_eq(&old.rendered.html, &page.rendered.html)
         && old.site_path == page.site_path
-        && prev.sections[old.section].doc.relative_path == site.sections[page.section].doc.relative_path
-        && old.sources.iter().all(|id| prev.source(id) == site.source(id));
+        && prev.sections[old.section].doc.relative_path
+            == site.sections[page.section].doc.relative_path
+        && old
+            .sources
+            .iter()
+            .all(|id| prev.source(id) == site.source(id));
     same.then_some(j)
 }
 
 /// The pages and sections whose output may differ from the previous build's.
-fn invalidated(prev: &Built, site: &Site, values: &SiteValues, templates: &Templates, changed_templates: &BTreeSet<String>) -> Vec<Node> {
+fn invalidated(
+    prev: &Built,
+    site: &Site,
+    values: &SiteValues,
+    templates: &Templates,
+    changed_templates: &BTreeSet<String>,
+) -> Vec<Node> {
     let old = &prev.site;
-    let urls_changed = old.nodes().count() != site.nodes().count() || site.nodes().any(|n| old.node(&site.doc(n).relative_path).is_none_or(|o| old.site_path(o) != site.site_path(n)));
+    let urls_changed = old.nodes().count() != site.nodes().count()
+        || site.nodes().any(|n| {
+            old.node(&site.doc(n).relative_path)
+                .is_none_or(|o| old.site_path(o) != site.site_path(n))
+        });
     let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
     if urls_changed || changed_templates.contains("*") {
         return site.nodes().collect();
     }
-    let page_changed: Vec<bool> = (0..site.pages.len()).map(|i| unchanged_page(site, Some(prev), i).is_none()).collect();
+    let page_changed: Vec<bool> = (0..site.pages.len())
+        .map(|i| unchanged_page(site, Some(prev), i).is_none())
+        .collect();
     let section_changed: Vec<bool> = (0..site.sections.len())
         .map(|i| match old.node(&site.sections[i].doc.relative_path) {
             Some(Node::Section(j)) => prev.values.section(j) != values.section(i),
@@ -331,7 +440,10 @@ fn invalidated(prev: &Built, site: &Site, values: &SiteValues, templates: &Templ
     let mut reach_cache: BTreeMap<String, (render::TemplateReach, bool)> = BTreeMap::new();
     let mut reach = |name: String| {
         *reach_cache.entry(name.clone()).or_insert_with(|| {
-            let uses_changed = templates.closure(&name).iter().any(|t| changed_templates.contains(t));
+            let uses_changed = templates
+                .closure(&name)
+                .iter()
+                .any(|t| changed_templates.contains(t));
             (templates.reach(&name), uses_changed)
         })
     };
@@ -339,10 +451,15 @@ fn invalidated(prev: &Built, site: &Site, values: &SiteValues, templates: &Templ
         .filter(|&node| {
             let (reach, template_changed) = reach(render::template_for(site, node));
             let own = match node {
-                Node::Page(i) => page_changed[i] || (reach.section_pages && section_changed[site.pages[i].section]),
+                Node::Page(i) => {
+                    page_changed[i]
+                        || (reach.section_pages && section_changed[site.pages[i].section])
+                }
                 Node::Section(i) => section_changed[i],
             };
-            own || template_changed || (reach.other_content && any_content_changed) || (reach.sources && sources_changed)
+            own || template_changed
+                || (reach.other_content && any_content_changed)
+                || (reach.sources && sources_changed)
         })
         .collect()
 }
@@ -354,7 +471,11 @@ fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnosti
     let display = format!("content/{}", content::SOURCES_FILE);
     match std::fs::read_to_string(config.content_dir.join(content::SOURCES_FILE)) {
         Ok(text) => content::sources::parse(&display, &text),
-        Err(err) => Err(std::iter::once(Diagnostic::error(display, format!("cannot read the sources file: {err}")).hint("check that it is readable UTF-8 text")).collect()),
+        Err(err) => Err(std::iter::once(
+            Diagnostic::error(display, format!("cannot read the sources file: {err}"))
+                .hint("check that it is readable UTF-8 text"),
+        )
+        .collect()),
     }
 }
 
@@ -373,8 +494,15 @@ pub fn add_generated_files(site: &Site, output: &mut Output) {
     let mut entries = Vec::new();
     for node in site.nodes() {
         let doc = site.doc(node);
-        let lastmod = doc.updated.as_ref().or(doc.date.as_ref()).map(|d| d.display.clone());
-        entries.push(output::SitemapEntry { url: config.permalink(site.site_path(node)), lastmod });
+        let lastmod = doc
+            .updated
+            .as_ref()
+            .or(doc.date.as_ref())
+            .map(|d| d.display.clone());
+        entries.push(output::SitemapEntry {
+            url: config.permalink(site.site_path(node)),
+            lastmod,
+        });
     }
     output.insert("sitemap.xml", output::sitemap(entries));
     let feed_entries = site
@@ -400,7 +528,10 @@ pub fn add_generated_files(site: &Site, output: &mut Output) {
         language: &config.language,
     };
     output.insert("atom.xml", output::atom_feed(&feed, feed_entries));
-    output.insert("robots.txt", output::robots_txt(&config.permalink("sitemap.xml")));
+    output.insert(
+        "robots.txt",
+        output::robots_txt(&config.permalink("sitemap.xml")),
+    );
 }
 
 /// The output path a page or section writes.

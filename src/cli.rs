@@ -5,12 +5,20 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::build;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::build::{self, Built, Outcome, Session};
 use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
+use crate::{serve, watch};
 
 #[derive(Debug, Parser)]
-#[command(name = "briefing", version, about = "Builds the briefing site: Markdown with TOML front matter + Tera templates -> static HTML")]
+#[command(
+    name = "briefing",
+    version,
+    about = "Builds the briefing site: Markdown with TOML front matter + Tera templates -> static HTML"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -20,6 +28,29 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output directory (public/ by default)
     Build(SiteArgs),
+    /// Build, then serve the site at http://127.0.0.1:1111/ and rebuild and reload on every save
+    Serve(ServeArgs),
+    /// Build into the output directory, then rebuild what changed on every save
+    Watch(SiteArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// The site's root directory (where site.toml is)
+    #[arg(long, short = 'r', default_value = ".")]
+    pub root: PathBuf,
+    /// Override the base URL; by default it is the server's own address
+    #[arg(long, short = 'u')]
+    pub base_url: Option<String>,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    pub drafts: bool,
+    /// The address to listen on; anything but loopback exposes your preview to the network
+    #[arg(long, short = 'i', default_value = "127.0.0.1")]
+    pub interface: IpAddr,
+    /// The port to listen on; the next free one is taken when it is busy
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -40,7 +71,12 @@ pub struct SiteArgs {
 
 impl SiteArgs {
     fn options(&self) -> BuildOptions {
-        BuildOptions { root: self.root.clone(), output_dir: self.output_dir.clone(), base_url: self.base_url.clone(), drafts: self.drafts }
+        BuildOptions {
+            root: self.root.clone(),
+            output_dir: self.output_dir.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+        }
     }
 }
 
@@ -48,11 +84,16 @@ impl SiteArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => run_build(&args),
+        Command::Serve(args) => run_serve(&args),
+        Command::Watch(args) => run_watch(&args),
     }
 }
 
 fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     let options = args.options();
+    if let Ok(config) = config::Config::load(&options) {
+        config::validate_output_dir(&config)?;
+    }
     match build::build(&options)? {
         Ok(built) => {
             config::validate_output_dir(&built.site.config)?;
@@ -68,6 +109,136 @@ fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn run_watch(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+    let options = args.options();
+    if let Ok(config) = config::Config::load(&options) {
+        config::validate_output_dir(&config)?;
+    }
+    let (mut session, outcome) = Session::start(options)?;
+    let mut written: Option<Arc<Built>> = None;
+    match outcome {
+        Outcome::Built(built) => {
+            report_diagnostics(&built.warnings);
+            built.output.write_atomic(&built.site.config.output_dir)?;
+            anstream::println!(
+                "{}",
+                built.summary(&built.site.config.output_dir.display().to_string())
+            );
+            written = Some(built);
+        }
+        Outcome::Failed(diagnostics) => report_failure(&diagnostics),
+    }
+    let layout = match session.config() {
+        Some(config) => watch::Layout::of(config),
+        None => {
+            anyhow::bail!("site.toml must be valid before watching starts; fix it and run again")
+        }
+    };
+    let mut watcher = watch::Watcher::start(layout)?;
+    anstream::println!("Watching for changes (Ctrl-C to stop)...");
+    watch::run(&mut session, &mut watcher, |_, outcome| match outcome {
+        Ok(Outcome::Built(built)) => {
+            report_diagnostics(&built.warnings);
+            let out_dir = &built.site.config.output_dir;
+            let result = match &written {
+                Some(previous) if previous.site.config.output_dir == *out_dir => built
+                    .output
+                    .write_changes(&previous.output, out_dir)
+                    .map(|_| ()),
+                _ => built.output.write_atomic(out_dir),
+            };
+            match result {
+                Ok(()) => {
+                    anstream::println!(
+                        "{} ({} rendered)",
+                        built.summary(&out_dir.display().to_string()),
+                        built.rendered
+                    );
+                    written = Some(built);
+                }
+                Err(err) => anstream::eprintln!("error: {err:#}"),
+            }
+        }
+        Ok(Outcome::Failed(diagnostics)) => report_failure(&diagnostics),
+        Err(err) => anstream::eprintln!("error: {err:#}"),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    if !args.interface.is_loopback() {
+        anstream::eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can see the preview",
+            args.interface
+        );
+    }
+    let listener = serve::bind(args.interface, args.port)?;
+    let address = listener.local_addr()?;
+    let host = match address.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{host}:{}/", address.port()));
+    let options = BuildOptions {
+        root: args.root.clone(),
+        output_dir: None,
+        base_url: Some(base_url),
+        drafts: args.drafts,
+    };
+    let (mut session, outcome) = Session::start(options)?;
+    let built = match outcome {
+        Outcome::Built(built) => built,
+        Outcome::Failed(diagnostics) => {
+            report_failure(&diagnostics);
+            anyhow::bail!(
+                "the site must build once before it can be served; fix the errors above and run again"
+            );
+        }
+    };
+    report_diagnostics(&built.warnings);
+    anstream::println!("{}", built.summary("memory"));
+    let layout = watch::Layout::of(&built.site.config);
+    let url = built.site.config.permalink("");
+    let preview = serve::Preview::new(built);
+    let mut watcher = watch::Watcher::start(layout)?;
+    let rebuild_preview = Arc::clone(&preview);
+    std::thread::spawn(move || {
+        watch::run(
+            &mut session,
+            &mut watcher,
+            |changes, outcome| match outcome {
+                Ok(outcome) => {
+                    match &outcome {
+                        Outcome::Built(built) => {
+                            report_diagnostics(&built.warnings);
+                            anstream::println!(
+                                "{} ({} rendered)",
+                                built.summary("memory"),
+                                built.rendered
+                            );
+                        }
+                        Outcome::Failed(diagnostics) => report_failure(diagnostics),
+                    }
+                    rebuild_preview.publish(changes, &outcome);
+                }
+                Err(err) => anstream::eprintln!("error: {err:#}"),
+            },
+        );
+    });
+    anstream::println!("Serving {url} (Ctrl-C to stop)");
+    serve::run(listener, preview)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_failure(diagnostics: &Diagnostics) {
+    report_diagnostics(diagnostics);
+    anstream::eprintln!("Build failed; still showing the last good build.");
 }
 
 pub fn report_diagnostics(diagnostics: &Diagnostics) {

@@ -182,8 +182,8 @@ pub fn validate_output_dir(config: &Config) -> anyhow::Result<()> {
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let path = std::path::absolute(path)
-        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    let path =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
     // Resolve symlinks where the path exists, so `public -> .` is caught too.
     Ok(path.canonicalize().unwrap_or(path))
 }
@@ -289,7 +289,11 @@ mod tests {
             parse_base_url("https://example.org/briefing").unwrap(),
             ("https://example.org/briefing".into(), "/briefing/".into())
         );
-        assert!(parse_base_url("example.org").unwrap_err().contains("no scheme"));
+        assert!(
+            parse_base_url("example.org")
+                .unwrap_err()
+                .contains("no scheme")
+        );
         assert!(parse_base_url("https:///x").is_err());
         assert!(parse_base_url("https://h/../x").is_err());
     }

@@ -35,7 +35,9 @@ impl Location {
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let line_text = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
         let span_start = (start - line_start).min(line_text.len());
         let span_end = (end.min(line_end) - line_start).clamp(span_start, line_text.len());
         let column = text[line_start..start].chars().count() + 1;
@@ -142,7 +144,9 @@ impl Diagnostic {
             None => title.element(annotate_snippets::Origin::path(self.path.as_str())),
         }];
         if let Some(hint) = &self.hint {
-            report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(hint.as_str()),
+            ));
         }
         let renderer = if colour {
             Renderer::styled()
@@ -195,11 +199,16 @@ impl Diagnostics {
     /// Sorts and removes exact duplicates, so output does not depend on thread scheduling.
     pub fn sorted(mut self) -> Diagnostics {
         self.items.sort_by(|a, b| {
-            (&a.path, a.location.as_ref().map(|l| (l.line, l.column)), &a.message).cmp(&(
-                &b.path,
-                b.location.as_ref().map(|l| (l.line, l.column)),
-                &b.message,
-            ))
+            (
+                &a.path,
+                a.location.as_ref().map(|l| (l.line, l.column)),
+                &a.message,
+            )
+                .cmp(&(
+                    &b.path,
+                    b.location.as_ref().map(|l| (l.line, l.column)),
+                    &b.message,
+                ))
         });
         self.items.dedup();
         self
@@ -272,7 +281,10 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))

@@ -8,7 +8,9 @@ mod diagnostics;
 mod markdown;
 mod output;
 mod render;
+mod serve;
 mod site;
+mod watch;
 
 use std::process::ExitCode;
 

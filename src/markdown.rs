@@ -134,7 +134,11 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
                         _ => None,
                     };
                     let base = explicit.unwrap_or_else(|| slugify(&text));
-                    let base = if base.is_empty() { "section".to_string() } else { base };
+                    let base = if base.is_empty() {
+                        "section".to_string()
+                    } else {
+                        base
+                    };
                     let id = unique_id(&mut used_ids, base);
                     if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
                         *slot = Some(CowStr::from(id.clone()));
@@ -180,7 +184,12 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
                 id,
             }) => {
                 if let Some(source_id) = dest_url.strip_prefix(CITATION_SCHEME)
-                    && matches!(link_type, LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown)
+                    && matches!(
+                        link_type,
+                        LinkType::ShortcutUnknown
+                            | LinkType::CollapsedUnknown
+                            | LinkType::ReferenceUnknown
+                    )
                 {
                     skipping_citation_text = true;
                     depth = depth.saturating_sub(1);
@@ -188,7 +197,12 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
                         id: source_id.to_string(),
                         range: range.clone(),
                     });
-                    Event::InlineHtml(CowStr::from(citation_html(source_id, &range, resolver, &mut out.problems)))
+                    Event::InlineHtml(CowStr::from(citation_html(
+                        source_id,
+                        &range,
+                        resolver,
+                        &mut out.problems,
+                    )))
                 } else {
                     let dest_url = rewrite_link(&dest_url, &range, resolver, &mut out)
                         .map_or(dest_url, CowStr::from);
@@ -319,7 +333,8 @@ fn citation_html(
             problems.push(Problem {
                 range: range.clone(),
                 message: format!("the citation `[@{id}]` names no known source"),
-                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it".into(),
+                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it"
+                    .into(),
             });
             format!("[@{}]", crate::diagnostics::escape_html(id))
         }
@@ -391,7 +406,12 @@ mod tests {
             OPTS,
             &Site,
         );
-        assert!(r.html.contains("href=\"/b/partnerships/a24-google/#scope\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("href=\"/b/partnerships/a24-google/#scope\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].range, 40..54);
         assert_eq!(r.links[0].fragment.as_deref(), Some("scope"));
@@ -399,7 +419,11 @@ mod tests {
 
     #[test]
     fn root_relative_links_get_the_base_path() {
-        let r = render("[x](/partnerships/) [y](https://e.org/) [z](//cdn/x)", OPTS, &Site);
+        let r = render(
+            "[x](/partnerships/) [y](https://e.org/) [z](//cdn/x)",
+            OPTS,
+            &Site,
+        );
         assert!(r.html.contains("href=\"/b/partnerships/\""));
         assert!(r.html.contains("href=\"https://e.org/\""));
         assert!(r.html.contains("href=\"//cdn/x\""));
@@ -409,7 +433,9 @@ mod tests {
     fn citations_render_as_links() {
         let r = render("Side-by-side [@wired]. Unknown [@nobody].", OPTS, &Site);
         assert!(
-            r.html.contains("<a class=\"citation\" href=\"/b/sources/#wired\" data-source=\"wired\">[Wired]</a>"),
+            r.html.contains(
+                "<a class=\"citation\" href=\"/b/sources/#wired\" data-source=\"wired\">[Wired]</a>"
+            ),
             "{}",
             r.html
         );
@@ -435,6 +461,10 @@ mod tests {
     #[test]
     fn headings_escape_in_anchor_labels() {
         let r = render("## A <b> & \"c\"\n", OPTS, &Site);
-        assert!(!r.html.contains("label=\"Link to this section: A <b>"), "{}", r.html);
+        assert!(
+            !r.html.contains("label=\"Link to this section: A <b>"),
+            "{}",
+            r.html
+        );
     }
 }

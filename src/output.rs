@@ -62,18 +62,33 @@ impl Output {
 
     /// Writes everything to a fresh directory beside `out_dir`, then swaps it in.
     pub fn write_atomic(&self, out_dir: &Path) -> anyhow::Result<()> {
-        let out_dir = std::path::absolute(out_dir).with_context(|| format!("cannot resolve {}", out_dir.display()))?;
-        let parent = out_dir.parent().context("the output directory cannot be the file system root")?;
-        let name = out_dir.file_name().and_then(|n| n.to_str()).context("the output directory needs a UTF-8 name")?;
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let out_dir = std::path::absolute(out_dir)
+            .with_context(|| format!("cannot resolve {}", out_dir.display()))?;
+        let parent = out_dir
+            .parent()
+            .context("the output directory cannot be the file system root")?;
+        let name = out_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("the output directory needs a UTF-8 name")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         if out_dir.exists() && !out_dir.is_dir() {
-            bail!("{} exists and is not a directory; remove it or choose another --output-dir", out_dir.display());
+            bail!(
+                "{} exists and is not a directory; remove it or choose another --output-dir",
+                out_dir.display()
+            );
         }
         remove_stale_staging(parent, name);
         let staging = tempfile::Builder::new()
             .prefix(&staging_prefix(name))
             .tempdir_in(parent)
-            .with_context(|| format!("cannot create a staging directory in {} (is it writable?)", parent.display()))?;
+            .with_context(|| {
+                format!(
+                    "cannot create a staging directory in {} (is it writable?)",
+                    parent.display()
+                )
+            })?;
         self.write_into(staging.path())?;
         if out_dir.exists() {
             swap_directories(staging.path(), &out_dir)?;
@@ -81,25 +96,87 @@ impl Output {
             let old = staging.path().to_path_buf();
             drop(staging);
             if old.exists() {
-                std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous output at {}", old.display()))?;
+                std::fs::remove_dir_all(&old).with_context(|| {
+                    format!("cannot remove the previous output at {}", old.display())
+                })?;
             }
         } else {
             let staging = staging.keep();
-            std::fs::rename(&staging, &out_dir).with_context(|| format!("cannot move the new output into {}", out_dir.display()))?;
+            std::fs::rename(&staging, &out_dir).with_context(|| {
+                format!("cannot move the new output into {}", out_dir.display())
+            })?;
         }
         Ok(())
     }
 
+    /// Brings `out_dir`, which holds `previous`, up to date: writes the files that differ and
+    /// removes those that are gone. Each file is replaced by a rename, so a reader never sees
+    /// half of one. Returns how many files were written and removed.
+    pub fn write_changes(
+        &self,
+        previous: &Output,
+        out_dir: &Path,
+    ) -> anyhow::Result<(usize, usize)> {
+        let changed: Vec<(&String, &Bytes)> = self
+            .files
+            .iter()
+            .filter(|(path, bytes)| {
+                previous
+                    .files
+                    .get(*path)
+                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+            })
+            .collect();
+        changed.par_iter().try_for_each(|(path, bytes)| {
+            let target = out_dir.join(path);
+            let dir = target.parent().unwrap_or(out_dir);
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let mut file = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            std::io::Write::write_all(&mut file, bytes)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+            file.persist(&target)
+                .with_context(|| format!("cannot replace {}", target.display()))?;
+            anyhow::Ok(())
+        })?;
+        let mut removed = 0;
+        for path in previous
+            .files
+            .keys()
+            .filter(|p| !self.files.contains_key(*p))
+        {
+            let target = out_dir.join(path);
+            if std::fs::remove_file(&target).is_ok() {
+                removed += 1;
+            }
+            // Tidy directories left empty, up to the output root.
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| *d != out_dir) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok((changed.len(), removed))
+    }
+
     /// Writes every file under `dir`, which must exist.
     pub fn write_into(&self, dir: &Path) -> anyhow::Result<()> {
-        let mut dirs: Vec<PathBuf> = self.files.keys().filter_map(|p| p.rsplit_once('/').map(|(d, _)| dir.join(d))).collect();
+        let mut dirs: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| dir.join(d)))
+            .collect();
         dirs.dedup();
         for d in &dirs {
             std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
         }
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = dir.join(path);
-            std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
+            std::fs::write(&target, bytes)
+                .with_context(|| format!("cannot write {}", target.display()))
         })
     }
 }
@@ -111,9 +188,15 @@ fn staging_prefix(name: &str) -> String {
 /// A build killed midway leaves its staging directory behind; the next one tidies up.
 fn remove_stale_staging(parent: &Path, name: &str) {
     let prefix = staging_prefix(name);
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
-        if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) {
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix))
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -125,8 +208,11 @@ fn swap_directories(new: &Path, current: &Path) -> anyhow::Result<()> {
     match renameat_with(CWD, new, CWD, current, RenameFlags::EXCHANGE) {
         Ok(()) => Ok(()),
         // Some file systems cannot exchange; fall back to two renames.
-        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => swap_by_renames(new, current),
-        Err(err) => Err(std::io::Error::from(err)).with_context(|| format!("cannot swap the new output into {}", current.display())),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => {
+            swap_by_renames(new, current)
+        }
+        Err(err) => Err(std::io::Error::from(err))
+            .with_context(|| format!("cannot swap the new output into {}", current.display())),
     }
 }
 
@@ -137,10 +223,12 @@ fn swap_directories(new: &Path, current: &Path) -> anyhow::Result<()> {
 
 fn swap_by_renames(new: &Path, current: &Path) -> anyhow::Result<()> {
     let aside = new.with_extension("previous");
-    std::fs::rename(current, &aside).with_context(|| format!("cannot move {} aside", current.display()))?;
+    std::fs::rename(current, &aside)
+        .with_context(|| format!("cannot move {} aside", current.display()))?;
     if let Err(err) = std::fs::rename(new, current) {
         let _ = std::fs::rename(&aside, current);
-        return Err(err).with_context(|| format!("cannot move the new output into {}", current.display()));
+        return Err(err)
+            .with_context(|| format!("cannot move the new output into {}", current.display()));
     }
     std::fs::rename(&aside, new).with_context(|| format!("cannot tidy up {}", aside.display()))
 }
@@ -153,7 +241,9 @@ pub struct SitemapEntry {
 
 pub fn sitemap(mut entries: Vec<SitemapEntry>) -> Vec<u8> {
     entries.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for entry in entries {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_xml(&entry.url));
@@ -190,14 +280,21 @@ pub struct FeedEntry {
 /// changes when content does.
 pub fn atom_feed(feed: &Feed<'_>, mut entries: Vec<FeedEntry>) -> Vec<u8> {
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
-    let updated = entries.iter().map(|e| e.updated.as_str()).max().unwrap_or("1970-01-01T00:00:00Z");
+    let updated = entries
+        .iter()
+        .map(|e| e.updated.as_str())
+        .max()
+        .unwrap_or("1970-01-01T00:00:00Z");
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
         escape_xml(feed.language),
         escape_xml(feed.title)
     );
     if !feed.subtitle.is_empty() {
-        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(feed.subtitle)));
+        xml.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            escape_xml(feed.subtitle)
+        ));
     }
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n",
@@ -206,8 +303,15 @@ pub fn atom_feed(feed: &Feed<'_>, mut entries: Vec<FeedEntry>) -> Vec<u8> {
         escape_xml(feed.feed_url),
         escape_xml(updated)
     ));
-    let author = if feed.author.is_empty() { feed.title } else { feed.author };
-    xml.push_str(&format!("  <author><name>{}</name></author>\n", escape_xml(author)));
+    let author = if feed.author.is_empty() {
+        feed.title
+    } else {
+        feed.author
+    };
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        escape_xml(author)
+    ));
     for entry in entries {
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
@@ -241,8 +345,14 @@ mod tests {
         output.insert("index.html", b"new".to_vec());
         output.insert("a/b/index.html", b"deep".to_vec());
         output.write_atomic(&out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
-        assert_eq!(std::fs::read_to_string(out.join("a/b/index.html")).unwrap(), "deep");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "deep"
+        );
         assert!(!out.join("stale").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging directories must not linger");
@@ -251,14 +361,40 @@ mod tests {
     #[test]
     fn feed_and_sitemap_escape_and_sort() {
         let xml = String::from_utf8(sitemap(vec![
-            SitemapEntry { url: "https://e.org/b/".into(), lastmod: None },
-            SitemapEntry { url: "https://e.org/a/?x&y".into(), lastmod: Some("2026-11-24".into()) },
+            SitemapEntry {
+                url: "https://e.org/b/".into(),
+                lastmod: None,
+            },
+            SitemapEntry {
+                url: "https://e.org/a/?x&y".into(),
+                lastmod: Some("2026-11-24".into()),
+            },
         ]))
         .unwrap();
         assert!(xml.find("/a/?x&amp;y").unwrap() < xml.find("/b/").unwrap());
-        let feed = Feed { title: "T & co", subtitle: "", site_url: "https://e.org/", feed_url: "https://e.org/atom.xml", author: "", language: "en" };
-        let entry = |u: &str, d: &str| FeedEntry { title: "<x>".into(), url: u.into(), published: d.into(), updated: d.into(), summary_html: "<p>a</p>".into() };
-        let xml = String::from_utf8(atom_feed(&feed, vec![entry("https://e.org/old/", "2020-01-01T00:00:00Z"), entry("https://e.org/new/", "2026-01-01T00:00:00Z")])).unwrap();
+        let feed = Feed {
+            title: "T & co",
+            subtitle: "",
+            site_url: "https://e.org/",
+            feed_url: "https://e.org/atom.xml",
+            author: "",
+            language: "en",
+        };
+        let entry = |u: &str, d: &str| FeedEntry {
+            title: "<x>".into(),
+            url: u.into(),
+            published: d.into(),
+            updated: d.into(),
+            summary_html: "<p>a</p>".into(),
+        };
+        let xml = String::from_utf8(atom_feed(
+            &feed,
+            vec![
+                entry("https://e.org/old/", "2020-01-01T00:00:00Z"),
+                entry("https://e.org/new/", "2026-01-01T00:00:00Z"),
+            ],
+        ))
+        .unwrap();
         assert!(xml.contains("<title>T &amp; co</title>"));
         assert!(xml.contains("<updated>2026-01-01T00:00:00Z</updated>"));
         assert!(xml.find("/new/").unwrap() < xml.find("/old/").unwrap());

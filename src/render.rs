@@ -41,25 +41,51 @@ impl Templates {
             return Err(diagnostics);
         }
         let mut sources = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored_name(e.file_name())) {
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored_name(e.file_name()))
+        {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| "templates/".into());
-                    diagnostics.push(Diagnostic::error(path, format!("cannot read this entry: {err}")).hint("check permissions, and remove symbolic links that loop"));
+                    let path = err
+                        .path()
+                        .map(|p| display_path(root, p))
+                        .unwrap_or_else(|| "templates/".into());
+                    diagnostics.push(
+                        Diagnostic::error(path, format!("cannot read this entry: {err}"))
+                            .hint("check permissions, and remove symbolic links that loop"),
+                    );
                     continue;
                 }
             };
-            if !entry.file_type().is_file() && !(entry.file_type().is_symlink() && entry.path().is_file()) {
+            if !entry.file_type().is_file()
+                && !(entry.file_type().is_symlink() && entry.path().is_file())
+            {
                 continue;
             }
-            let Some(name) = crate::content::relative_slash_path(dir, entry.path()) else { continue };
+            let Some(name) = crate::content::relative_slash_path(dir, entry.path()) else {
+                continue;
+            };
             match std::fs::read(entry.path()).map(String::from_utf8) {
                 Ok(Ok(text)) => {
                     sources.insert(name, text);
                 }
-                Ok(Err(_)) => diagnostics.push(Diagnostic::error(format!("templates/{name}"), "this template is not valid UTF-8 text").hint("save it as UTF-8")),
-                Err(err) => diagnostics.push(Diagnostic::error(format!("templates/{name}"), format!("cannot read this template: {err}")).hint("check the file's permissions")),
+                Ok(Err(_)) => diagnostics.push(
+                    Diagnostic::error(
+                        format!("templates/{name}"),
+                        "this template is not valid UTF-8 text",
+                    )
+                    .hint("save it as UTF-8"),
+                ),
+                Err(err) => diagnostics.push(
+                    Diagnostic::error(
+                        format!("templates/{name}"),
+                        format!("cannot read this template: {err}"),
+                    )
+                    .hint("check the file's permissions"),
+                ),
             }
         }
         if !sources.contains_key("404.html") {
@@ -82,11 +108,18 @@ impl Templates {
         // Tera checks function names when templates are added; the real functions, which need
         // the site, replace these for each build.
         for name in SITE_FUNCTIONS {
-            tera.register_function(name, |_: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
-                Err(tera::Error::message("site functions are only available while rendering"))
-            });
+            tera.register_function(
+                name,
+                |_: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+                    Err(tera::Error::message(
+                        "site functions are only available while rendering",
+                    ))
+                },
+            );
         }
-        if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        if let Err(err) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
             let first = sources.keys().next().cloned().unwrap_or_default();
             diagnostics.push(template_diagnostic(&sources, &first, &err, None));
             return Err(diagnostics);
@@ -97,7 +130,11 @@ impl Templates {
     /// Names of the templates that differ between `self` and `newer` (added, removed or edited).
     pub fn changed_since(&self, newer: &Templates) -> BTreeSet<String> {
         let names: BTreeSet<&String> = self.sources.keys().chain(newer.sources.keys()).collect();
-        names.into_iter().filter(|n| self.sources.get(*n) != newer.sources.get(*n)).cloned().collect()
+        names
+            .into_iter()
+            .filter(|n| self.sources.get(*n) != newer.sources.get(*n))
+            .cloned()
+            .collect()
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -109,7 +146,9 @@ impl Templates {
     pub fn reach(&self, name: &str) -> TemplateReach {
         let mut reach = TemplateReach::default();
         for template in self.closure(name) {
-            let Some(text) = self.sources.get(&template) else { continue };
+            let Some(text) = self.sources.get(&template) else {
+                continue;
+            };
             reach.section_pages |= text.contains("pages");
             reach.other_content |= text.contains("get_page") || text.contains("get_section");
             reach.sources |= text.contains("sources(");
@@ -149,7 +188,9 @@ fn referenced_templates(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for tag in text.split("{%").skip(1) {
         let tag = tag.trim_start_matches('-').trim_start();
-        let rest = tag.strip_prefix("extends").or_else(|| tag.strip_prefix("include"));
+        let rest = tag
+            .strip_prefix("extends")
+            .or_else(|| tag.strip_prefix("include"));
         if let Some(rest) = rest {
             let rest = rest.trim_start();
             if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
@@ -162,33 +203,82 @@ fn referenced_templates(text: &str) -> Vec<String> {
     out
 }
 
-fn template_diagnostic(sources: &BTreeMap<String, String>, fallback_name: &str, err: &tera::Error, rendering: Option<&str>) -> Diagnostic {
-    let suffix = rendering.map(|page| format!(" (while rendering {page})")).unwrap_or_default();
+fn template_diagnostic(
+    sources: &BTreeMap<String, String>,
+    fallback_name: &str,
+    err: &tera::Error,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    let suffix = rendering
+        .map(|page| format!(" (while rendering {page})"))
+        .unwrap_or_default();
     match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let name = if report.filename().is_empty() { fallback_name } else { report.filename() };
-            let kind = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
-            let mut d = Diagnostic::error(format!("templates/{name}"), format!("{kind}: {}{suffix}", report.message()));
+            let name = if report.filename().is_empty() {
+                fallback_name
+            } else {
+                report.filename()
+            };
+            let kind = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
+            let mut d = Diagnostic::error(
+                format!("templates/{name}"),
+                format!("{kind}: {}{suffix}", report.message()),
+            );
             if let Some(text) = sources.get(name) {
                 let span = report.span();
                 d = d.at(Location::in_text(text, span.range.clone()));
             }
             d.hint(template_hint(report.message()))
         }
-        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!("templates/{current}"), format!("this template extends `{parent}`, which does not exist{suffix}"))
-            .hint(format!("create templates/{parent}, or fix the name in the extends tag")),
-        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(format!("templates/{tpl}"), format!("templates extend each other in a circle: {}", inheritance_chain.join(" -> ")))
-            .hint("one template in the chain must not extend another"),
-        tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(format!("templates/{tpl}"), format!("templates include each other in a circle: {}", include_chain.join(" -> ")))
-            .hint("remove the include that leads back to the first template"),
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            format!("templates/{current}"),
+            format!("this template extends `{parent}`, which does not exist{suffix}"),
+        )
+        .hint(format!(
+            "create templates/{parent}, or fix the name in the extends tag"
+        )),
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => Diagnostic::error(
+            format!("templates/{tpl}"),
+            format!(
+                "templates extend each other in a circle: {}",
+                inheritance_chain.join(" -> ")
+            ),
+        )
+        .hint("one template in the chain must not extend another"),
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
+            format!("templates/{tpl}"),
+            format!(
+                "templates include each other in a circle: {}",
+                include_chain.join(" -> ")
+            ),
+        )
+        .hint("remove the include that leads back to the first template"),
         tera::ErrorKind::TemplateNotFound(name) => {
             let near = did_you_mean(name, sources.keys().map(String::as_str));
-            Diagnostic::error(format!("templates/{fallback_name}"), format!("the template `{name}` does not exist{suffix}")).hint(match near {
+            Diagnostic::error(
+                format!("templates/{fallback_name}"),
+                format!("the template `{name}` does not exist{suffix}"),
+            )
+            .hint(match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("create templates/{name}"),
             })
         }
-        _ => Diagnostic::error(format!("templates/{fallback_name}"), format!("{}{suffix}", first_line(err.to_string().trim_start_matches("error: ")))).hint("check the template against the context described in docs/templates.md"),
+        _ => Diagnostic::error(
+            format!("templates/{fallback_name}"),
+            format!(
+                "{}{suffix}",
+                first_line(err.to_string().trim_start_matches("error: "))
+            ),
+        )
+        .hint("check the template against the context described in docs/templates.md"),
     }
 }
 
@@ -200,25 +290,43 @@ fn template_hint(message: &str) -> String {
     if message.contains("not found in context") || message.contains("undefined") {
         "the variable does not exist here: check its name against docs/templates.md, or guard it with `is defined`".into()
     } else {
-        "fix the tag or expression at the caret; Tera tags are {{ ... }}, {% ... %} and {# ... #}".into()
+        "fix the tag or expression at the caret; Tera tags are {{ ... }}, {% ... %} and {# ... #}"
+            .into()
     }
 }
 
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
-        let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-        let zoned = if let Ok(date) = value.parse::<jiff::civil::Date>() {
-            date.to_zoned_datetime(jiff::tz::TimeZone::UTC).map_err(|e| tera::Error::message(e.to_string()))?
-        } else {
-            value.parse::<jiff::Timestamp>().map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?.to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        };
-        jiff::fmt::strtime::format(format, &zoned).map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
-    });
-    tera.register_filter("json_encode", |value: &Value, _: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
-        let json = serde_json::to_string(value).map_err(|e| tera::Error::message(e.to_string()))?;
-        // Safe inside <script>: no `</script>` or `<!--` can be formed.
-        Ok(Value::safe_string(&json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")))
-    });
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+            let zoned = if let Ok(date) = value.parse::<jiff::civil::Date>() {
+                date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                    .map_err(|e| tera::Error::message(e.to_string()))?
+            } else {
+                value
+                    .parse::<jiff::Timestamp>()
+                    .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?
+                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            };
+            jiff::fmt::strtime::format(format, &zoned)
+                .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
+        },
+    );
+    tera.register_filter(
+        "json_encode",
+        |value: &Value, _: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+            let json =
+                serde_json::to_string(value).map_err(|e| tera::Error::message(e.to_string()))?;
+            // Safe inside <script>: no `</script>` or `<!--` can be formed.
+            Ok(Value::safe_string(
+                &json
+                    .replace('<', "\\u003c")
+                    .replace('>', "\\u003e")
+                    .replace('&', "\\u0026"),
+            ))
+        },
+    );
 }
 
 #[derive(Serialize)]
@@ -307,14 +415,23 @@ pub struct SiteValues {
 fn toc_views<'a>(entries: &'a [TocEntry], page_path: &str) -> Vec<TocView<'a>> {
     entries
         .iter()
-        .map(|e| TocView { level: e.level, id: &e.id, title: &e.title, permalink: format!("{page_path}#{}", e.id), children: toc_views(&e.children, page_path) })
+        .map(|e| TocView {
+            level: e.level,
+            id: &e.id,
+            title: &e.title,
+            permalink: format!("{page_path}#{}", e.id),
+            children: toc_views(&e.children, page_path),
+        })
         .collect()
 }
 
 fn source_views<'a>(site: &'a Site, ids: &[String]) -> Vec<SourceView<'a>> {
     ids.iter()
         .filter_map(|id| site.source(id))
-        .map(|source| SourceView { source, anchor: site.config.url_path(&format!("sources/#{}", source.id)) })
+        .map(|source| SourceView {
+            source,
+            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
+        })
         .collect()
 }
 
@@ -352,7 +469,10 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
 impl SiteValues {
     /// Builds every value. With `previous` (the values of the last build and a test of which
     /// pages are unchanged since), the values of unchanged pages are reused as they are.
-    pub fn new(site: &Site, previous: Option<(&SiteValues, &(dyn Fn(usize) -> Option<usize> + Sync))>) -> SiteValues {
+    pub fn new(
+        site: &Site,
+        previous: Option<(&SiteValues, &(dyn Fn(usize) -> Option<usize> + Sync))>,
+    ) -> SiteValues {
         let config = &site.config;
         let config_value = Value::from_serializable(&ConfigView {
             title: &config.title,
@@ -373,7 +493,11 @@ impl SiteValues {
                 let page = &site.pages[i];
                 let path = config.url_path(&page.site_path);
                 let summary = Value::from_serializable(&page_summary(site, i));
-                let full = Value::from_serializable(&PageFull { summary: page_summary(site, i), content: Value::safe_string(&page.rendered.html), toc: toc_views(&page.rendered.toc, &path) });
+                let full = Value::from_serializable(&PageFull {
+                    summary: page_summary(site, i),
+                    content: Value::safe_string(&page.rendered.html),
+                    toc: toc_views(&page.rendered.toc, &path),
+                });
                 (summary, full)
             })
             .unzip();
@@ -383,7 +507,11 @@ impl SiteValues {
             .map(|section| {
                 let meta = section.meta();
                 let path = config.url_path(&section.site_path);
-                let listed: Vec<Value> = section.pages.iter().map(|&i| summaries[i].clone()).collect();
+                let listed: Vec<Value> = section
+                    .pages
+                    .iter()
+                    .map(|&i| summaries[i].clone())
+                    .collect();
                 Value::from_serializable(&SectionView {
                     title: &section.doc.title,
                     description: &meta.description,
@@ -396,14 +524,28 @@ impl SiteValues {
                     extra: &meta.extra,
                     weight: meta.weight,
                     pages: Value::from(listed),
-                    subsections: section.subsections.iter().map(|&i| site.sections[i].doc.relative_path.as_str()).collect(),
+                    subsections: section
+                        .subsections
+                        .iter()
+                        .map(|&i| site.sections[i].doc.relative_path.as_str())
+                        .collect(),
                     sources: source_views(site, &section.sources),
                 })
             })
             .collect();
         let sources = sources_value(site, &summaries);
-        let by_path = site.nodes().map(|n| (site.doc(n).relative_path.clone(), n)).collect();
-        SiteValues { config: config_value, summaries, pages, sections, sources, by_path }
+        let by_path = site
+            .nodes()
+            .map(|n| (site.doc(n).relative_path.clone(), n))
+            .collect();
+        SiteValues {
+            config: config_value,
+            summaries,
+            pages,
+            sections,
+            sources,
+            by_path,
+        }
     }
 
     pub fn summary(&self, page: usize) -> &Value {
@@ -444,7 +586,15 @@ fn sources_value(site: &Site, summaries: &[Value]) -> Value {
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.sources.contains(&source.id))
-                .map(|(i, p)| CitedBy { page: summaries[i].clone(), claims: p.rendered.citations.iter().filter(|c| c.id == source.id).count() })
+                .map(|(i, p)| CitedBy {
+                    page: summaries[i].clone(),
+                    claims: p
+                        .rendered
+                        .citations
+                        .iter()
+                        .filter(|c| c.id == source.id)
+                        .count(),
+                })
                 .collect(),
         })
         .collect();
@@ -457,23 +607,50 @@ pub type Rendered = (String, Vec<u8>);
 /// Which template renders a node, following the documented precedence.
 pub fn template_for(site: &Site, node: Node) -> String {
     match node {
-        Node::Section(0) => site.sections[0].meta().template.as_ref().map_or("index.html".into(), |t| t.get_ref().clone()),
-        Node::Section(i) => site.sections[i].meta().template.as_ref().map_or("section.html".into(), |t| t.get_ref().clone()),
+        Node::Section(0) => site.sections[0]
+            .meta()
+            .template
+            .as_ref()
+            .map_or("index.html".into(), |t| t.get_ref().clone()),
+        Node::Section(i) => site.sections[i]
+            .meta()
+            .template
+            .as_ref()
+            .map_or("section.html".into(), |t| t.get_ref().clone()),
         Node::Page(i) => {
             let page = &site.pages[i];
             let own = match &page.doc.meta {
-                crate::content::Meta::Page(meta) => meta.template.as_ref().map(|t| t.get_ref().clone()),
+                crate::content::Meta::Page(meta) => {
+                    meta.template.as_ref().map(|t| t.get_ref().clone())
+                }
                 crate::content::Meta::Section(_) => None,
             };
-            own.or_else(|| site.sections[page.section].meta().page_template.as_ref().map(|t| t.get_ref().clone())).unwrap_or_else(|| "page.html".into())
+            own.or_else(|| {
+                site.sections[page.section]
+                    .meta()
+                    .page_template
+                    .as_ref()
+                    .map(|t| t.get_ref().clone())
+            })
+            .unwrap_or_else(|| "page.html".into())
         }
     }
 }
 
 /// Renders the nodes given (all of them for a full build), plus `404.html`.
-pub fn render_nodes(site: &Site, templates: &Templates, values: &Arc<SiteValues>, static_files: &Arc<BTreeSet<String>>, nodes: &[Node], include_404: bool) -> (Vec<Rendered>, Diagnostics) {
+pub fn render_nodes(
+    site: &Site,
+    templates: &Templates,
+    values: &Arc<SiteValues>,
+    static_files: &Arc<BTreeSet<String>>,
+    nodes: &[Node],
+    include_404: bool,
+) -> (Vec<Rendered>, Diagnostics) {
     let tera = with_functions(templates, site, values, static_files);
-    let results: Vec<Result<Rendered, Diagnostic>> = nodes.par_iter().map(|&node| render_node(site, templates, &tera, values, node)).collect();
+    let results: Vec<Result<Rendered, Diagnostic>> = nodes
+        .par_iter()
+        .map(|&node| render_node(site, templates, &tera, values, node))
+        .collect();
     let mut outputs = Vec::with_capacity(results.len() + 1);
     let mut problems: BTreeMap<(String, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
     for (node, result) in nodes.iter().zip(results) {
@@ -481,7 +658,11 @@ pub fn render_nodes(site: &Site, templates: &Templates, values: &Arc<SiteValues>
             Ok(output) => outputs.push(output),
             Err(diagnostic) => {
                 let key = (diagnostic.position(), diagnostic.message.clone());
-                problems.entry(key).or_insert_with(|| (diagnostic, Vec::new())).1.push(site.doc(*node).display_path.clone());
+                problems
+                    .entry(key)
+                    .or_insert_with(|| (diagnostic, Vec::new()))
+                    .1
+                    .push(site.doc(*node).display_path.clone());
             }
         }
     }
@@ -492,7 +673,11 @@ pub fn render_nodes(site: &Site, templates: &Templates, values: &Arc<SiteValues>
             Ok(html) => outputs.push(("404.html".into(), html.into_bytes())),
             Err(err) => {
                 let d = template_diagnostic(&templates.sources, "404.html", &err, None);
-                problems.entry((d.position(), d.message.clone())).or_insert_with(|| (d, Vec::new())).1.push("the 404 page".into());
+                problems
+                    .entry((d.position(), d.message.clone()))
+                    .or_insert_with(|| (d, Vec::new()))
+                    .1
+                    .push("the 404 page".into());
             }
         }
     }
@@ -503,7 +688,11 @@ pub fn render_nodes(site: &Site, templates: &Templates, values: &Arc<SiteValues>
             if let [first, rest @ ..] = pages.as_slice() {
                 d.message = match rest.len() {
                     0 => format!("{} (while rendering {first})", d.message),
-                    n => format!("{} (while rendering {first} and {n} other page{})", d.message, crate::diagnostics::plural(n)),
+                    n => format!(
+                        "{} (while rendering {first} and {n} other page{})",
+                        d.message,
+                        crate::diagnostics::plural(n)
+                    ),
                 };
             }
             d
@@ -521,7 +710,13 @@ fn base_context(site: &Site, values: &SiteValues, site_path: &str) -> Context {
     context
 }
 
-fn render_node(site: &Site, templates: &Templates, tera: &Tera, values: &SiteValues, node: Node) -> Result<Rendered, Diagnostic> {
+fn render_node(
+    site: &Site,
+    templates: &Templates,
+    tera: &Tera,
+    values: &SiteValues,
+    node: Node,
+) -> Result<Rendered, Diagnostic> {
     let site_path = site.site_path(node);
     let mut context = base_context(site, values, site_path);
     match node {
@@ -539,19 +734,33 @@ fn render_node(site: &Site, templates: &Templates, tera: &Tera, values: &SiteVal
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("create templates/{template}, or name an existing template"),
         };
-        let field = doc.text.find(&format!("\"{template}\"")).map(|at| at..at + template.len() + 2);
-        let d = Diagnostic::error(&doc.display_path, format!("the template `{template}` does not exist")).hint(hint);
+        let field = doc
+            .text
+            .find(&format!("\"{template}\""))
+            .map(|at| at..at + template.len() + 2);
+        let d = Diagnostic::error(
+            &doc.display_path,
+            format!("the template `{template}` does not exist"),
+        )
+        .hint(hint);
         return Err(match field {
             Some(range) => d.in_text(&doc.text, range),
             None => d,
         });
     }
-    let html = tera.render(&template, &context).map_err(|err| template_diagnostic(&templates.sources, &template, &err, None))?;
+    let html = tera
+        .render(&template, &context)
+        .map_err(|err| template_diagnostic(&templates.sources, &template, &err, None))?;
     Ok((format!("{site_path}index.html"), html.into_bytes()))
 }
 
 /// A copy of the parsed templates with the site's lookup functions registered.
-fn with_functions(templates: &Templates, site: &Site, values: &Arc<SiteValues>, static_files: &Arc<BTreeSet<String>>) -> Tera {
+fn with_functions(
+    templates: &Templates,
+    site: &Site,
+    values: &Arc<SiteValues>,
+    static_files: &Arc<BTreeSet<String>>,
+) -> Tera {
     let mut tera = templates.tera.clone();
     let lookup = Arc::clone(values);
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
@@ -571,26 +780,46 @@ fn with_functions(templates: &Templates, site: &Site, values: &Arc<SiteValues>, 
         }
     });
     let lookup = Arc::clone(values);
-    tera.register_function("sources", move |_: Kwargs, _: &State<'_>| lookup.sources.clone());
-    let config = Arc::clone(&site.config);
-    let urls: Arc<HashMap<String, String>> = Arc::new(site.nodes().map(|n| (site.doc(n).relative_path.clone(), config.url_path(site.site_path(n)))).collect());
-    let files = Arc::clone(static_files);
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
-        let path = kwargs.must_get::<&str>("path")?;
-        if let Some(content_path) = path.strip_prefix("@/") {
-            let (target, fragment) = content_path.split_once('#').map_or((content_path, None), |(t, f)| (t, Some(f)));
-            return match urls.get(target) {
-                Some(url) => Ok(fragment.map_or_else(|| url.clone(), |f| format!("{url}#{f}"))),
-                None => Err(tera::Error::message(format!("get_url: no content file `{path}`"))),
-            };
-        }
-        let file = path.trim_start_matches('/');
-        let bare = file.split(['#', '?']).next().unwrap_or(file);
-        if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
-            Ok(config.url_path(file))
-        } else {
-            Err(tera::Error::message(format!("get_url: no file `{path}` in static/ or the generated files")))
-        }
+    tera.register_function("sources", move |_: Kwargs, _: &State<'_>| {
+        lookup.sources.clone()
     });
+    let config = Arc::clone(&site.config);
+    let urls: Arc<HashMap<String, String>> = Arc::new(
+        site.nodes()
+            .map(|n| {
+                (
+                    site.doc(n).relative_path.clone(),
+                    config.url_path(site.site_path(n)),
+                )
+            })
+            .collect(),
+    );
+    let files = Arc::clone(static_files);
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            if let Some(content_path) = path.strip_prefix("@/") {
+                let (target, fragment) = content_path
+                    .split_once('#')
+                    .map_or((content_path, None), |(t, f)| (t, Some(f)));
+                return match urls.get(target) {
+                    Some(url) => Ok(fragment.map_or_else(|| url.clone(), |f| format!("{url}#{f}"))),
+                    None => Err(tera::Error::message(format!(
+                        "get_url: no content file `{path}`"
+                    ))),
+                };
+            }
+            let file = path.trim_start_matches('/');
+            let bare = file.split(['#', '?']).next().unwrap_or(file);
+            if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
+                Ok(config.url_path(file))
+            } else {
+                Err(tera::Error::message(format!(
+                    "get_url: no file `{path}` in static/ or the generated files"
+                )))
+            }
+        },
+    );
     tera
 }

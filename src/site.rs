@@ -103,7 +103,10 @@ impl Site {
         section_docs.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
         page_docs.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
 
-        let section_paths: Vec<String> = section_docs.iter().map(|d| section_site_path(&d.relative_path)).collect();
+        let section_paths: Vec<String> = section_docs
+            .iter()
+            .map(|d| section_site_path(&d.relative_path))
+            .collect();
         let page_paths: Vec<String> = page_docs.iter().map(page_site_path).collect();
         let mut by_path = HashMap::new();
         let mut owners: BTreeMap<&str, &Document> = BTreeMap::new();
@@ -132,7 +135,15 @@ impl Site {
             base_path: config.base_path.clone(),
             citations: sources
                 .iter()
-                .map(|s| (s.id.clone(), (config.url_path(&format!("sources/#{}", s.id)), s.label().to_string())))
+                .map(|s| {
+                    (
+                        s.id.clone(),
+                        (
+                            config.url_path(&format!("sources/#{}", s.id)),
+                            s.label().to_string(),
+                        ),
+                    )
+                })
                 .collect(),
         };
         let options = RenderOptions {
@@ -153,7 +164,15 @@ impl Site {
             .zip(section_rendered)
             .map(|((doc, site_path), rendered)| {
                 let sources = cited_sources(&doc, &rendered);
-                Section { doc, site_path, parent: None, pages: Vec::new(), subsections: Vec::new(), rendered, sources }
+                Section {
+                    doc,
+                    site_path,
+                    parent: None,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                    rendered,
+                    sources,
+                }
             })
             .collect();
         let section_index: HashMap<String, usize> = sections
@@ -185,7 +204,13 @@ impl Site {
             .map(|((doc, site_path), rendered)| {
                 let section = owning_section(&doc.relative_path);
                 let sources = cited_sources(&doc, &rendered);
-                Page { doc, site_path, section, rendered, sources }
+                Page {
+                    doc,
+                    site_path,
+                    section,
+                    rendered,
+                    sources,
+                }
             })
             .collect();
         for (i, page) in pages.iter().enumerate() {
@@ -199,12 +224,23 @@ impl Site {
             let mut subs = std::mem::take(&mut sections[i].subsections);
             subs.sort_by(|&a, &b| {
                 let (a, b) = (&sections[a], &sections[b]);
-                (a.meta().weight, &a.doc.title, &a.doc.relative_path).cmp(&(b.meta().weight, &b.doc.title, &b.doc.relative_path))
+                (a.meta().weight, &a.doc.title, &a.doc.relative_path).cmp(&(
+                    b.meta().weight,
+                    &b.doc.title,
+                    &b.doc.relative_path,
+                ))
             });
             sections[i].subsections = subs;
         }
 
-        let mut site = Site { config, sources, sections, pages, by_path, linked_from: BTreeMap::new() };
+        let mut site = Site {
+            config,
+            sources,
+            sections,
+            pages,
+            by_path,
+            linked_from: BTreeMap::new(),
+        };
         site.check_links_and_sources(&mut diagnostics);
         (site, diagnostics)
     }
@@ -218,12 +254,23 @@ impl Site {
         }
         let rendered = self.rendered(node);
         let old_urls = self.config.base_path.as_str();
-        let links_same = rendered.links.iter().filter(|l| !l.target.is_empty()).all(|l| {
-            let before = self.node(&l.target).map(|n| self.config.url_path(self.site_path(n)));
-            before == resolver.page_url(&l.target)
-        });
+        let links_same = rendered
+            .links
+            .iter()
+            .filter(|l| !l.target.is_empty())
+            .all(|l| {
+                let before = self
+                    .node(&l.target)
+                    .map(|n| self.config.url_path(self.site_path(n)));
+                before == resolver.page_url(&l.target)
+            });
         let citations_same = rendered.citations.iter().all(|c| {
-            let before = self.source(&c.id).map(|s| (self.config.url_path(&format!("sources/#{}", s.id)), s.label().to_string()));
+            let before = self.source(&c.id).map(|s| {
+                (
+                    self.config.url_path(&format!("sources/#{}", s.id)),
+                    s.label().to_string(),
+                )
+            });
             before == resolver.citation(&c.id)
         });
         (old_urls == resolver.base_path && links_same && citations_same).then(|| rendered.clone())
@@ -255,13 +302,19 @@ impl Site {
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
-        (0..self.sections.len()).map(Node::Section).chain((0..self.pages.len()).map(Node::Page))
+        (0..self.sections.len())
+            .map(Node::Section)
+            .chain((0..self.pages.len()).map(Node::Page))
     }
 
     /// Content files whose Markdown links to `relative_path` (they must re-render when its
     /// anchors change).
     pub fn linked_from(&self, relative_path: &str) -> impl Iterator<Item = &str> {
-        self.linked_from.get(relative_path).into_iter().flatten().map(String::as_str)
+        self.linked_from
+            .get(relative_path)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
@@ -276,27 +329,53 @@ impl Site {
             let doc = self.doc(node);
             let rendered = self.rendered(node);
             let body_start = doc.split.body.start;
-            let at = |range: &std::ops::Range<usize>| body_start + range.start..body_start + range.end;
+            let at =
+                |range: &std::ops::Range<usize>| body_start + range.start..body_start + range.end;
             for problem in &rendered.problems {
                 let mut hint = problem.hint.clone();
-                if let Some(id) = problem.message.strip_prefix("the citation `[@").and_then(|m| m.split('`').next()) {
-                    if let Some(near) = did_you_mean(id.trim_end_matches(']'), known_sources.iter().copied()) {
+                if let Some(id) = problem
+                    .message
+                    .strip_prefix("the citation `[@")
+                    .and_then(|m| m.split('`').next())
+                {
+                    if let Some(near) =
+                        did_you_mean(id.trim_end_matches(']'), known_sources.iter().copied())
+                    {
                         hint = format!("did you mean `[@{near}]`?");
                     }
-                } else if let Some(target) = problem.message.strip_prefix("the link target `@/").and_then(|m| m.split('`').next())
-                    && let Some(near) = did_you_mean(target, self.by_path.keys().map(String::as_str))
+                } else if let Some(target) = problem
+                    .message
+                    .strip_prefix("the link target `@/")
+                    .and_then(|m| m.split('`').next())
+                    && let Some(near) =
+                        did_you_mean(target, self.by_path.keys().map(String::as_str))
                 {
                     hint = format!("did you mean `@/{near}`?");
                 }
-                diagnostics.push(Diagnostic::error(&doc.display_path, problem.message.clone()).in_text(&doc.text, at(&problem.range)).hint(hint));
+                diagnostics.push(
+                    Diagnostic::error(&doc.display_path, problem.message.clone())
+                        .in_text(&doc.text, at(&problem.range))
+                        .hint(hint),
+                );
             }
             for link in &rendered.links {
-                let target_node = if link.target.is_empty() { Some(node) } else { self.node(&link.target) };
-                let Some(target_node) = target_node else { continue };
+                let target_node = if link.target.is_empty() {
+                    Some(node)
+                } else {
+                    self.node(&link.target)
+                };
+                let Some(target_node) = target_node else {
+                    continue;
+                };
                 if !link.target.is_empty() {
-                    linked_from.entry(link.target.clone()).or_default().insert(doc.relative_path.clone());
+                    linked_from
+                        .entry(link.target.clone())
+                        .or_default()
+                        .insert(doc.relative_path.clone());
                 }
-                let Some(fragment) = &link.fragment else { continue };
+                let Some(fragment) = &link.fragment else {
+                    continue;
+                };
                 let anchors = &self.rendered(target_node).anchors;
                 if fragment.is_empty() || anchors.iter().any(|a| a == fragment) {
                     continue;
@@ -304,13 +383,25 @@ impl Site {
                 let target_doc = self.doc(target_node);
                 let hint = match did_you_mean(fragment, anchors.iter().map(String::as_str)) {
                     Some(near) => format!("did you mean `#{near}`?"),
-                    None if anchors.is_empty() => format!("{} has no headings to link to", target_doc.display_path),
-                    None => format!("the headings of {} have the ids: {}", target_doc.display_path, anchors.join(", ")),
+                    None if anchors.is_empty() => {
+                        format!("{} has no headings to link to", target_doc.display_path)
+                    }
+                    None => format!(
+                        "the headings of {} have the ids: {}",
+                        target_doc.display_path,
+                        anchors.join(", ")
+                    ),
                 };
                 diagnostics.push(
-                    Diagnostic::error(&doc.display_path, format!("the anchor `#{fragment}` does not exist in {}", target_doc.display_path))
-                        .in_text(&doc.text, at(&link.range))
-                        .hint(hint),
+                    Diagnostic::error(
+                        &doc.display_path,
+                        format!(
+                            "the anchor `#{fragment}` does not exist in {}",
+                            target_doc.display_path
+                        ),
+                    )
+                    .in_text(&doc.text, at(&link.range))
+                    .hint(hint),
                 );
             }
             let front_matter_sources = match &doc.meta {
@@ -325,12 +416,21 @@ impl Site {
                 let span = id.span();
                 let hint = match did_you_mean(id.get_ref(), known_sources.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
-                    None => "add a [[source]] with this id to content/sources.toml, or remove it here".to_string(),
+                    None => {
+                        "add a [[source]] with this id to content/sources.toml, or remove it here"
+                            .to_string()
+                    }
                 };
                 diagnostics.push(
-                    Diagnostic::error(&doc.display_path, format!("the source `{}` is not defined in content/sources.toml", id.get_ref()))
-                        .in_text(&doc.text, offset + span.start..offset + span.end)
-                        .hint(hint),
+                    Diagnostic::error(
+                        &doc.display_path,
+                        format!(
+                            "the source `{}` is not defined in content/sources.toml",
+                            id.get_ref()
+                        ),
+                    )
+                    .in_text(&doc.text, offset + span.start..offset + span.end)
+                    .hint(hint),
                 );
             }
         }
@@ -362,7 +462,11 @@ fn cited_sources(doc: &Document, rendered: &Rendered) -> Vec<String> {
         Meta::Section(meta) => &meta.sources,
     };
     let mut ids: Vec<String> = Vec::new();
-    for id in front.iter().map(|s| s.get_ref().as_str()).chain(rendered.citations.iter().map(|c| c.id.as_str())) {
+    for id in front
+        .iter()
+        .map(|s| s.get_ref().as_str())
+        .chain(rendered.citations.iter().map(|c| c.id.as_str()))
+    {
         if !ids.iter().any(|known| known == id) {
             ids.push(id.to_string());
         }
@@ -374,16 +478,24 @@ fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
     match sort_by {
         SortBy::Weight => list.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            (page_weight(a), &a.doc.title, &a.doc.relative_path).cmp(&(page_weight(b), &b.doc.title, &b.doc.relative_path))
+            (page_weight(a), &a.doc.title, &a.doc.relative_path).cmp(&(
+                page_weight(b),
+                &b.doc.title,
+                &b.doc.relative_path,
+            ))
         }),
         // Newest first; undated pages last.
         SortBy::Date => list.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            b.doc.date.cmp(&a.doc.date).then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
+            b.doc
+                .date
+                .cmp(&a.doc.date)
+                .then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
         }),
         SortBy::Title => list.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
-            (a.doc.title.to_lowercase(), &a.doc.relative_path).cmp(&(b.doc.title.to_lowercase(), &b.doc.relative_path))
+            (a.doc.title.to_lowercase(), &a.doc.relative_path)
+                .cmp(&(b.doc.title.to_lowercase(), &b.doc.relative_path))
         }),
         SortBy::None => {}
     }
@@ -402,7 +514,10 @@ fn dir_of(relative_path: &str) -> &str {
 }
 
 fn slugified_dirs(dir: &str) -> String {
-    dir.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", slugify(s))).collect()
+    dir.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", slugify(s)))
+        .collect()
 }
 
 pub fn section_site_path(relative_path: &str) -> String {
@@ -410,19 +525,36 @@ pub fn section_site_path(relative_path: &str) -> String {
 }
 
 fn page_site_path(doc: &Document) -> String {
-    format!("{}{}/", slugified_dirs(dir_of(&doc.relative_path)), doc.slug)
+    format!(
+        "{}{}/",
+        slugified_dirs(dir_of(&doc.relative_path)),
+        doc.slug
+    )
 }
 
 fn implicit_root(config: &Config) -> Document {
-    let text = format!("+++\ntitle = {}\n+++\n", toml::Value::String(config.title.clone()));
+    let text = format!(
+        "+++\ntitle = {}\n+++\n",
+        toml::Value::String(config.title.clone())
+    );
     crate::content::parse_document("_index.md", "content/_index.md", text.into_bytes())
         .unwrap_or_else(|_| unreachable!("a generated root section always parses"))
 }
 
-fn duplicate_url(config: &Config, site_path: &str, first: &Document, second: &Document) -> Diagnostic {
+fn duplicate_url(
+    config: &Config,
+    site_path: &str,
+    first: &Document,
+    second: &Document,
+) -> Diagnostic {
     Diagnostic::error(
         &second.display_path,
-        format!("{} and {} both write the URL {}", first.display_path, second.display_path, config.url_path(site_path)),
+        format!(
+            "{} and {} both write the URL {}",
+            first.display_path,
+            second.display_path,
+            config.url_path(site_path)
+        ),
     )
     .hint("give one of them another file name or a different `slug` in its front matter")
 }
@@ -454,7 +586,11 @@ mod tests {
         let (site, diagnostics) = Site::assemble(config(), docs, vec![], None);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let section = &site.sections[1];
-        let titles: Vec<&str> = section.pages.iter().map(|&i| site.pages[i].doc.title.as_str()).collect();
+        let titles: Vec<&str> = section
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].doc.title.as_str())
+            .collect();
         assert_eq!(titles, ["B", "C", "A"]);
         assert_eq!(site.sections[0].subsections, [1]);
     }
@@ -468,39 +604,73 @@ mod tests {
             doc("none.md", "title = \"None\"", ""),
         ];
         let (site, _) = Site::assemble(config(), docs, vec![], None);
-        let titles: Vec<&str> = site.sections[0].pages.iter().map(|&i| site.pages[i].doc.title.as_str()).collect();
+        let titles: Vec<&str> = site.sections[0]
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].doc.title.as_str())
+            .collect();
         assert_eq!(titles, ["New", "Old", "None"]);
     }
 
     #[test]
     fn links_resolve_and_broken_anchors_are_reported() {
         let docs = vec![
-            doc("_index.md", "title = \"Home\"", "[ok](@/s/a.md#scope) [bad](@/s/a.md#scop)"),
+            doc(
+                "_index.md",
+                "title = \"Home\"",
+                "[ok](@/s/a.md#scope) [bad](@/s/a.md#scop)",
+            ),
             doc("s/a.md", "title = \"A\"", "## Scope\n"),
         ];
         let (site, diagnostics) = Site::assemble(config(), docs, vec![], None);
-        assert!(site.sections[0].rendered.html.contains("href=\"/b/s/a/#scope\""));
+        assert!(
+            site.sections[0]
+                .rendered
+                .html
+                .contains("href=\"/b/s/a/#scope\"")
+        );
         let errors: Vec<_> = diagnostics.iter().collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.contains("#scop"));
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `#scope`?"));
         assert_eq!(errors[0].location.as_ref().unwrap().line, 4);
-        assert_eq!(site.linked_from("s/a.md").collect::<Vec<_>>(), ["_index.md"]);
+        assert_eq!(
+            site.linked_from("s/a.md").collect::<Vec<_>>(),
+            ["_index.md"]
+        );
     }
 
     #[test]
     fn two_files_one_url_is_an_error() {
-        let docs = vec![doc("a.md", "title = \"A\"\nslug = \"same\"", ""), doc("same.md", "title = \"B\"", "")];
+        let docs = vec![
+            doc("a.md", "title = \"A\"\nslug = \"same\"", ""),
+            doc("same.md", "title = \"B\"", ""),
+        ];
         let (_, diagnostics) = Site::assemble(config(), docs, vec![], None);
-        assert!(diagnostics.iter().any(|d| d.message.contains("both write the URL /b/same/")));
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.contains("both write the URL /b/same/"))
+        );
     }
 
     #[test]
     fn drafts_are_skipped_unless_asked() {
         let docs = || vec![doc("d.md", "title = \"D\"\ndraft = true", "")];
-        assert!(Site::assemble(config(), docs(), vec![], None).0.pages.is_empty());
+        assert!(
+            Site::assemble(config(), docs(), vec![], None)
+                .0
+                .pages
+                .is_empty()
+        );
         let mut with_drafts = (*config()).clone();
         with_drafts.drafts = true;
-        assert_eq!(Site::assemble(Arc::new(with_drafts), docs(), vec![], None).0.pages.len(), 1);
+        assert_eq!(
+            Site::assemble(Arc::new(with_drafts), docs(), vec![], None)
+                .0
+                .pages
+                .len(),
+            1
+        );
     }
 }

@@ -48,11 +48,12 @@ pub fn split(path: &str, text: &str) -> Result<Split, Diagnostic> {
         }
         line_start = line_end + 1;
     }
-    Err(
-        Diagnostic::error(path, "the front matter is never closed: no line `+++` ends it")
-            .in_text(text, start..start + FENCE.len())
-            .hint("add a line containing only `+++` after the last front matter key"),
+    Err(Diagnostic::error(
+        path,
+        "the front matter is never closed: no line `+++` ends it",
     )
+    .in_text(text, start..start + FENCE.len())
+    .hint("add a line containing only `+++` after the last front matter key"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -161,7 +162,10 @@ fn date_from_str(written: &str) -> Option<Date> {
     if let Ok(date) = written.parse::<jiff::civil::Date>()
         && written.len() == 10
     {
-        let timestamp = date.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+        let timestamp = date
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()?
+            .timestamp();
         return Some(Date {
             timestamp,
             display: date.to_string(),
@@ -176,7 +180,10 @@ fn date_from_str(written: &str) -> Option<Date> {
     // A local date-time without an offset is taken as UTC, so builds do not depend on the
     // machine's time zone.
     let civil = written.parse::<jiff::civil::DateTime>().ok()?;
-    let timestamp = civil.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    let timestamp = civil
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .ok()?
+        .timestamp();
     Some(Date {
         timestamp,
         display: written.to_string(),
@@ -212,7 +219,12 @@ mod tests {
 
     #[test]
     fn missing_and_empty_front_matter() {
-        assert!(split("x.md", "# Hello").unwrap_err().message.contains("does not start"));
+        assert!(
+            split("x.md", "# Hello")
+                .unwrap_err()
+                .message
+                .contains("does not start")
+        );
         assert!(split("x.md", "").unwrap_err().message.contains("empty"));
     }
 

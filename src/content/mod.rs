@@ -37,8 +37,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, D
     if !content_dir.is_dir() {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(
-            Diagnostic::error("content/", "there is no content/ directory")
-                .hint("create content/_index.md for the front page; `briefing init` makes a starter site"),
+            Diagnostic::error("content/", "there is no content/ directory").hint(
+                "create content/_index.md for the front page; `briefing init` makes a starter site",
+            ),
         );
         return Ok((Inventory::default(), diagnostics));
     }
@@ -46,7 +47,11 @@ pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, D
 }
 
 /// Lists `start` (a file or directory inside `content_dir`) as [`discover`] lists the whole.
-pub fn discover_under(root: &Path, content_dir: &Path, start: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
+pub fn discover_under(
+    root: &Path,
+    content_dir: &Path,
+    start: &Path,
+) -> anyhow::Result<(Inventory, Diagnostics)> {
     let mut inventory = Inventory::default();
     let mut diagnostics = Diagnostics::new();
     let root_canonical = root
@@ -61,7 +66,10 @@ pub fn discover_under(root: &Path, content_dir: &Path, start: &Path) -> anyhow::
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().map(|p| display_path(root, p)).unwrap_or_default();
+                let path = err
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_default();
                 diagnostics.push(
                     Diagnostic::error(path, format!("cannot read this entry: {err}"))
                         .hint("check the permissions of the file or directory"),
@@ -73,10 +81,13 @@ pub fn discover_under(root: &Path, content_dir: &Path, start: &Path) -> anyhow::
             continue;
         }
         let Some(relative) = relative_slash_path(content_dir, entry.path()) else {
-            diagnostics.push(Diagnostic::error(
-                display_path(root, entry.path()),
-                "this file name is not valid UTF-8",
-            ).hint("rename the file with a UTF-8 name"));
+            diagnostics.push(
+                Diagnostic::error(
+                    display_path(root, entry.path()),
+                    "this file name is not valid UTF-8",
+                )
+                .hint("rename the file with a UTF-8 name"),
+            );
             continue;
         };
         let file_type = entry.file_type();
@@ -296,8 +307,9 @@ pub fn parse_document(
     };
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
-            Diagnostic::error(display_path, "this file name gives an empty URL segment")
-                .hint("rename the file with letters or digits, or set slug = \"...\" in its front matter"),
+            Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(
+                "rename the file with letters or digits, or set slug = \"...\" in its front matter",
+            ),
         );
     }
     if !problems.is_empty() {
@@ -362,7 +374,10 @@ pub fn discover_static(root: &Path, static_dir: &Path) -> (Vec<(String, PathBuf)
             }
             Ok(_) => {}
             Err(err) => {
-                let path = err.path().map(|p| display_path(root, p)).unwrap_or_default();
+                let path = err
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_default();
                 diagnostics.push(
                     Diagnostic::error(path, format!("cannot read this entry: {err}"))
                         .hint("check permissions, and remove symbolic links that loop"),
@@ -405,8 +420,8 @@ mod tests {
     fn binary_and_invalid_utf8_are_named() {
         let bin = parse_document("a.md", "content/a.md", b"+++\n\0\x01".to_vec()).unwrap_err();
         assert!(bin[0].message.contains("binary"));
-        let bad = parse_document("a.md", "content/a.md", b"+++\ntitle = \"\xff\"".to_vec())
-            .unwrap_err();
+        let bad =
+            parse_document("a.md", "content/a.md", b"+++\ntitle = \"\xff\"".to_vec()).unwrap_err();
         assert!(bad[0].message.contains("UTF-8"));
         assert_eq!(bad[0].location.as_ref().unwrap().line, 2);
     }

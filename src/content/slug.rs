@@ -22,7 +22,11 @@ pub fn slugify(text: &str) -> String {
 
 /// A slug written in front matter must stay one URL segment inside the output.
 pub fn validate_slug(slug: &str) -> Result<String, String> {
-    if slug.contains(['/', '\\']) || slug.split('.').any(|part| part.is_empty() && slug.contains("..")) {
+    if slug.contains(['/', '\\'])
+        || slug
+            .split('.')
+            .any(|part| part.is_empty() && slug.contains(".."))
+    {
         return Err(format!(
             "the slug `{slug}` would write outside its section (it contains a path separator or `..`)"
         ));

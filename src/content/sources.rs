@@ -69,26 +69,39 @@ pub fn parse(display_path: &str, text: &str) -> Result<Vec<Source>, Diagnostics>
     for entry in raw.source {
         let span = entry.id.span();
         let id = entry.id.into_inner();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             diagnostics.push(
-                Diagnostic::error(display_path, format!("the source id `{id}` is not usable in a link"))
-                    .in_text(text, span.clone())
-                    .hint("use letters, digits, `-` and `_` only, e.g. id = \"a24-statement-wired\""),
+                Diagnostic::error(
+                    display_path,
+                    format!("the source id `{id}` is not usable in a link"),
+                )
+                .in_text(text, span.clone())
+                .hint("use letters, digits, `-` and `_` only, e.g. id = \"a24-statement-wired\""),
             );
         }
         if sources.iter().any(|s| s.id == id) {
             diagnostics.push(
-                Diagnostic::error(display_path, format!("the source id `{id}` is defined twice"))
-                    .in_text(text, span)
-                    .hint("give each [[source]] its own id"),
+                Diagnostic::error(
+                    display_path,
+                    format!("the source id `{id}` is defined twice"),
+                )
+                .in_text(text, span)
+                .hint("give each [[source]] its own id"),
             );
             continue;
         }
         let url = entry.url.trim().to_string();
         if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
             diagnostics.push(
-                Diagnostic::error(display_path, format!("the url `{url}` of source `{id}` is not a web address"))
-                    .hint("write a full https:// URL, or leave url empty when none is known"),
+                Diagnostic::error(
+                    display_path,
+                    format!("the url `{url}` of source `{id}` is not a web address"),
+                )
+                .hint("write a full https:// URL, or leave url empty when none is known"),
             );
         }
         sources.push(Source {
@@ -121,6 +134,9 @@ mod tests {
         assert!(err.iter().next().unwrap().message.contains("twice"));
         let bad_kind = "[[source]]\nid = \"a\"\ntitle = \"T\"\nkind = \"rumour\"\n";
         let err = parse("s", bad_kind).unwrap_err();
-        assert_eq!(err.iter().next().unwrap().location.as_ref().unwrap().line, 4);
+        assert_eq!(
+            err.iter().next().unwrap().location.as_ref().unwrap().line,
+            4
+        );
     }
 }

@@ -1,0 +1,35 @@
+// briefing serve: reloads the page after each good rebuild, swaps stylesheets after a CSS-only
+// edit, and shows the build error overlay while the site does not build. Never part of `build`.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script.src.replace(/__briefing\/live-reload\.js.*$/, "");
+  var shown = Number(script.getAttribute("data-generation")) || 0;
+  var source = new EventSource(base + "__briefing/events");
+  function overlay() { return document.getElementById("briefing-error-overlay"); }
+  source.addEventListener("hello", function (e) {
+    // A build finished while this page was loading or while the stream was down.
+    if (Number(e.data) > shown) { location.reload(); }
+  });
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("css", function (e) {
+    var changed = e.data.split(" ");
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href);
+      if (changed.indexOf(url.pathname) !== -1) {
+        url.searchParams.set("briefing-reload", Date.now());
+        links[i].href = url.toString();
+      }
+    }
+    shown = Number(e.lastEventId) || shown;
+  });
+  source.addEventListener("build-error", function (e) {
+    var old = overlay();
+    if (old) { old.remove(); }
+    var holder = document.createElement("div");
+    holder.innerHTML = e.data;
+    document.body.appendChild(holder.firstElementChild);
+    shown = Number(e.lastEventId) || shown;
+  });
+})();

@@ -1,0 +1,245 @@
+//! Watching the site's files and turning bursts of file events into [`Changes`].
+//!
+//! notify (with the full debouncer, which merges the bursts editors make when they save by
+//! writing a temporary file and renaming it) reports paths; [`classify`] sorts them into content,
+//! templates, static files and the config, ignoring the output directory, dotfiles and editor
+//! backups. Every path is taken as "look again": whether it still exists is decided by the
+//! session when it re-reads it, so deletions and renames are never lost.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::build::{Changes, Outcome, Session};
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::{is_ignored_name, relative_slash_path};
+
+/// How long the debouncer waits for a burst of events to end.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// The directories a site is read from, as the watcher needs them.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub templates: PathBuf,
+    pub static_dir: PathBuf,
+    pub output: PathBuf,
+}
+
+impl Layout {
+    pub fn of(config: &Config) -> Layout {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        Layout {
+            root: absolute(&config.root),
+            content: absolute(&config.content_dir),
+            templates: absolute(&config.templates_dir),
+            static_dir: absolute(&config.static_dir),
+            output: absolute(&config.output_dir),
+        }
+    }
+}
+
+/// Sorts changed paths by what they affect. Pure: no file system access.
+pub fn classify(paths: &[PathBuf], layout: &Layout) -> Changes {
+    let mut changes = Changes::default();
+    for path in paths {
+        if path.starts_with(&layout.output) {
+            continue;
+        }
+        let ignored = |base: &Path| {
+            path.strip_prefix(base)
+                .map(|rest| rest.components().any(|c| is_ignored_name(c.as_os_str())))
+                .unwrap_or(true)
+        };
+        if path == &layout.root.join(CONFIG_FILE) {
+            changes.config = true;
+        } else if path.starts_with(&layout.content) {
+            if ignored(&layout.content) {
+                continue;
+            }
+            match relative_slash_path(&layout.content, path) {
+                Some(relative) if relative.is_empty() => changes.config = true,
+                Some(relative) => {
+                    changes.content.insert(relative);
+                }
+                None => {}
+            }
+        } else if path.starts_with(&layout.templates) {
+            if !ignored(&layout.templates) {
+                changes.templates = true;
+            }
+        } else if path.starts_with(&layout.static_dir) {
+            if ignored(&layout.static_dir) {
+                continue;
+            }
+            match relative_slash_path(&layout.static_dir, path) {
+                Some(relative) if relative.is_empty() => changes.config = true,
+                Some(relative) => {
+                    changes.static_files.insert(relative);
+                }
+                None => {}
+            }
+        }
+    }
+    changes
+}
+
+/// Watches a site and sends the paths of every settled burst of changes.
+pub struct Watcher {
+    _debouncer: notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    events: mpsc::Receiver<Vec<PathBuf>>,
+    layout: Layout,
+}
+
+impl Watcher {
+    pub fn start(layout: Layout) -> anyhow::Result<Watcher> {
+        let (tx, events) = mpsc::channel();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+            let Ok(batch) = result else { return };
+            let paths: Vec<PathBuf> = batch
+                .into_iter()
+                // Reading a file is an event too; a build's own reads must not trigger builds.
+                .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                .flat_map(|event| event.event.paths)
+                .collect();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
+            }
+        })
+        .context("cannot start the file watcher")?;
+        // The root alone (for site.toml and for the creation of content/, templates/, static/),
+        // and each source directory in full, so the output and target dirs are never watched.
+        debouncer
+            .watch(&layout.root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch {}", layout.root.display()))?;
+        for dir in [&layout.content, &layout.templates, &layout.static_dir] {
+            if dir.is_dir() {
+                debouncer
+                    .watch(dir, RecursiveMode::Recursive)
+                    .with_context(|| format!("cannot watch {}", dir.display()))?;
+            }
+        }
+        Ok(Watcher {
+            _debouncer: debouncer,
+            events,
+            layout,
+        })
+    }
+
+    /// Blocks until something changes, then returns every change that has arrived so far.
+    pub fn next_changes(&mut self) -> Option<Changes> {
+        loop {
+            let mut paths = self.events.recv().ok()?;
+            while let Ok(more) = self.events.try_recv() {
+                paths.extend(more);
+            }
+            paths.sort();
+            paths.dedup();
+            self.watch_new_source_dirs(&paths);
+            let changes = classify(&paths, &self.layout);
+            if !changes.is_empty() {
+                return Some(changes);
+            }
+        }
+    }
+
+    fn watch_new_source_dirs(&mut self, paths: &[PathBuf]) {
+        for dir in [
+            &self.layout.content,
+            &self.layout.templates,
+            &self.layout.static_dir,
+        ] {
+            if paths.contains(dir) && dir.is_dir() {
+                let _ = self._debouncer.watch(dir, RecursiveMode::Recursive);
+            }
+        }
+    }
+}
+
+/// Rebuilds on every change, forever, calling `on_outcome` after each build.
+pub fn run(
+    session: &mut Session,
+    watcher: &mut Watcher,
+    mut on_outcome: impl FnMut(&Changes, anyhow::Result<Outcome>),
+) {
+    while let Some(changes) = watcher.next_changes() {
+        let outcome = session.apply(&changes);
+        on_outcome(&changes, outcome);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        let root = PathBuf::from("/site");
+        Layout {
+            content: root.join("content"),
+            templates: root.join("templates"),
+            static_dir: root.join("static"),
+            output: root.join("public"),
+            root,
+        }
+    }
+
+    fn paths(list: &[&str]) -> Vec<PathBuf> {
+        list.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn sorts_paths_by_kind() {
+        let c = classify(
+            &paths(&[
+                "/site/content/a/b.md",
+                "/site/templates/page.html",
+                "/site/static/css/x.css",
+                "/site/site.toml",
+            ]),
+            &layout(),
+        );
+        assert!(c.config && c.templates);
+        assert_eq!(c.content.iter().collect::<Vec<_>>(), ["a/b.md"]);
+        assert_eq!(c.static_files.iter().collect::<Vec<_>>(), ["css/x.css"]);
+    }
+
+    #[test]
+    fn ignores_output_dotfiles_and_editor_files() {
+        let c = classify(
+            &paths(&[
+                "/site/public/index.html",
+                "/site/content/.a.md.swp",
+                "/site/content/a.md~",
+                "/site/content/4913",
+                "/site/content/.#a.md",
+                "/site/content/.git/x",
+                "/site/templates/.page.html.swx",
+                "/site/README.md",
+            ]),
+            &layout(),
+        );
+        assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn renamed_directory_reports_both_names() {
+        let c = classify(
+            &paths(&["/site/content/old", "/site/content/new"]),
+            &layout(),
+        );
+        assert_eq!(c.content.iter().collect::<Vec<_>>(), ["new", "old"]);
+    }
+
+    #[test]
+    fn recreating_a_source_directory_rebuilds_everything() {
+        assert!(classify(&paths(&["/site/content"]), &layout()).config);
+    }
+}
