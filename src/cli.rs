@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::build::{self, Built, Outcome, Session};
 use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
-use crate::{serve, watch};
+use crate::{check, serve, watch};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,6 +32,33 @@ pub enum Command {
     Serve(ServeArgs),
     /// Build into the output directory, then rebuild what changed on every save
     Watch(SiteArgs),
+    /// Check the whole site (front matter, templates, links, anchors, citations) without writing anything
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// The site's root directory (where site.toml is)
+    #[arg(long, short = 'r', default_value = ".")]
+    pub root: PathBuf,
+    /// Override site.toml's base_url
+    #[arg(long, short = 'u')]
+    pub base_url: Option<String>,
+    /// Check drafts too, as if they were published
+    #[arg(long)]
+    pub drafts: bool,
+    /// Fail (exit 1) on warnings as well as errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Also request every external link (off by default: it needs the network)
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external link
+    #[arg(long, default_value_t = 10, requires = "external")]
+    pub timeout: u64,
+    /// How many external links to request at once
+    #[arg(long, default_value_t = 8, requires = "external")]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -86,6 +113,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => run_build(&args),
         Command::Serve(args) => run_serve(&args),
         Command::Watch(args) => run_watch(&args),
+        Command::Check(args) => run_check(&args),
     }
 }
 
@@ -96,7 +124,6 @@ fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     }
     match build::build(&options)? {
         Ok(built) => {
-            config::validate_output_dir(&built.site.config)?;
             report_diagnostics(&built.warnings);
             let output_dir = &built.site.config.output_dir;
             built.output.write_atomic(output_dir)?;
@@ -234,6 +261,29 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     anstream::println!("Serving {url} (Ctrl-C to stop)");
     serve::run(listener, preview)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let options = BuildOptions { root: args.root.clone(), output_dir: None, base_url: args.base_url.clone(), drafts: args.drafts };
+    let diagnostics = match build::build(&options)? {
+        Err(diagnostics) => diagnostics,
+        Ok(built) => {
+            let mut all = built.warnings.clone();
+            let (links, external) = check::output_links(&built.site, &built.output);
+            all.extend(links);
+            all.extend(check::content_warnings(&built.site));
+            if args.external {
+                all.extend(check::external_links(&external, std::time::Duration::from_secs(args.timeout), args.concurrency));
+            }
+            all.sorted()
+        }
+    };
+    report_diagnostics(&diagnostics);
+    let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);
+    if diagnostics.is_empty() {
+        anstream::println!("check: no problems found");
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn report_failure(diagnostics: &Diagnostics) {

@@ -1,24 +1,12 @@
-//! `briefing`: a static site generator for briefings. See README.md.
-
-mod build;
-mod cli;
-mod config;
-mod content;
-mod diagnostics;
-mod markdown;
-mod output;
-mod render;
-mod serve;
-mod site;
-mod watch;
+//! The `briefing` command. All the work is in the library; see `briefing --help`.
 
 use std::process::ExitCode;
 
 use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match cli::run(cli) {
+    let cli = briefing::cli::Cli::parse();
+    match briefing::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
             anstream::eprintln!("error: {err:#}");

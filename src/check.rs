@@ -1,0 +1,268 @@
+//! `briefing check`: everything a build finds, plus what only the finished HTML shows.
+//!
+//! Links are checked in the rendered output, so a link written in a template is checked just
+//! like one written in Markdown: every internal `href`/`src` must name a file of the output and
+//! every `#fragment` an `id` in it. External links are checked only when asked, with a timeout
+//! and a bounded number of requests at once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+use lol_html::{HtmlRewriter, Settings, element};
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Output;
+use crate::site::{Node, Site};
+
+/// Ids and links found in one HTML file.
+#[derive(Debug, Default)]
+struct Scanned {
+    ids: BTreeSet<String>,
+    links: Vec<String>,
+}
+
+fn scan(html: &[u8]) -> Scanned {
+    let mut found = Scanned::default();
+    let (mut ids, mut links) = (Vec::new(), Vec::new());
+    {
+        let mut rewriter = HtmlRewriter::new(
+            Settings::new().append_element_content_handler(element!(
+                    "[id], a[name], a[href], link[href], area[href], img[src], script[src], source[src], iframe[src], video[src], audio[src]",
+                    |el| {
+                        if let Some(id) = el.get_attribute("id") {
+                            ids.push(id);
+                        }
+                        let tag = el.tag_name();
+                        if tag == "a"
+                            && let Some(name) = el.get_attribute("name")
+                        {
+                            ids.push(name);
+                        }
+                        let attribute = if matches!(tag.as_str(), "a" | "link" | "area") { "href" } else { "src" };
+                        if let Some(link) = el.get_attribute(attribute) {
+                            links.push(link);
+                        }
+                        Ok(())
+                    }
+                )),
+            |_: &[u8]| {},
+        );
+        // Malformed HTML is the validator's business; scanning stops where parsing does.
+        let _ = rewriter.write(html);
+        let _ = rewriter.end();
+    }
+    found.ids = ids.into_iter().collect();
+    found.links = links;
+    found
+}
+
+/// A link of the output, resolved against the page it is on.
+#[derive(Debug, PartialEq, Eq)]
+enum LinkTarget {
+    Internal { key: String, fragment: Option<String> },
+    External(String),
+    Outside(String),
+    Ignored,
+}
+
+fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) -> LinkTarget {
+    let href = href.trim();
+    let lower = href.to_ascii_lowercase();
+    if href.is_empty() || ["mailto:", "tel:", "javascript:", "data:", "sms:"].iter().any(|p| lower.starts_with(p)) {
+        return LinkTarget::Ignored;
+    }
+    let (path_part, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (href, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let page_dir = page_key.rsplit_once('/').map_or("", |(d, _)| d);
+    let site_path: String = if let Some(rest) = path_part.strip_prefix(base_url) {
+        if !(rest.is_empty() || rest.starts_with('/')) {
+            return LinkTarget::External(href.to_string());
+        }
+        rest.trim_start_matches('/').to_string()
+    } else if lower.starts_with("http://") || lower.starts_with("https://") || href.starts_with("//") {
+        return LinkTarget::External(href.to_string());
+    } else if lower.contains(':') && !lower.starts_with('/') && lower.split('/').next().is_some_and(|s| s.contains(':')) {
+        return LinkTarget::Ignored;
+    } else if path_part.is_empty() {
+        page_key.to_string()
+    } else if let Some(absolute) = path_part.strip_prefix('/') {
+        match format!("/{absolute}").strip_prefix(base_path) {
+            Some(rest) => rest.to_string(),
+            None if format!("/{absolute}/") == base_path => String::new(),
+            None => return LinkTarget::Outside(href.to_string()),
+        }
+    } else {
+        let mut segments: Vec<&str> = page_dir.split('/').filter(|s| !s.is_empty()).collect();
+        for segment in path_part.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    if segments.pop().is_none() {
+                        return LinkTarget::Outside(href.to_string());
+                    }
+                }
+                s => segments.push(s),
+            }
+        }
+        let mut joined = segments.join("/");
+        if path_part.ends_with('/') && !joined.is_empty() {
+            joined.push('/');
+        }
+        joined
+    };
+    let decoded = percent_encoding::percent_decode_str(&site_path).decode_utf8_lossy().into_owned();
+    let key = if decoded.is_empty() || decoded.ends_with('/') { format!("{decoded}index.html") } else { decoded };
+    LinkTarget::Internal { key, fragment: fragment.filter(|f| !f.is_empty()).map(|f| percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned()) }
+}
+
+/// Which content file made each output file, for messages.
+fn owners(site: &Site) -> HashMap<String, Node> {
+    site.nodes().map(|n| (format!("{}index.html", site.site_path(n)), n)).collect()
+}
+
+/// Checks every internal link and anchor of every HTML file of the output. Returns the
+/// problems and the external URLs found, with the pages that use them.
+pub fn output_links(site: &Site, output: &Output) -> (Diagnostics, BTreeMap<String, BTreeSet<String>>) {
+    let config = &site.config;
+    let html_files: Vec<(&str, &[u8])> = output.iter().filter(|(k, _)| k.ends_with(".html")).map(|(k, v)| (k, v.as_ref())).collect();
+    let scanned: HashMap<&str, Scanned> = html_files.par_iter().map(|(k, v)| (*k, scan(v))).collect();
+    let owners = owners(site);
+    let mut diagnostics = Diagnostics::new();
+    let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut keys: Vec<&&str> = scanned.keys().collect();
+    keys.sort();
+    for page_key in keys {
+        let page = &scanned[*page_key];
+        let owner = owners.get(*page_key).map(|n| site.doc(*n));
+        let display = owner.map_or_else(|| format!("the generated {page_key}"), |d| d.display_path.clone());
+        let mut reported = BTreeSet::new();
+        for href in &page.links {
+            let problem = match classify_link(href, page_key, &config.base_url, &config.base_path) {
+                LinkTarget::Ignored => None,
+                LinkTarget::External(url) => {
+                    external.entry(url).or_default().insert(display.clone());
+                    None
+                }
+                LinkTarget::Outside(_) => Some(("points outside the site".to_string(), format!("links inside the site start with the base path {}", config.base_path))),
+                LinkTarget::Internal { key, fragment } => {
+                    let exists = output.contains(&key);
+                    let redirect = !exists && output.contains(&format!("{key}/index.html"));
+                    if !exists && !redirect {
+                        Some(("points to a page or file that does not exist".to_string(), "link with @/path.md in Markdown, or get_url(path=...) in templates, so paths are checked when written".to_string()))
+                    } else if let (Some(fragment), true) = (&fragment, exists) {
+                        let ids = scanned.get(key.as_str()).map(|s| &s.ids);
+                        match ids {
+                            Some(ids) if !ids.contains(fragment) => Some((format!("points to the anchor #{fragment}, which {key} does not have"), "link to a heading id shown by the page's table of contents".to_string())),
+                            _ => None,
+                        }
+                    } else {
+                        None
+                    }
+                }
+            };
+            if let Some((what, hint)) = problem
+                && reported.insert(href.clone())
+            {
+                let mut d = Diagnostic::error(&display, format!("the link `{href}` {what}")).hint(hint);
+                // Point at the Markdown that wrote it, when it came from Markdown.
+                if let Some(doc) = owner {
+                    let written = href.strip_prefix(config.base_path.trim_end_matches('/')).unwrap_or(href);
+                    if let Some(at) = doc.text.find(&format!("]({written}")).or_else(|| doc.text.find(&format!("]({href}"))) {
+                        d = d.in_text(&doc.text, at + 2..at + 2 + written.len());
+                    } else {
+                        d.message.push_str(&format!(" (written in the template {})", crate::render::template_for(site, owners[*page_key])));
+                    }
+                }
+                diagnostics.push(d);
+            }
+        }
+    }
+    (diagnostics, external)
+}
+
+/// Warnings about content that builds but reads badly.
+pub fn content_warnings(site: &Site) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    if site.sources.is_empty() {
+        return diagnostics;
+    }
+    for page in &site.pages {
+        if page.sources.is_empty() {
+            diagnostics.push(
+                Diagnostic::warning(&page.doc.display_path, "this page cites no source")
+                    .in_text(&page.doc.text, 0..3)
+                    .hint("add sources = [\"id\"] to the front matter, or cite a claim inline with [@id]"),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// Requests each external URL (HEAD, then GET when HEAD is refused), `concurrency` at a time.
+pub fn external_links(urls: &BTreeMap<String, BTreeSet<String>>, timeout: Duration, concurrency: usize) -> Diagnostics {
+    let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).user_agent("briefing-link-check").build().into();
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(concurrency.max(1)).build() {
+        Ok(pool) => pool,
+        Err(err) => return std::iter::once(Diagnostic::error("--external", format!("cannot start the link checker: {err}"))).collect(),
+    };
+    let results: Vec<(String, Option<String>)> = pool.install(|| {
+        urls.keys()
+            .par_bridge()
+            .map(|url| {
+                let status = agent.head(url).call().map(|r| r.status().as_u16());
+                let status = match status {
+                    Ok(405 | 403 | 501) => agent.get(url).call().map(|r| r.status().as_u16()),
+                    other => other,
+                };
+                let problem = match status {
+                    Ok(code) if code < 400 => None,
+                    Ok(code) => Some(format!("answered HTTP {code}")),
+                    Err(err) => Some(format!("could not be reached: {err}")),
+                };
+                (url.clone(), problem)
+            })
+            .collect()
+    });
+    let mut diagnostics = Diagnostics::new();
+    for (url, problem) in results {
+        if let Some(problem) = problem {
+            for page in &urls[&url] {
+                diagnostics.push(Diagnostic::error(page, format!("the external link `{url}` {problem}")).hint("fix or remove the link; check it in a browser to be sure"));
+            }
+        }
+    }
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_ids_and_links() {
+        let s = scan(br##"<h2 id="scope">S</h2><a href="/a/#x">a</a><img src="i.png"><a name="old"></a>"##);
+        assert!(s.ids.contains("scope") && s.ids.contains("old"));
+        assert_eq!(s.links, ["/a/#x", "i.png"]);
+    }
+
+    #[test]
+    fn classifies_links() {
+        let c = |href| classify_link(href, "p/q/index.html", "https://e.org/b", "/b/");
+        let internal = |key: &str, fragment: Option<&str>| LinkTarget::Internal { key: key.into(), fragment: fragment.map(String::from) };
+        assert_eq!(c("/b/a/#x"), internal("a/index.html", Some("x")));
+        assert_eq!(c("https://e.org/b/style.css"), internal("style.css", None));
+        assert_eq!(c("#top"), internal("p/q/index.html", Some("top")));
+        assert_eq!(c("../r/"), internal("p/r/index.html", None));
+        assert_eq!(c("img%20x.png"), internal("p/q/img x.png", None));
+        assert_eq!(c("/b"), internal("index.html", None));
+        assert_eq!(c("/other/"), LinkTarget::Outside("/other/".into()));
+        assert_eq!(c("../../../x"), LinkTarget::Outside("../../../x".into()));
+        assert_eq!(c("https://wired.com/x"), LinkTarget::External("https://wired.com/x".into()));
+        assert_eq!(c("https://e.org/bother"), LinkTarget::External("https://e.org/bother".into()));
+        assert_eq!(c("mailto:a@b"), LinkTarget::Ignored);
+    }
+}

@@ -1,0 +1,19 @@
+//! `briefing`: a static site generator for briefings.
+//!
+//! The modules follow the pipeline a build flows through:
+//! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`], with [`build`]
+//! orchestrating, [`check`], [`watch`], [`serve`] and [`cli`] on top, and [`diagnostics`] at the
+//! bottom for all. Arrows point downstream only (`tests/architecture.rs` keeps them so).
+
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod site;
+pub mod watch;
