@@ -1,0 +1,177 @@
+//! The test harness: sites copied into temp dirs, the real binary, and an HTML scanner that is
+//! independent of the crate's own link checker.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_briefing");
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A site in its own temp dir, built and edited by tests.
+pub struct TestSite {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> TestSite {
+        TestSite::copy_of(&repo_root().join("tests/fixtures").join(name), &["site.toml", "content", "templates", "static"])
+    }
+
+    /// A copy of the repository's own briefing site.
+    pub fn briefing() -> TestSite {
+        TestSite::copy_of(&repo_root(), &["site.toml", "content", "templates", "static"])
+    }
+
+    fn copy_of(from: &Path, entries: &[&str]) -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        for entry in entries {
+            copy_tree(&from.join(entry), &root.join(entry));
+        }
+        TestSite { _dir: dir, root }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: impl AsRef<[u8]>) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    pub fn replace(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "{relative} does not contain {from:?}");
+        self.write(relative, text.replacen(from, to, 1));
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        std::process::Command::new(BIN).args(args).arg("--root").arg(&self.root).env("NO_COLOR", "1").output().unwrap()
+    }
+
+    /// Builds into `out` (relative to the site root) and asserts success.
+    pub fn build_into(&self, out: &str, extra: &[&str]) -> PathBuf {
+        let out_dir = self.path(out);
+        let mut args = vec!["build", "--output-dir", out_dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let result = self.run(&args);
+        assert!(result.status.success(), "build failed:\n{}", String::from_utf8_lossy(&result.stderr));
+        out_dir
+    }
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    if !from.exists() {
+        return;
+    }
+    if from.is_file() {
+        std::fs::copy(from, to).unwrap();
+        return;
+    }
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, relative, sorted, with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The ids and the link targets (`href`, `src`) of an HTML document.
+pub fn scan_html(html: &str) -> (BTreeSet<String>, Vec<String>) {
+    use std::cell::RefCell;
+    let ids = RefCell::new(BTreeSet::new());
+    let links = RefCell::new(Vec::new());
+    let mut rewriter = lol_html::HtmlRewriter::new(
+        lol_html::Settings::new()
+            .append_element_content_handler(lol_html::element!("[id]", |el| {
+                ids.borrow_mut().insert(el.get_attribute("id").unwrap());
+                Ok(())
+            }))
+            .append_element_content_handler(lol_html::element!("[href]", |el| {
+                links.borrow_mut().push(el.get_attribute("href").unwrap());
+                Ok(())
+            }))
+            .append_element_content_handler(lol_html::element!("[src]", |el| {
+                links.borrow_mut().push(el.get_attribute("src").unwrap());
+                Ok(())
+            })),
+        |_: &[u8]| {},
+    );
+    rewriter.write(html.as_bytes()).unwrap();
+    rewriter.end().unwrap();
+    (ids.into_inner(), links.into_inner())
+}
+
+/// Asserts every internal link and fragment of every HTML file under `out` resolves to a file
+/// of `out`. Internal means: root-relative (must start with `base_path`) or under `base_url`.
+pub fn assert_links_resolve(out: &Path, base_url: &str, base_path: &str) {
+    let files = snapshot(out);
+    let names: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut problems = Vec::new();
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
+        let (_, links) = scan_html(&String::from_utf8_lossy(bytes));
+        for link in links {
+            let local = match link.strip_prefix(base_url) {
+                Some(rest) => format!("/{}", rest.trim_start_matches('/')),
+                None if link.starts_with("http") || link.starts_with("mailto:") || link.starts_with("//") => continue,
+                None => link.clone(),
+            };
+            let (path, fragment) = local.split_once('#').map_or((local.as_str(), None), |(p, f)| (p, Some(f)));
+            let target = if path.is_empty() {
+                name.clone()
+            } else if let Some(rest) = path.strip_prefix(base_path) {
+                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
+            } else if format!("{path}/") == base_path {
+                "index.html".to_string()
+            } else {
+                problems.push(format!("{name}: {link} is not under the base path {base_path}"));
+                continue;
+            };
+            let target = percent_encoding::percent_decode_str(&target).decode_utf8_lossy().into_owned();
+            if !names.contains(target.as_str()) {
+                problems.push(format!("{name}: {link} -> missing {target}"));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let html = String::from_utf8_lossy(&files.iter().find(|(n, _)| *n == target).unwrap().1).into_owned();
+                if !scan_html(&html).0.contains(fragment) {
+                    problems.push(format!("{name}: {link} -> no #{fragment} in {target}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+}
