@@ -287,7 +287,12 @@ fn first_line(text: &str) -> &str {
 }
 
 fn template_hint(message: &str) -> String {
-    if message.contains("not found in context") || message.contains("undefined") {
+    if let Some((field, available)) = message.strip_prefix("Field `").and_then(|rest| rest.split_once("` is not defined. Available fields: "))
+        && let Some(near) = did_you_mean(field, available.split(", "))
+    {
+        return format!("did you mean `{near}`?");
+    }
+    if message.contains("not found in context") || message.contains("undefined") || message.contains("not defined") {
         "the variable does not exist here: check its name against docs/templates.md, or guard it with `is defined`".into()
     } else {
         "fix the tag or expression at the caret; Tera tags are {{ ... }}, {% ... %} and {# ... #}"

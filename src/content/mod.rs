@@ -116,6 +116,13 @@ pub fn discover_under(
                     );
                     continue;
                 }
+                Ok(target) if !target.is_dir() && !target.is_file() => {
+                    diagnostics.push(
+                        Diagnostic::error(display_path(root, entry.path()), "this link points to something that is not a regular file (a pipe, socket or device)")
+                            .hint("remove it from content/: only files and directories are content"),
+                    );
+                    continue;
+                }
                 Ok(target) if target.is_dir() => {
                     diagnostics.push(
                         Diagnostic::warning(
@@ -129,6 +136,12 @@ pub fn discover_under(
                 Ok(_) => {}
             }
         } else if file_type.is_dir() {
+            continue;
+        } else if !file_type.is_file() {
+            diagnostics.push(
+                Diagnostic::error(display_path(root, entry.path()), "this is not a regular file (a pipe, socket or device), so it cannot be read as content")
+                    .hint("remove it from content/: only files and directories are content"),
+            );
             continue;
         }
         if relative == SOURCES_FILE {
