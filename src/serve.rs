@@ -190,7 +190,7 @@ pub fn resolve(raw_url: &str, base_path: &str, exists: impl Fn(&str) -> bool) ->
     if let Some(endpoint) = rest.strip_prefix(ENDPOINT_PREFIX) {
         return Target::Endpoint(endpoint.to_string());
     }
-    if rest.split('/').any(|s| s.starts_with('.')) || rest.contains("//") {
+    if rest.split('/').any(|s| s.starts_with('.')) || rest.contains("//") || rest.starts_with('/') {
         return Target::NotFound;
     }
     let key = if rest.is_empty() || rest.ends_with('/') {
