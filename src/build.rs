@@ -75,7 +75,8 @@ pub struct Session {
     options: BuildOptions,
     config: Result<Arc<Config>, Diagnostics>,
     documents: BTreeMap<String, Result<Document, Vec<Diagnostic>>>,
-    discovery_problems: Diagnostics,
+    /// Problems found while listing files, by the path they concern.
+    discovery_problems: BTreeMap<String, Vec<Diagnostic>>,
     sources: Result<Vec<Source>, Diagnostics>,
     templates: Result<Templates, Diagnostics>,
     /// By output path: files of static/ and non-Markdown files of content/.
@@ -97,7 +98,7 @@ impl Session {
             options,
             config: Err(Diagnostics::new()),
             documents: BTreeMap::new(),
-            discovery_problems: Diagnostics::new(),
+            discovery_problems: BTreeMap::new(),
             sources: Ok(Vec::new()),
             templates: Err(Diagnostics::new()),
             assets: BTreeMap::new(),
@@ -120,19 +121,19 @@ impl Session {
         self.config = Config::load(&self.options).map(Arc::new);
         self.documents.clear();
         self.assets.clear();
-        self.discovery_problems = Diagnostics::new();
+        self.discovery_problems.clear();
         let Ok(config) = self.config.clone() else {
             return Ok(self.compose(started, None));
         };
         let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
-        self.discovery_problems = problems;
+        self.note_discovery_problems(problems);
         let documents =
             content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
         self.documents = documents;
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config.root, &config.templates_dir);
         let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
-        self.discovery_problems.extend(problems);
+        self.note_discovery_problems(problems);
         for (relative, path) in static_files {
             self.assets.insert(
                 relative.clone(),
@@ -189,6 +190,7 @@ impl Session {
         }
         let path = config.content_dir.join(relative);
         let prefix = format!("{relative}/");
+        self.forget_discovery_problems(&format!("content/{relative}"));
         // Whatever was at or under this path is forgotten, then read again if it still exists:
         // this covers a deleted file, a renamed directory and a directory created after start.
         self.documents
@@ -204,7 +206,7 @@ impl Session {
         else {
             return;
         };
-        self.discovery_problems.extend(problems);
+        self.note_discovery_problems(problems);
         let documents =
             content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
         self.documents.extend(documents);
@@ -221,15 +223,32 @@ impl Session {
         }
     }
 
+    fn note_discovery_problems(&mut self, problems: Diagnostics) {
+        for problem in problems {
+            self.discovery_problems
+                .entry(problem.path.clone())
+                .or_default()
+                .push(problem);
+        }
+    }
+
+    /// Drops what was found at or under `display_path`, which is about to be listed again.
+    fn forget_discovery_problems(&mut self, display_path: &str) {
+        let prefix = format!("{display_path}/");
+        self.discovery_problems
+            .retain(|path, _| path != display_path && !path.starts_with(&prefix));
+    }
+
     fn refresh_static(&mut self, config: &Config, relative: &str) {
         let prefix = format!("{relative}/");
+        self.forget_discovery_problems(&format!("static/{relative}"));
         self.assets.retain(|k, a| {
             !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix)))
         });
         let path = config.static_dir.join(relative);
         if path.is_dir() {
             let (files, problems) = content::discover_static(&config.root, &path);
-            self.discovery_problems.extend(problems);
+            self.note_discovery_problems(problems);
             for (inner, file) in files {
                 let key = format!("{relative}/{inner}");
                 self.stale_assets.insert(key.clone());
@@ -259,31 +278,31 @@ impl Session {
         started: Instant,
         changed_templates: Option<BTreeSet<String>>,
     ) -> Outcome {
-        let mut diagnostics = self.discovery_problems.clone();
-        self.discovery_problems = std::mem::take(&mut diagnostics).sorted();
-        diagnostics = self.discovery_problems.clone();
+        let mut diagnostics: Diagnostics = self
+            .discovery_problems
+            .values()
+            .flatten()
+            .cloned()
+            .collect();
         let config = match &self.config {
             Ok(config) => Arc::clone(config),
             Err(problems) => return Outcome::Failed(problems.clone()),
         };
-        for result in self.documents.values() {
+        let mut unparsed = BTreeSet::new();
+        for (path, result) in &self.documents {
             if let Err(problems) = result {
                 diagnostics.extend(problems.iter().cloned());
+                unparsed.insert(path.clone());
             }
         }
-        if let Err(problems) = &self.sources {
-            diagnostics.extend(problems.clone());
-        }
-        if let Err(problems) = &self.templates {
-            diagnostics.extend(problems.clone());
-        }
-        // Links into a file that failed to parse would only repeat its error: stop here.
-        let (Ok(templates), Ok(sources)) = (&self.templates, &self.sources) else {
-            return Outcome::Failed(diagnostics.sorted());
+        let sources = match &self.sources {
+            Ok(sources) => sources.clone(),
+            Err(problems) => {
+                // Without the sources every citation would look broken: report just this.
+                diagnostics.extend(problems.clone());
+                return Outcome::Failed(diagnostics.sorted());
+            }
         };
-        if diagnostics.has_errors() {
-            return Outcome::Failed(diagnostics.sorted());
-        }
         let documents: Vec<Document> = self
             .documents
             .values()
@@ -293,24 +312,31 @@ impl Session {
             .last_good
             .clone()
             .filter(|_| changed_templates.is_some());
+        // Assembled even when some files failed, so their links and anchors are checked too.
         let (site, problems) = Site::assemble(
             Arc::clone(&config),
             documents,
-            sources.clone(),
+            sources,
             previous.as_ref().map(|b| b.site.as_ref()),
+            &unparsed,
         );
         diagnostics.extend(problems);
+        let templates = match &self.templates {
+            Ok(templates) if unparsed.is_empty() => templates,
+            Ok(_) => return Outcome::Failed(diagnostics.sorted()),
+            Err(problems) => {
+                diagnostics.extend(problems.clone());
+                return Outcome::Failed(diagnostics.sorted());
+            }
+        };
         let site = Arc::new(site);
 
         let unchanged = |i: usize| unchanged_page(&site, previous.as_deref(), i);
         let values = Arc::new(SiteValues::new(
             &site,
-            previous.as_ref().map(|b| {
-                (
-                    b.values.as_ref(),
-                    &unchanged as &(dyn Fn(usize) -> Option<usize> + Sync),
-                )
-            }),
+            previous
+                .as_ref()
+                .map(|b| (b.values.as_ref(), &unchanged as &render::ReuseTest<'_>)),
         ));
         let dirty = match (&previous, &changed_templates) {
             (Some(prev), Some(changed)) => invalidated(prev, &site, &values, templates, changed),

@@ -60,7 +60,10 @@ fn scan(html: &[u8]) -> Scanned {
 /// A link of the output, resolved against the page it is on.
 #[derive(Debug, PartialEq, Eq)]
 enum LinkTarget {
-    Internal { key: String, fragment: Option<String> },
+    Internal {
+        key: String,
+        fragment: Option<String>,
+    },
     External(String),
     Outside(String),
     Ignored,
@@ -69,7 +72,11 @@ enum LinkTarget {
 fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) -> LinkTarget {
     let href = href.trim();
     let lower = href.to_ascii_lowercase();
-    if href.is_empty() || ["mailto:", "tel:", "javascript:", "data:", "sms:"].iter().any(|p| lower.starts_with(p)) {
+    if href.is_empty()
+        || ["mailto:", "tel:", "javascript:", "data:", "sms:"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+    {
         return LinkTarget::Ignored;
     }
     let (path_part, fragment) = match href.split_once('#') {
@@ -83,9 +90,15 @@ fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) ->
             return LinkTarget::External(href.to_string());
         }
         rest.trim_start_matches('/').to_string()
-    } else if lower.starts_with("http://") || lower.starts_with("https://") || href.starts_with("//") {
+    } else if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || href.starts_with("//")
+    {
         return LinkTarget::External(href.to_string());
-    } else if lower.contains(':') && !lower.starts_with('/') && lower.split('/').next().is_some_and(|s| s.contains(':')) {
+    } else if lower.contains(':')
+        && !lower.starts_with('/')
+        && lower.split('/').next().is_some_and(|s| s.contains(':'))
+    {
         return LinkTarget::Ignored;
     } else if path_part.is_empty() {
         page_key.to_string()
@@ -114,22 +127,45 @@ fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) ->
         }
         joined
     };
-    let decoded = percent_encoding::percent_decode_str(&site_path).decode_utf8_lossy().into_owned();
-    let key = if decoded.is_empty() || decoded.ends_with('/') { format!("{decoded}index.html") } else { decoded };
-    LinkTarget::Internal { key, fragment: fragment.filter(|f| !f.is_empty()).map(|f| percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned()) }
+    let decoded = percent_encoding::percent_decode_str(&site_path)
+        .decode_utf8_lossy()
+        .into_owned();
+    let key = if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else {
+        decoded
+    };
+    LinkTarget::Internal {
+        key,
+        fragment: fragment.filter(|f| !f.is_empty()).map(|f| {
+            percent_encoding::percent_decode_str(&f)
+                .decode_utf8_lossy()
+                .into_owned()
+        }),
+    }
 }
 
 /// Which content file made each output file, for messages.
 fn owners(site: &Site) -> HashMap<String, Node> {
-    site.nodes().map(|n| (format!("{}index.html", site.site_path(n)), n)).collect()
+    site.nodes()
+        .map(|n| (format!("{}index.html", site.site_path(n)), n))
+        .collect()
 }
 
 /// Checks every internal link and anchor of every HTML file of the output. Returns the
 /// problems and the external URLs found, with the pages that use them.
-pub fn output_links(site: &Site, output: &Output) -> (Diagnostics, BTreeMap<String, BTreeSet<String>>) {
+pub fn output_links(
+    site: &Site,
+    output: &Output,
+) -> (Diagnostics, BTreeMap<String, BTreeSet<String>>) {
     let config = &site.config;
-    let html_files: Vec<(&str, &[u8])> = output.iter().filter(|(k, _)| k.ends_with(".html")).map(|(k, v)| (k, v.as_ref())).collect();
-    let scanned: HashMap<&str, Scanned> = html_files.par_iter().map(|(k, v)| (*k, scan(v))).collect();
+    let html_files: Vec<(&str, &[u8])> = output
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(k, v)| (k, v.as_ref()))
+        .collect();
+    let scanned: HashMap<&str, Scanned> =
+        html_files.par_iter().map(|(k, v)| (*k, scan(v))).collect();
     let owners = owners(site);
     let mut diagnostics = Diagnostics::new();
     let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -138,7 +174,10 @@ pub fn output_links(site: &Site, output: &Output) -> (Diagnostics, BTreeMap<Stri
     for page_key in keys {
         let page = &scanned[*page_key];
         let owner = owners.get(*page_key).map(|n| site.doc(*n));
-        let display = owner.map_or_else(|| format!("the generated {page_key}"), |d| d.display_path.clone());
+        let display = owner.map_or_else(
+            || format!("the generated {page_key}"),
+            |d| d.display_path.clone(),
+        );
         let mut reported = BTreeSet::new();
         for href in &page.links {
             let problem = match classify_link(href, page_key, &config.base_url, &config.base_path) {
@@ -147,7 +186,13 @@ pub fn output_links(site: &Site, output: &Output) -> (Diagnostics, BTreeMap<Stri
                     external.entry(url).or_default().insert(display.clone());
                     None
                 }
-                LinkTarget::Outside(_) => Some(("points outside the site".to_string(), format!("links inside the site start with the base path {}", config.base_path))),
+                LinkTarget::Outside(_) => Some((
+                    "points outside the site".to_string(),
+                    format!(
+                        "links inside the site start with the base path {}",
+                        config.base_path
+                    ),
+                )),
                 LinkTarget::Internal { key, fragment } => {
                     let exists = output.contains(&key);
                     let redirect = !exists && output.contains(&format!("{key}/index.html"));
@@ -156,7 +201,13 @@ pub fn output_links(site: &Site, output: &Output) -> (Diagnostics, BTreeMap<Stri
                     } else if let (Some(fragment), true) = (&fragment, exists) {
                         let ids = scanned.get(key.as_str()).map(|s| &s.ids);
                         match ids {
-                            Some(ids) if !ids.contains(fragment) => Some((format!("points to the anchor #{fragment}, which {key} does not have"), "link to a heading id shown by the page's table of contents".to_string())),
+                            Some(ids) if !ids.contains(fragment) => Some((
+                                format!(
+                                    "points to the anchor #{fragment}, which {key} does not have"
+                                ),
+                                "link to a heading id shown by the page's table of contents"
+                                    .to_string(),
+                            )),
                             _ => None,
                         }
                     } else {
@@ -167,14 +218,24 @@ pub fn output_links(site: &Site, output: &Output) -> (Diagnostics, BTreeMap<Stri
             if let Some((what, hint)) = problem
                 && reported.insert(href.clone())
             {
-                let mut d = Diagnostic::error(&display, format!("the link `{href}` {what}")).hint(hint);
+                let mut d =
+                    Diagnostic::error(&display, format!("the link `{href}` {what}")).hint(hint);
                 // Point at the Markdown that wrote it, when it came from Markdown.
                 if let Some(doc) = owner {
-                    let written = href.strip_prefix(config.base_path.trim_end_matches('/')).unwrap_or(href);
-                    if let Some(at) = doc.text.find(&format!("]({written}")).or_else(|| doc.text.find(&format!("]({href}"))) {
+                    let written = href
+                        .strip_prefix(config.base_path.trim_end_matches('/'))
+                        .unwrap_or(href);
+                    if let Some(at) = doc
+                        .text
+                        .find(&format!("]({written}"))
+                        .or_else(|| doc.text.find(&format!("]({href}")))
+                    {
                         d = d.in_text(&doc.text, at + 2..at + 2 + written.len());
                     } else {
-                        d.message.push_str(&format!(" (written in the template {})", crate::render::template_for(site, owners[*page_key])));
+                        d.message.push_str(&format!(
+                            " (written in the template {})",
+                            crate::render::template_for(site, owners[*page_key])
+                        ));
                     }
                 }
                 diagnostics.push(d);
@@ -203,11 +264,29 @@ pub fn content_warnings(site: &Site) -> Diagnostics {
 }
 
 /// Requests each external URL (HEAD, then GET when HEAD is refused), `concurrency` at a time.
-pub fn external_links(urls: &BTreeMap<String, BTreeSet<String>>, timeout: Duration, concurrency: usize) -> Diagnostics {
-    let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).user_agent("briefing-link-check").build().into();
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(concurrency.max(1)).build() {
+pub fn external_links(
+    urls: &BTreeMap<String, BTreeSet<String>>,
+    timeout: Duration,
+    concurrency: usize,
+) -> Diagnostics {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent("briefing-link-check")
+        .build()
+        .into();
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(concurrency.max(1))
+        .build()
+    {
         Ok(pool) => pool,
-        Err(err) => return std::iter::once(Diagnostic::error("--external", format!("cannot start the link checker: {err}"))).collect(),
+        Err(err) => {
+            return std::iter::once(Diagnostic::error(
+                "--external",
+                format!("cannot start the link checker: {err}"),
+            ))
+            .collect();
+        }
     };
     let results: Vec<(String, Option<String>)> = pool.install(|| {
         urls.keys()
@@ -231,7 +310,10 @@ pub fn external_links(urls: &BTreeMap<String, BTreeSet<String>>, timeout: Durati
     for (url, problem) in results {
         if let Some(problem) = problem {
             for page in &urls[&url] {
-                diagnostics.push(Diagnostic::error(page, format!("the external link `{url}` {problem}")).hint("fix or remove the link; check it in a browser to be sure"));
+                diagnostics.push(
+                    Diagnostic::error(page, format!("the external link `{url}` {problem}"))
+                        .hint("fix or remove the link; check it in a browser to be sure"),
+                );
             }
         }
     }
@@ -244,7 +326,9 @@ mod tests {
 
     #[test]
     fn scans_ids_and_links() {
-        let s = scan(br##"<h2 id="scope">S</h2><a href="/a/#x">a</a><img src="i.png"><a name="old"></a>"##);
+        let s = scan(
+            br##"<h2 id="scope">S</h2><a href="/a/#x">a</a><img src="i.png"><a name="old"></a>"##,
+        );
         assert!(s.ids.contains("scope") && s.ids.contains("old"));
         assert_eq!(s.links, ["/a/#x", "i.png"]);
     }
@@ -252,7 +336,10 @@ mod tests {
     #[test]
     fn classifies_links() {
         let c = |href| classify_link(href, "p/q/index.html", "https://e.org/b", "/b/");
-        let internal = |key: &str, fragment: Option<&str>| LinkTarget::Internal { key: key.into(), fragment: fragment.map(String::from) };
+        let internal = |key: &str, fragment: Option<&str>| LinkTarget::Internal {
+            key: key.into(),
+            fragment: fragment.map(String::from),
+        };
         assert_eq!(c("/b/a/#x"), internal("a/index.html", Some("x")));
         assert_eq!(c("https://e.org/b/style.css"), internal("style.css", None));
         assert_eq!(c("#top"), internal("p/q/index.html", Some("top")));
@@ -261,8 +348,14 @@ mod tests {
         assert_eq!(c("/b"), internal("index.html", None));
         assert_eq!(c("/other/"), LinkTarget::Outside("/other/".into()));
         assert_eq!(c("../../../x"), LinkTarget::Outside("../../../x".into()));
-        assert_eq!(c("https://wired.com/x"), LinkTarget::External("https://wired.com/x".into()));
-        assert_eq!(c("https://e.org/bother"), LinkTarget::External("https://e.org/bother".into()));
+        assert_eq!(
+            c("https://wired.com/x"),
+            LinkTarget::External("https://wired.com/x".into())
+        );
+        assert_eq!(
+            c("https://e.org/bother"),
+            LinkTarget::External("https://e.org/bother".into())
+        );
         assert_eq!(c("mailto:a@b"), LinkTarget::Ignored);
     }
 }

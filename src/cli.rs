@@ -264,7 +264,12 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions { root: args.root.clone(), output_dir: None, base_url: args.base_url.clone(), drafts: args.drafts };
+    let options = BuildOptions {
+        root: args.root.clone(),
+        output_dir: None,
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+    };
     let diagnostics = match build::build(&options)? {
         Err(diagnostics) => diagnostics,
         Ok(built) => {
@@ -273,17 +278,26 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             all.extend(links);
             all.extend(check::content_warnings(&built.site));
             if args.external {
-                all.extend(check::external_links(&external, std::time::Duration::from_secs(args.timeout), args.concurrency));
+                all.extend(check::external_links(
+                    &external,
+                    std::time::Duration::from_secs(args.timeout),
+                    args.concurrency,
+                ));
             }
             all.sorted()
         }
     };
     report_diagnostics(&diagnostics);
-    let failed = diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);
+    let failed =
+        diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);
     if diagnostics.is_empty() {
         anstream::println!("check: no problems found");
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn report_failure(diagnostics: &Diagnostics) {

@@ -288,7 +288,7 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|&(distance, c)| distance <= (c.len().max(word.len()) / 3).max(1))
+        .filter(|&(distance, c)| distance <= (c.len().max(word.len()) / 4).max(1))
         .min()
         .map(|(_, c)| c)
 }

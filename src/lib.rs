@@ -5,6 +5,10 @@
 //! orchestrating, [`check`], [`watch`], [`serve`] and [`cli`] on top, and [`diagnostics`] at the
 //! bottom for all. Arrows point downstream only (`tests/architecture.rs` keeps them so).
 
+// A `Diagnostic` is a few hundred bytes; results carrying them are on the cold path of a
+// build (a user's mistake), where size does not matter and boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod check;
 pub mod cli;

@@ -60,9 +60,7 @@ impl Templates {
                     continue;
                 }
             };
-            if !entry.file_type().is_file()
-                && !(entry.file_type().is_symlink() && entry.path().is_file())
-            {
+            if !entry.path().is_file() {
                 continue;
             }
             let Some(name) = crate::content::relative_slash_path(dir, entry.path()) else {
@@ -287,12 +285,17 @@ fn first_line(text: &str) -> &str {
 }
 
 fn template_hint(message: &str) -> String {
-    if let Some((field, available)) = message.strip_prefix("Field `").and_then(|rest| rest.split_once("` is not defined. Available fields: "))
+    if let Some((field, available)) = message
+        .strip_prefix("Field `")
+        .and_then(|rest| rest.split_once("` is not defined. Available fields: "))
         && let Some(near) = did_you_mean(field, available.split(", "))
     {
         return format!("did you mean `{near}`?");
     }
-    if message.contains("not found in context") || message.contains("undefined") || message.contains("not defined") {
+    if message.contains("not found in context")
+        || message.contains("undefined")
+        || message.contains("not defined")
+    {
         "the variable does not exist here: check its name against docs/templates.md, or guard it with `is defined`".into()
     } else {
         "fix the tag or expression at the caret; Tera tags are {{ ... }}, {% ... %} and {# ... #}"
@@ -407,6 +410,10 @@ struct ConfigView<'a> {
     extra: &'a toml::Table,
 }
 
+/// Given a page's index in the new site, its index in the previous one if its values can be
+/// reused as they are.
+pub type ReuseTest<'a> = dyn Fn(usize) -> Option<usize> + Sync + 'a;
+
 /// Template values for the whole site, built once and shared by every render.
 pub struct SiteValues {
     config: Value,
@@ -474,10 +481,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
 impl SiteValues {
     /// Builds every value. With `previous` (the values of the last build and a test of which
     /// pages are unchanged since), the values of unchanged pages are reused as they are.
-    pub fn new(
-        site: &Site,
-        previous: Option<(&SiteValues, &(dyn Fn(usize) -> Option<usize> + Sync))>,
-    ) -> SiteValues {
+    pub fn new(site: &Site, previous: Option<(&SiteValues, &ReuseTest<'_>)>) -> SiteValues {
         let config = &site.config;
         let config_value = Value::from_serializable(&ConfigView {
             title: &config.title,

@@ -83,6 +83,7 @@ impl Site {
         documents: Vec<Document>,
         sources: Vec<Source>,
         previous: Option<&Site>,
+        unparsed: &BTreeSet<String>,
     ) -> (Site, Diagnostics) {
         let mut diagnostics = Diagnostics::new();
         let mut section_docs = Vec::new();
@@ -131,6 +132,11 @@ impl Site {
                     };
                     (rel.clone(), config.url_path(site_path))
                 })
+                .chain(
+                    unparsed
+                        .iter()
+                        .map(|path| (path.clone(), config.url_path(&section_site_path(path)))),
+                )
                 .collect(),
             base_path: config.base_path.clone(),
             citations: sources
@@ -583,7 +589,7 @@ mod tests {
             doc("s/a.md", "title = \"A\"\nweight = 2", ""),
             doc("s/c.md", "title = \"C\"\nweight = 1", ""),
         ];
-        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None);
+        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let section = &site.sections[1];
         let titles: Vec<&str> = section
@@ -603,7 +609,7 @@ mod tests {
             doc("new.md", "title = \"New\"\ndate = 2026-01-01", ""),
             doc("none.md", "title = \"None\"", ""),
         ];
-        let (site, _) = Site::assemble(config(), docs, vec![], None);
+        let (site, _) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
         let titles: Vec<&str> = site.sections[0]
             .pages
             .iter()
@@ -622,7 +628,7 @@ mod tests {
             ),
             doc("s/a.md", "title = \"A\"", "## Scope\n"),
         ];
-        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None);
+        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
         assert!(
             site.sections[0]
                 .rendered
@@ -646,7 +652,7 @@ mod tests {
             doc("a.md", "title = \"A\"\nslug = \"same\"", ""),
             doc("same.md", "title = \"B\"", ""),
         ];
-        let (_, diagnostics) = Site::assemble(config(), docs, vec![], None);
+        let (_, diagnostics) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
         assert!(
             diagnostics
                 .iter()
@@ -658,7 +664,7 @@ mod tests {
     fn drafts_are_skipped_unless_asked() {
         let docs = || vec![doc("d.md", "title = \"D\"\ndraft = true", "")];
         assert!(
-            Site::assemble(config(), docs(), vec![], None)
+            Site::assemble(config(), docs(), vec![], None, &BTreeSet::new())
                 .0
                 .pages
                 .is_empty()
@@ -666,10 +672,16 @@ mod tests {
         let mut with_drafts = (*config()).clone();
         with_drafts.drafts = true;
         assert_eq!(
-            Site::assemble(Arc::new(with_drafts), docs(), vec![], None)
-                .0
-                .pages
-                .len(),
+            Site::assemble(
+                Arc::new(with_drafts),
+                docs(),
+                vec![],
+                None,
+                &BTreeSet::new()
+            )
+            .0
+            .pages
+            .len(),
             1
         );
     }

@@ -9,18 +9,60 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("content", &["config", "diagnostics"]),
     ("markdown", &["content", "diagnostics"]),
     ("site", &["config", "content", "markdown", "diagnostics"]),
-    ("render", &["config", "content", "markdown", "site", "diagnostics"]),
+    (
+        "render",
+        &["config", "content", "markdown", "site", "diagnostics"],
+    ),
     ("output", &["diagnostics"]),
-    ("build", &["config", "content", "markdown", "site", "render", "output", "diagnostics"]),
-    ("check", &["config", "content", "site", "render", "output", "diagnostics"]),
+    (
+        "build",
+        &[
+            "config",
+            "content",
+            "markdown",
+            "site",
+            "render",
+            "output",
+            "diagnostics",
+        ],
+    ),
+    (
+        "check",
+        &[
+            "config",
+            "content",
+            "site",
+            "render",
+            "output",
+            "diagnostics",
+        ],
+    ),
     ("watch", &["build", "config", "content", "diagnostics"]),
     ("serve", &["build", "output", "diagnostics"]),
-    ("cli", &["build", "check", "config", "diagnostics", "serve", "watch", "output", "content"]),
+    (
+        "cli",
+        &[
+            "build",
+            "check",
+            "config",
+            "diagnostics",
+            "serve",
+            "watch",
+            "output",
+            "content",
+        ],
+    ),
 ];
 
 fn module_of(path: &std::path::Path, src: &std::path::Path) -> String {
     let relative = path.strip_prefix(src).unwrap();
-    let first = relative.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+    let first = relative
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy()
+        .into_owned();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -47,15 +89,30 @@ fn modules_only_use_modules_upstream() {
             let mut rest = line;
             while let Some(at) = rest.find("crate::") {
                 rest = &rest[at + "crate::".len()..];
-                let used: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                let used = if used == "{" || used.is_empty() { continue } else { used };
+                let used: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let used = if used == "{" || used.is_empty() {
+                    continue;
+                } else {
+                    used
+                };
                 if used != module && !permitted.contains(&used.as_str()) {
-                    violations.push(format!("{}:{}: {module} uses {used}", entry.path().display(), number + 1));
+                    violations.push(format!(
+                        "{}:{}: {module} uses {used}",
+                        entry.path().display(),
+                        number + 1
+                    ));
                 }
             }
         }
     }
-    assert!(violations.is_empty(), "upstream-only rule broken:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "upstream-only rule broken:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]
@@ -64,8 +121,15 @@ fn modules_stay_small() {
     for entry in walkdir::WalkDir::new(&src) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "rs") {
-            let lines = std::fs::read_to_string(entry.path()).unwrap().lines().count();
-            assert!(lines <= 900, "{} has {lines} lines; split it", entry.path().display());
+            let lines = std::fs::read_to_string(entry.path())
+                .unwrap()
+                .lines()
+                .count();
+            assert!(
+                lines <= 900,
+                "{} has {lines} lines; split it",
+                entry.path().display()
+            );
         }
     }
 }

@@ -12,9 +12,13 @@ use std::process::{Command, Stdio};
 use common::{BIN, TestSite, repo_root};
 
 fn browser_available() -> bool {
-    let ready = Path::new("/usr/bin/chromium").exists() && repo_root().join("node_modules/playwright-core").is_dir();
+    let ready = Path::new("/usr/bin/chromium").exists()
+        && repo_root().join("node_modules/playwright-core").is_dir();
     if !ready {
-        assert!(std::env::var("CI").is_err(), "CI must run the browser tests: install chromium and run npm ci (see .ci/run)");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run the browser tests: install chromium and run npm ci (see .ci/run)"
+        );
         eprintln!("skipping: needs /usr/bin/chromium and `npm ci` (both done by .ci/run)");
     }
     ready
@@ -26,11 +30,20 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
         return;
     }
     let site = TestSite::fixture("basic");
-    let mut server = Command::new(BIN).args(["serve", "--port", "0", "--root"]).arg(&site.root).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut server = Command::new(BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let url = loop {
         let line = lines.next().expect("server exited").unwrap();
-        if let Some(url) = line.strip_prefix("Serving ").and_then(|l| l.split(' ').next()) {
+        if let Some(url) = line
+            .strip_prefix("Serving ")
+            .and_then(|l| l.split(' ').next())
+        {
             break url.to_string();
         }
     };
@@ -47,7 +60,14 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
     let _ = server.kill();
     let _ = server.wait();
     let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(result.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     assert!(stdout.contains("\"ok\":true"), "{stdout}");
-    assert!(stdout.contains("\"reloads\":1"), "the page reloaded itself once: {stdout}");
+    assert!(
+        stdout.contains("\"reloads\":1"),
+        "the page reloaded itself once: {stdout}"
+    );
 }

@@ -8,15 +8,33 @@ use common::{TestSite, assert_links_resolve, snapshot, stderr};
 fn builds_every_page_with_working_links() {
     let site = TestSite::fixture("basic");
     let out = site.build_into("public", &[]);
-    for file in ["index.html", "news/index.html", "news/first/index.html", "news/second/index.html", "about/index.html", "sources/index.html", "404.html", "sitemap.xml", "atom.xml", "robots.txt", "css/site.css"] {
+    for file in [
+        "index.html",
+        "news/index.html",
+        "news/first/index.html",
+        "news/second/index.html",
+        "about/index.html",
+        "sources/index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "css/site.css",
+    ] {
         assert!(out.join(file).is_file(), "missing {file}");
     }
     assert_links_resolve(&out, "https://fixture.example.org", "/");
     let first = std::fs::read_to_string(out.join("news/first/index.html")).unwrap();
     assert!(first.contains(r#"<h2 id="details">"#));
-    assert!(first.contains(r#"<a class="citation" href="/sources/#statement""#), "{first}");
+    assert!(
+        first.contains(r#"<a class="citation" href="/sources/#statement""#),
+        "{first}"
+    );
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(home.contains(r#"href="/news/first/#details""#), "@/ link with anchor: {home}");
+    assert!(
+        home.contains(r#"href="/news/first/#details""#),
+        "@/ link with anchor: {home}"
+    );
 }
 
 #[test]
@@ -25,7 +43,10 @@ fn sections_list_pages_in_their_sort_order() {
     let out = site.build_into("public", &[]);
     let news = std::fs::read_to_string(out.join("news/index.html")).unwrap();
     let second = news.find("Second story").unwrap();
-    assert!(second < news.find("First story").unwrap(), "sort_by = date lists the newest first");
+    assert!(
+        second < news.find("First story").unwrap(),
+        "sort_by = date lists the newest first"
+    );
     assert!(news.contains("22 November 2026"));
 }
 
@@ -35,13 +56,30 @@ fn sitemap_and_feed_are_well_formed_and_complete() {
     let out = site.build_into("public", &[]);
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    let locs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
-    for path in ["", "news/", "news/first/", "news/second/", "about/", "sources/"] {
-        assert!(locs.contains(&format!("https://fixture.example.org/{path}").as_str()), "sitemap lacks /{path}: {locs:?}");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for path in [
+        "",
+        "news/",
+        "news/first/",
+        "news/second/",
+        "about/",
+        "sources/",
+    ] {
+        assert!(
+            locs.contains(&format!("https://fixture.example.org/{path}").as_str()),
+            "sitemap lacks /{path}: {locs:?}"
+        );
     }
     let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
     let doc = roxmltree::Document::parse(&feed).unwrap();
-    let entries: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("entry")).collect();
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
     assert_eq!(entries.len(), 2, "every dated page is in the feed");
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
     assert!(robots.contains("Sitemap: https://fixture.example.org/sitemap.xml"));
@@ -62,7 +100,10 @@ fn subfolder_base_url_puts_every_link_under_it() {
     let out = site.build_into("public", &["--base-url", "https://example.org/briefing/"]);
     assert_links_resolve(&out, "https://example.org/briefing", "/briefing/");
     let first = std::fs::read_to_string(out.join("news/second/index.html")).unwrap();
-    assert!(first.contains(r#"href="/briefing/news/first/""#), "root-relative Markdown links get the base path: {first}");
+    assert!(
+        first.contains(r#"href="/briefing/news/first/""#),
+        "root-relative Markdown links get the base path: {first}"
+    );
     assert!(first.contains(r#"href="/briefing/css/site.css""#));
     let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
     assert!(feed.contains("https://example.org/briefing/news/first/"));
@@ -71,10 +112,17 @@ fn subfolder_base_url_puts_every_link_under_it() {
 #[test]
 fn drafts_are_skipped_unless_asked_for() {
     let site = TestSite::fixture("basic");
-    site.write("content/news/draft.md", "+++\ntitle = \"Unfinished\"\ndraft = true\n+++\nNot yet.\n");
+    site.write(
+        "content/news/draft.md",
+        "+++\ntitle = \"Unfinished\"\ndraft = true\n+++\nNot yet.\n",
+    );
     let out = site.build_into("public", &[]);
     assert!(!out.join("news/draft/index.html").exists());
-    assert!(!std::fs::read_to_string(out.join("sitemap.xml")).unwrap().contains("draft"));
+    assert!(
+        !std::fs::read_to_string(out.join("sitemap.xml"))
+            .unwrap()
+            .contains("draft")
+    );
     let out = site.build_into("with-drafts", &["--drafts"]);
     assert!(out.join("news/draft/index.html").exists());
 }
@@ -92,44 +140,108 @@ fn assert_fails_cleanly(edit: impl FnOnce(&TestSite), expected: &[&str]) {
     for part in expected {
         assert!(message.contains(part), "expected {part:?} in:\n{message}");
     }
-    assert!(message.contains("help:"), "every error has a hint:\n{message}");
+    assert!(
+        message.contains("help:"),
+        "every error has a hint:\n{message}"
+    );
     assert!(!message.contains("panicked"), "{message}");
-    assert!(snapshot(&out) == before, "a failed build must leave the previous output untouched");
+    assert!(
+        snapshot(&out) == before,
+        "a failed build must leave the previous output untouched"
+    );
 }
 
 #[test]
 fn broken_at_link_names_file_line_and_column() {
-    assert_fails_cleanly(|s| s.replace("content/news/second.md", "Text.", "See [gone](@/news/gone.md)."), &["content/news/second.md:10:5", "`@/news/gone.md` does not exist"]);
+    assert_fails_cleanly(
+        |s| {
+            s.replace(
+                "content/news/second.md",
+                "Text.",
+                "See [gone](@/news/gone.md).",
+            )
+        },
+        &[
+            "content/news/second.md:10:5",
+            "`@/news/gone.md` does not exist",
+        ],
+    );
 }
 
 #[test]
 fn broken_anchor_suggests_the_right_one() {
-    assert_fails_cleanly(|s| s.replace("content/_index.md", "#details", "#detail"), &["content/_index.md:4:", "#detail", "did you mean `#details`?"]);
+    assert_fails_cleanly(
+        |s| s.replace("content/_index.md", "#details", "#detail"),
+        &[
+            "content/_index.md:4:",
+            "#detail",
+            "did you mean `#details`?",
+        ],
+    );
 }
 
 #[test]
 fn bad_toml_names_file_line_and_column() {
-    assert_fails_cleanly(|s| s.replace("content/news/first.md", "date = 2026-11-20", "date = 2026-11-20\nweight = \"heavy\""), &["content/news/first.md:5:10", "invalid type"]);
+    assert_fails_cleanly(
+        |s| {
+            s.replace(
+                "content/news/first.md",
+                "date = 2026-11-20",
+                "date = 2026-11-20\nweight = \"heavy\"",
+            )
+        },
+        &["content/news/first.md:5:10", "invalid type"],
+    );
 }
 
 #[test]
 fn template_syntax_error_names_template_and_line() {
-    assert_fails_cleanly(|s| s.replace("templates/page.html", "{{ page.title }}</h1>", "{{ page.title </h1>"), &["templates/page.html:3:", "template syntax error"]);
+    assert_fails_cleanly(
+        |s| {
+            s.replace(
+                "templates/page.html",
+                "{{ page.title }}</h1>",
+                "{{ page.title </h1>",
+            )
+        },
+        &["templates/page.html:3:", "template syntax error"],
+    );
 }
 
 #[test]
 fn two_files_writing_one_url_is_an_error() {
-    assert_fails_cleanly(|s| s.write("content/news/other.md", "+++\ntitle = \"Other\"\nslug = \"first\"\n+++\n"), &["both write the URL /news/first/"]);
+    assert_fails_cleanly(
+        |s| {
+            s.write(
+                "content/news/other.md",
+                "+++\ntitle = \"Other\"\nslug = \"first\"\n+++\n",
+            )
+        },
+        &["both write the URL /news/first/"],
+    );
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
     assert_fails_cleanly(
         |s| {
-            s.replace("content/news/first.md", "title = \"First story\"", "titel = \"First story\"");
-            s.replace("content/news/second.md", "date = 2026-11-22", "date = \"someday\"");
+            s.replace(
+                "content/news/first.md",
+                "title = \"First story\"",
+                "titel = \"First story\"",
+            );
+            s.replace(
+                "content/news/second.md",
+                "date = 2026-11-22",
+                "date = \"someday\"",
+            );
         },
-        &["content/news/first.md:2:1", "did you mean `title`?", "content/news/second.md:3:8", "2 errors"],
+        &[
+            "content/news/first.md:2:1",
+            "did you mean `title`?",
+            "content/news/second.md:3:8",
+            "2 errors",
+        ],
     );
 }
 
@@ -140,7 +252,11 @@ fn output_dir_that_would_destroy_sources_is_refused() {
         let path = site.path(dir);
         let result = site.run(&["build", "--output-dir", path.to_str().unwrap()]);
         assert_eq!(result.status.code(), Some(2));
-        assert!(stderr(&result).contains("refusing to use"), "{}", stderr(&result));
+        assert!(
+            stderr(&result).contains("refusing to use"),
+            "{}",
+            stderr(&result)
+        );
     }
     assert!(site.path("content/_index.md").exists());
 }
@@ -150,6 +266,9 @@ fn summary_line_counts_pages_sections_and_files() {
     let site = TestSite::fixture("basic");
     let result = site.run(&["build"]);
     let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(stdout.starts_with("Built 2 pages and 4 sections: 11 files in "), "{stdout}");
+    assert!(
+        stdout.starts_with("Built 2 pages and 4 sections: 11 files in "),
+        "{stdout}"
+    );
     assert!(stdout.trim_end().ends_with("public"), "{stdout}");
 }

@@ -15,7 +15,9 @@ struct Resolver;
 
 impl LinkResolver for Resolver {
     fn page_url(&self, path: &str) -> Option<String> {
-        ["a.md", "s/_index.md", "s/b c.md"].contains(&path).then(|| format!("/base/{}/", path.trim_end_matches(".md")))
+        ["a.md", "s/_index.md", "s/b c.md"]
+            .contains(&path)
+            .then(|| format!("/base/{}/", path.trim_end_matches(".md")))
     }
     fn base_path(&self) -> &str {
         "/base/"
@@ -29,11 +31,26 @@ impl LinkResolver for Resolver {
 fn markdown_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
-            Just("# ".to_string()), Just("## H {#id}\n".to_string()), Just("[x](@/a.md#h)".to_string()), Just("[y](@/missing.md)".to_string()),
-            Just("[@src]".to_string()), Just("[@nope]".to_string()), Just("[^1]".to_string()), Just("[^1]: note\n".to_string()),
-            Just("| a | b |\n|---|---|\n| 1 | 2 |\n".to_string()), Just("> ".to_string()), Just("- ".to_string()), Just("1. ".to_string()),
-            Just("```\ncode\n```\n".to_string()), Just("~~s~~".to_string()), Just("\"q\"".to_string()), Just("<b>".to_string()),
-            Just("\n".to_string()), Just("\n\n".to_string()), Just("[z](/root/)".to_string()), Just("[w](#frag)".to_string()),
+            Just("# ".to_string()),
+            Just("## H {#id}\n".to_string()),
+            Just("[x](@/a.md#h)".to_string()),
+            Just("[y](@/missing.md)".to_string()),
+            Just("[@src]".to_string()),
+            Just("[@nope]".to_string()),
+            Just("[^1]".to_string()),
+            Just("[^1]: note\n".to_string()),
+            Just("| a | b |\n|---|---|\n| 1 | 2 |\n".to_string()),
+            Just("> ".to_string()),
+            Just("- ".to_string()),
+            Just("1. ".to_string()),
+            Just("```\ncode\n```\n".to_string()),
+            Just("~~s~~".to_string()),
+            Just("\"q\"".to_string()),
+            Just("<b>".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("[z](/root/)".to_string()),
+            Just("[w](#frag)".to_string()),
             "[a-zA-Z0-9 é×—*_`\\[\\]()#@!<>&'\"]{0,12}",
         ],
         0..40,

@@ -20,7 +20,15 @@ struct Case {
 
 /// Runs `briefing` with a hard time limit: a hang is a failure, not a stuck CI.
 fn run_limited(site: &TestSite, args: &[String]) -> (i32, String) {
-    let mut child = Command::new(BIN).args(args).arg("--root").arg(&site.root).env("NO_COLOR", "1").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("--root")
+        .arg(&site.root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut stderr = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -46,41 +54,404 @@ fn page(front: &str, body: &str) -> String {
 }
 
 const CASES: &[Case] = &[
-    Case { name: "unterminated front matter", setup: |s| s.write("content/news/bad.md", "+++\ntitle = \"x\"\nbody without end\n"), args: None, code: 1, expect: &["content/news/bad.md:1:1", "never closed", "add a line containing only `+++`"] },
-    Case { name: "toml syntax error", setup: |s| s.write("content/news/bad.md", "+++\ntitle = \"x\nweight = 1\n+++\n"), args: None, code: 1, expect: &["content/news/bad.md:2:", "help:"] },
-    Case { name: "wrong type", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\ndraft = \"no\"", "")), args: None, code: 1, expect: &["content/news/bad.md:3:9", "invalid type", "check the value's type"] },
-    Case { name: "invalid utf-8", setup: |s| s.write("content/news/bad.md", b"+++\ntitle = \"caf\xe9\"\n+++\n"), args: None, code: 1, expect: &["content/news/bad.md:2:", "not valid UTF-8", "save the file as UTF-8"] },
-    Case { name: "binary file named .md", setup: |s| s.write("content/news/bad.md", [0x89, b'P', b'N', b'G', 0, 0, 1, 2]), args: None, code: 1, expect: &["content/news/bad.md", "binary"] },
-    Case { name: "empty file", setup: |s| s.write("content/news/bad.md", ""), args: None, code: 1, expect: &["content/news/bad.md:1:1", "empty", "title"] },
-    Case { name: "text before the front matter", setup: |s| s.write("content/news/bad.md", "# Title\n+++\ntitle = \"x\"\n+++\n"), args: None, code: 1, expect: &["content/news/bad.md:1:1", "does not start with `+++`"] },
-    Case { name: "unknown key", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\ndescripton = \"y\"", "")), args: None, code: 1, expect: &["content/news/bad.md:3:1", "unknown field `descripton`", "did you mean `description`?"] },
-    Case { name: "missing title", setup: |s| s.write("content/news/bad.md", page("weight = 1", "")), args: None, code: 1, expect: &["content/news/bad.md:2:1", "no title"] },
-    Case { name: "invalid date", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\ndate = \"2026-02-30\"", "")), args: None, code: 1, expect: &["content/news/bad.md:3:8", "not a valid date", "YYYY-MM-DD"] },
-    Case { name: "slug escaping the output", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\nslug = \"../../etc\"", "")), args: None, code: 1, expect: &["content/news/bad.md:3:8", "would write outside"] },
-    Case { name: "two pages with one slug", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\nslug = \"second\"", "")), args: None, code: 1, expect: &["both write the URL /news/second/", "different `slug`"] },
-    Case { name: "broken @/ link", setup: |s| s.write("content/news/bad.md", page("title = \"x\"", "See [it](@/news/secnd.md).")), args: None, code: 1, expect: &["content/news/bad.md:4:5", "`@/news/secnd.md` does not exist", "did you mean `@/news/second.md`?"] },
-    Case { name: "broken anchor", setup: |s| s.write("content/news/bad.md", page("title = \"x\"", "See [it](@/news/second.md#mroe).")), args: None, code: 1, expect: &["content/news/bad.md:4:5", "#mroe", "did you mean `#more`?"] },
-    Case { name: "unknown citation", setup: |s| s.write("content/news/bad.md", page("title = \"x\"", "A claim [@statment].")), args: None, code: 1, expect: &["content/news/bad.md:4:9", "names no known source", "did you mean `[@statement]`?"] },
-    Case { name: "unknown source in front matter", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\nsources = [\"reprot\"]", "")), args: None, code: 1, expect: &["content/news/bad.md:3:12", "not defined in content/sources.toml", "did you mean `report`?"] },
-    Case { name: "sources file syntax error", setup: |s| s.write("content/sources.toml", "[[source]]\nid = \"a\"\nkind = \"rumour\"\ntitle = \"t\"\n"), args: None, code: 1, expect: &["content/sources.toml:3:8", "rumour"] },
-    Case { name: "symlink loop", setup: |s| { symlink("loop-b.md", s.path("content/loop-a.md")).unwrap(); symlink("loop-a.md", s.path("content/loop-b.md")).unwrap(); }, args: None, code: 1, expect: &["content/loop-a.md", "cannot be followed", "a loop of links never ends"] },
-    Case { name: "symlink outside the root", setup: |s| symlink("/etc/hostname", s.path("content/outside.md")).unwrap(), args: None, code: 1, expect: &["content/outside.md", "points outside the site", "copy the file into the site"] },
-    Case { name: "unreadable special file", setup: |s| assert!(Command::new("mkfifo").arg(s.path("content/news/pipe.md")).status().unwrap().success()), args: None, code: 1, expect: &["content/news/pipe.md", "not a regular file"] },
-    Case { name: "template including itself", setup: |s| s.write("templates/page.html", "{% include \"page.html\" %}"), args: None, code: 1, expect: &["templates/page.html", "circle"] },
-    Case { name: "template syntax error", setup: |s| s.replace("templates/page.html", "{% endblock content %}", "{% endblok content %}"), args: None, code: 1, expect: &["templates/page.html:", "template syntax error"] },
-    Case { name: "unknown variable in template", setup: |s| s.replace("templates/page.html", "{{ page.title }}", "{{ page.titel }}"), args: None, code: 1, expect: &["templates/page.html:2:26", "template error", "`titel` is not defined", "while rendering content/news/", "did you mean `title`?"] },
-    Case { name: "template extending a missing parent", setup: |s| s.replace("templates/page.html", "\"base.html\"", "\"bse.html\""), args: None, code: 1, expect: &["templates/page.html", "bse.html"] },
-    Case { name: "page naming a missing template", setup: |s| s.write("content/news/bad.md", page("title = \"x\"\ntemplate = \"pgae.html\"", "")), args: None, code: 1, expect: &["content/news/bad.md:3:12", "`pgae.html` does not exist", "did you mean `page.html`?"] },
-    Case { name: "missing templates dir", setup: |s| std::fs::remove_dir_all(s.path("templates")).unwrap(), args: None, code: 1, expect: &["templates/", "no templates/ directory", "briefing init"] },
-    Case { name: "missing content dir", setup: |s| std::fs::remove_dir_all(s.path("content")).unwrap(), args: None, code: 1, expect: &["no content/ directory"] },
-    Case { name: "missing site.toml", setup: |s| std::fs::remove_file(s.path("site.toml")).unwrap(), args: None, code: 1, expect: &["cannot read site.toml", "--root"] },
-    Case { name: "site.toml unknown key", setup: |s| s.replace("site.toml", "publisher", "publsher"), args: None, code: 1, expect: &["site.toml:5:1", "did you mean `publisher`?"] },
-    Case { name: "base_url without a scheme", setup: |s| s.replace("site.toml", "https://fixture.example.org", "fixture.example.org"), args: None, code: 1, expect: &["site.toml:2:", "no scheme", "https://"] },
-    Case { name: "static file and page on one path", setup: |s| s.write("static/news/first/index.html", "x"), args: None, code: 1, expect: &["static/news/first/index.html", "both write"] },
-    Case { name: "output dir is the root", setup: |_| {}, args: Some(|s| vec!["build".into(), "--output-dir".into(), s.root.to_string_lossy().into_owned()]), code: 2, expect: &["refusing to use", "site root"] },
-    Case { name: "output dir is content", setup: |_| {}, args: Some(|s| vec!["build".into(), "--output-dir".into(), s.path("content").to_string_lossy().into_owned()]), code: 2, expect: &["refusing to use", "content/"] },
-    Case { name: "read-only output location", setup: |_| {}, args: Some(|_| vec!["build".into(), "--output-dir".into(), "/proc/briefing-output".into()]), code: 2, expect: &["error:", "/proc"] },
-    Case { name: "bad base url on the command line", setup: |_| {}, args: Some(|_| vec!["build".into(), "--base-url".into(), "ftp://x".into()]), code: 1, expect: &["--base-url", "no scheme"] },
+    Case {
+        name: "unterminated front matter",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                "+++\ntitle = \"x\"\nbody without end\n",
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:1:1",
+            "never closed",
+            "add a line containing only `+++`",
+        ],
+    },
+    Case {
+        name: "toml syntax error",
+        setup: |s| s.write("content/news/bad.md", "+++\ntitle = \"x\nweight = 1\n+++\n"),
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:2:", "help:"],
+    },
+    Case {
+        name: "wrong type",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\ndraft = \"no\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:3:9",
+            "invalid type",
+            "check the value's type",
+        ],
+    },
+    Case {
+        name: "invalid utf-8",
+        setup: |s| s.write("content/news/bad.md", b"+++\ntitle = \"caf\xe9\"\n+++\n"),
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:2:",
+            "not valid UTF-8",
+            "save the file as UTF-8",
+        ],
+    },
+    Case {
+        name: "binary file named .md",
+        setup: |s| s.write("content/news/bad.md", [0x89, b'P', b'N', b'G', 0, 0, 1, 2]),
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md", "binary"],
+    },
+    Case {
+        name: "empty file",
+        setup: |s| s.write("content/news/bad.md", ""),
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:1:1", "empty", "title"],
+    },
+    Case {
+        name: "text before the front matter",
+        setup: |s| s.write("content/news/bad.md", "# Title\n+++\ntitle = \"x\"\n+++\n"),
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:1:1", "does not start with `+++`"],
+    },
+    Case {
+        name: "unknown key",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\ndescripton = \"y\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:3:1",
+            "unknown field `descripton`",
+            "did you mean `description`?",
+        ],
+    },
+    Case {
+        name: "missing title",
+        setup: |s| s.write("content/news/bad.md", page("weight = 1", "")),
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:2:1", "no title"],
+    },
+    Case {
+        name: "invalid date",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\ndate = \"2026-02-30\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:3:8", "not a valid date", "YYYY-MM-DD"],
+    },
+    Case {
+        name: "slug escaping the output",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\nslug = \"../../etc\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:3:8", "would write outside"],
+    },
+    Case {
+        name: "two pages with one slug",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\nslug = \"second\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["both write the URL /news/second/", "different `slug`"],
+    },
+    Case {
+        name: "broken @/ link",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"", "See [it](@/news/secnd.md)."),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:4:5",
+            "`@/news/secnd.md` does not exist",
+            "did you mean `@/news/second.md`?",
+        ],
+    },
+    Case {
+        name: "broken anchor",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"", "See [it](@/news/second.md#mroe)."),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/bad.md:4:5", "#mroe", "did you mean `#more`?"],
+    },
+    Case {
+        name: "unknown citation",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"", "A claim [@statment]."),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:4:9",
+            "names no known source",
+            "did you mean `[@statement]`?",
+        ],
+    },
+    Case {
+        name: "unknown source in front matter",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\nsources = [\"reprot\"]", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:3:12",
+            "not defined in content/sources.toml",
+            "did you mean `report`?",
+        ],
+    },
+    Case {
+        name: "sources file syntax error",
+        setup: |s| {
+            s.write(
+                "content/sources.toml",
+                "[[source]]\nid = \"a\"\nkind = \"rumour\"\ntitle = \"t\"\n",
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["content/sources.toml:3:8", "rumour"],
+    },
+    Case {
+        name: "symlink loop",
+        setup: |s| {
+            symlink("loop-b.md", s.path("content/loop-a.md")).unwrap();
+            symlink("loop-a.md", s.path("content/loop-b.md")).unwrap();
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/loop-a.md",
+            "cannot be followed",
+            "a loop of links never ends",
+        ],
+    },
+    Case {
+        name: "symlink outside the root",
+        setup: |s| symlink("/etc/hostname", s.path("content/outside.md")).unwrap(),
+        args: None,
+        code: 1,
+        expect: &[
+            "content/outside.md",
+            "points outside the site",
+            "copy the file into the site",
+        ],
+    },
+    Case {
+        name: "unreadable special file",
+        setup: |s| {
+            assert!(
+                Command::new("mkfifo")
+                    .arg(s.path("content/news/pipe.md"))
+                    .status()
+                    .unwrap()
+                    .success()
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/pipe.md", "not a regular file"],
+    },
+    Case {
+        name: "template including itself",
+        setup: |s| s.write("templates/page.html", "{% include \"page.html\" %}"),
+        args: None,
+        code: 1,
+        expect: &["templates/page.html", "circle"],
+    },
+    Case {
+        name: "template syntax error",
+        setup: |s| {
+            s.replace(
+                "templates/page.html",
+                "{% endblock content %}",
+                "{% endblok content %}",
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["templates/page.html:", "template syntax error"],
+    },
+    Case {
+        name: "unknown variable in template",
+        setup: |s| {
+            s.replace(
+                "templates/page.html",
+                "{{ page.title }}",
+                "{{ page.titel }}",
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "templates/page.html:2:26",
+            "template error",
+            "`titel` is not defined",
+            "while rendering content/news/",
+            "did you mean `title`?",
+        ],
+    },
+    Case {
+        name: "template extending a missing parent",
+        setup: |s| s.replace("templates/page.html", "\"base.html\"", "\"bse.html\""),
+        args: None,
+        code: 1,
+        expect: &["templates/page.html", "bse.html"],
+    },
+    Case {
+        name: "page naming a missing template",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"\ntemplate = \"pgae.html\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:3:12",
+            "`pgae.html` does not exist",
+            "did you mean `page.html`?",
+        ],
+    },
+    Case {
+        name: "missing templates dir",
+        setup: |s| std::fs::remove_dir_all(s.path("templates")).unwrap(),
+        args: None,
+        code: 1,
+        expect: &["templates/", "no templates/ directory", "briefing init"],
+    },
+    Case {
+        name: "missing content dir",
+        setup: |s| std::fs::remove_dir_all(s.path("content")).unwrap(),
+        args: None,
+        code: 1,
+        expect: &["no content/ directory"],
+    },
+    Case {
+        name: "missing site.toml",
+        setup: |s| std::fs::remove_file(s.path("site.toml")).unwrap(),
+        args: None,
+        code: 1,
+        expect: &["cannot read site.toml", "--root"],
+    },
+    Case {
+        name: "site.toml unknown key",
+        setup: |s| s.replace("site.toml", "publisher", "publsher"),
+        args: None,
+        code: 1,
+        expect: &["site.toml:5:1", "did you mean `publisher`?"],
+    },
+    Case {
+        name: "base_url without a scheme",
+        setup: |s| {
+            s.replace(
+                "site.toml",
+                "https://fixture.example.org",
+                "fixture.example.org",
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["site.toml:2:", "no scheme", "https://"],
+    },
+    Case {
+        name: "static file and page on one path",
+        setup: |s| s.write("static/news/first/index.html", "x"),
+        args: None,
+        code: 1,
+        expect: &["static/news/first/index.html", "both write"],
+    },
+    Case {
+        name: "output dir is the root",
+        setup: |_| {},
+        args: Some(|s| {
+            vec![
+                "build".into(),
+                "--output-dir".into(),
+                s.root.to_string_lossy().into_owned(),
+            ]
+        }),
+        code: 2,
+        expect: &["refusing to use", "site root"],
+    },
+    Case {
+        name: "output dir is content",
+        setup: |_| {},
+        args: Some(|s| {
+            vec![
+                "build".into(),
+                "--output-dir".into(),
+                s.path("content").to_string_lossy().into_owned(),
+            ]
+        }),
+        code: 2,
+        expect: &["refusing to use", "content/"],
+    },
+    Case {
+        name: "read-only output location",
+        setup: |_| {},
+        args: Some(|_| {
+            vec![
+                "build".into(),
+                "--output-dir".into(),
+                "/proc/briefing-output".into(),
+            ]
+        }),
+        code: 2,
+        expect: &["error:", "/proc"],
+    },
+    Case {
+        name: "bad base url on the command line",
+        setup: |_| {},
+        args: Some(|_| vec!["build".into(), "--base-url".into(), "ftp://x".into()]),
+        code: 1,
+        expect: &["--base-url", "no scheme"],
+    },
 ];
 
 #[test]
@@ -92,7 +463,9 @@ fn every_bad_input_fails_cleanly() {
         let out = site.build_into("public", &[]);
         let before = snapshot(&out);
         (case.setup)(&site);
-        let args = case.args.map_or_else(|| vec!["build".to_string()], |f| f(&site));
+        let args = case
+            .args
+            .map_or_else(|| vec!["build".to_string()], |f| f(&site));
         let (code, stderr) = run_limited(&site, &args);
         let mut problems = Vec::new();
         if code != case.code {
@@ -113,7 +486,9 @@ fn every_bad_input_fails_cleanly() {
         if case.args.is_none() && case.code == 1 {
             let (check_code, check_stderr) = run_limited(&site, &["check".to_string()]);
             if check_code != 1 || !case.expect.iter().all(|p| check_stderr.contains(p)) {
-                problems.push(format!("check disagreed (exit {check_code}):\n{check_stderr}"));
+                problems.push(format!(
+                    "check disagreed (exit {check_code}):\n{check_stderr}"
+                ));
             }
         }
         if !problems.is_empty() {
@@ -130,12 +505,41 @@ fn huge_inputs_build() {
     let paragraph = "A paragraph with *emphasis*, `code` and a [link](https://example.org/) repeated to make a large page.\n\n";
     let big = paragraph.repeat(50 * 1024 * 1024 / paragraph.len());
     site.write("content/news/huge.md", page("title = \"Huge\"", &big));
-    site.write("content/news/headings.md", page("title = \"Headings\"", &"## Same heading\n\n".repeat(100_000)));
-    site.write("content/news/lists.md", page("title = \"Lists\"", &(0..10_000).map(|i| format!("{}- item\n", "  ".repeat(i))).collect::<String>()));
-    site.write("content/news/quotes.md", page("title = \"Quotes\"", &format!("{} deep\n", ">".repeat(10_000))));
+    site.write(
+        "content/news/headings.md",
+        page(
+            "title = \"Headings\"",
+            &"## Same heading\n\n".repeat(100_000),
+        ),
+    );
+    site.write(
+        "content/news/lists.md",
+        page(
+            "title = \"Lists\"",
+            &(0..10_000)
+                .map(|i| format!("{}- item\n", "  ".repeat(i)))
+                .collect::<String>(),
+        ),
+    );
+    site.write(
+        "content/news/quotes.md",
+        page(
+            "title = \"Quotes\"",
+            &format!("{} deep\n", ">".repeat(10_000)),
+        ),
+    );
     let (code, stderr) = run_limited(&site, &["build".to_string()]);
     assert_eq!(code, 0, "{stderr}");
     let headings = site.read("public/news/headings/index.html");
-    assert!(headings.contains("id=\"same-heading-99999\""), "ids stay unique");
-    assert!(site.path("public/news/huge/index.html").metadata().unwrap().len() > 50_000_000);
+    assert!(
+        headings.contains("id=\"same-heading-99999\""),
+        "ids stay unique"
+    );
+    assert!(
+        site.path("public/news/huge/index.html")
+            .metadata()
+            .unwrap()
+            .len()
+            > 50_000_000
+    );
 }

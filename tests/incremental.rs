@@ -42,7 +42,10 @@ fn random_edit_sequences_match_clean_builds() {
 
 fn run_sequence(seed: u64, steps: usize) {
     let site = TestSite::fixture("basic");
-    let options = BuildOptions { root: site.root.clone(), ..BuildOptions::default() };
+    let options = BuildOptions {
+        root: site.root.clone(),
+        ..BuildOptions::default()
+    };
     let (mut session, first) = Session::start(options.clone()).unwrap();
     assert!(matches!(first, Outcome::Built(_)));
     let layout = Layout::of(session.config().unwrap());
@@ -65,8 +68,15 @@ fn run_sequence(seed: u64, steps: usize) {
                 1 => {
                     let page = "content/news/second.md";
                     let text = site.read(page);
-                    let title_line = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
-                    site.write(page, text.replacen(&title_line, &format!("title = \"Second story {step}\""), 1));
+                    let title_line = text
+                        .lines()
+                        .find(|l| l.starts_with("title"))
+                        .unwrap()
+                        .to_string();
+                    site.write(
+                        page,
+                        text.replacen(&title_line, &format!("title = \"Second story {step}\""), 1),
+                    );
                     touched.push(page.into());
                 }
                 2 => {
@@ -89,19 +99,33 @@ fn run_sequence(seed: u64, steps: usize) {
                     let index = rng.below(generated.len());
                     let from = generated[index].clone();
                     let name = from.rsplit('/').next().unwrap();
-                    let section = if site.path("content/about").is_dir() && rng.below(2) == 0 { "about" } else { "news" };
+                    let section = if site.path("content/about").is_dir() && rng.below(2) == 0 {
+                        "about"
+                    } else {
+                        "news"
+                    };
                     let to = format!("content/{section}/moved-{step}-{name}");
                     std::fs::rename(site.path(&from), site.path(&to)).unwrap();
                     generated[index] = to.clone();
                     touched.extend([from, to]);
                 }
                 5 => {
-                    let template = ["templates/page.html", "templates/base.html", "templates/section.html"][rng.below(3)];
-                    site.write(template, site.read(template) + &format!("{{# edit {step} #}}\n<!-- {step} -->\n"));
+                    let template = [
+                        "templates/page.html",
+                        "templates/base.html",
+                        "templates/section.html",
+                    ][rng.below(3)];
+                    site.write(
+                        template,
+                        site.read(template) + &format!("{{# edit {step} #}}\n<!-- {step} -->\n"),
+                    );
                     touched.push(template.into());
                 }
                 6 => {
-                    site.write("static/css/site.css", site.read("static/css/site.css") + &format!("/* {step} */\n"));
+                    site.write(
+                        "static/css/site.css",
+                        site.read("static/css/site.css") + &format!("/* {step} */\n"),
+                    );
                     touched.push("static/css/site.css".into());
                 }
                 7 => {
@@ -123,15 +147,34 @@ fn run_sequence(seed: u64, steps: usize) {
                 9 if site.path("content/fresh").is_dir() => {
                     let to = format!("content/renamed-{step}");
                     std::fs::rename(site.path("content/fresh"), site.path(&to)).unwrap();
-                    generated = generated.into_iter().map(|g| g.replacen("content/fresh/", &format!("{to}/"), 1)).collect();
+                    generated = generated
+                        .into_iter()
+                        .map(|g| g.replacen("content/fresh/", &format!("{to}/"), 1))
+                        .collect();
                     touched.extend(["content/fresh".to_string(), to.clone()]);
                     // Put it back under the usual name next time a page is created there.
                     std::fs::rename(site.path(&to), site.path("content/fresh")).unwrap();
-                    generated = generated.into_iter().map(|g| g.replacen(&format!("{to}/"), "content/fresh/", 1)).collect();
+                    generated = generated
+                        .into_iter()
+                        .map(|g| g.replacen(&format!("{to}/"), "content/fresh/", 1))
+                        .collect();
                 }
                 10 => {
                     let sources = "content/sources.toml";
-                    site.write(sources, site.read(sources).replacen("title = \"The report\"", &format!("title = \"The report {step}\""), 1).replacen(&format!("title = \"The report {}\"", step.saturating_sub(1)), &format!("title = \"The report {step}\""), 1));
+                    site.write(
+                        sources,
+                        site.read(sources)
+                            .replacen(
+                                "title = \"The report\"",
+                                &format!("title = \"The report {step}\""),
+                                1,
+                            )
+                            .replacen(
+                                &format!("title = \"The report {}\"", step.saturating_sub(1)),
+                                &format!("title = \"The report {step}\""),
+                                1,
+                            ),
+                    );
                     touched.push(sources.into());
                 }
                 _ => {
@@ -141,19 +184,34 @@ fn run_sequence(seed: u64, steps: usize) {
                 }
             }
         }
-        let paths: Vec<PathBuf> = touched.iter().map(|t| std::path::absolute(site.path(t)).unwrap()).collect();
+        let paths: Vec<PathBuf> = touched
+            .iter()
+            .map(|t| std::path::absolute(site.path(t)).unwrap())
+            .collect();
         let changes = classify(&paths, &layout);
         let incremental = session.apply(&changes).unwrap();
         let clean = full_build(&options);
         match (&incremental, &clean) {
             (Outcome::Built(a), Outcome::Built(b)) => {
                 if a.output != b.output {
-                    let differing: Vec<&str> = b.output.iter().filter(|(k, v)| a.output.get(k) != Some(v)).map(|(k, _)| k).chain(a.output.paths().filter(|k| !b.output.contains(k))).collect();
-                    panic!("seed {seed:#x} step {step}: after touching {touched:?}, these outputs differ from a clean build: {differing:?}");
+                    let differing: Vec<&str> = b
+                        .output
+                        .iter()
+                        .filter(|(k, v)| a.output.get(k) != Some(v))
+                        .map(|(k, _)| k)
+                        .chain(a.output.paths().filter(|k| !b.output.contains(k)))
+                        .collect();
+                    panic!(
+                        "seed {seed:#x} step {step}: after touching {touched:?}, these outputs differ from a clean build: {differing:?}"
+                    );
                 }
             }
-            (Outcome::Failed(a), Outcome::Failed(b)) => assert_eq!(a, b, "seed {seed:#x} step {step}: different errors"),
-            _ => panic!("seed {seed:#x} step {step}: incremental and clean builds disagree on success after {touched:?}"),
+            (Outcome::Failed(a), Outcome::Failed(b)) => {
+                assert_eq!(a, b, "seed {seed:#x} step {step}: different errors")
+            }
+            _ => panic!(
+                "seed {seed:#x} step {step}: incremental and clean builds disagree on success after {touched:?}"
+            ),
         }
     }
 }

@@ -24,6 +24,7 @@ impl Drop for Server {
     }
 }
 
+#[allow(clippy::zombie_processes)] // `Server::drop` kills and waits for it.
 fn start(site: &TestSite, extra: &[&str]) -> Server {
     let mut child = Command::new(BIN)
         .args(["serve", "--port", "0", "--root"])
@@ -43,10 +44,16 @@ fn start(site: &TestSite, extra: &[&str]) -> Server {
     });
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let line = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("the server never said where it serves");
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the server never said where it serves");
         if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
             let port = rest.split('/').next().unwrap().parse().unwrap();
-            return Server { child, port, _site: None };
+            return Server {
+                child,
+                port,
+                _site: None,
+            };
         }
     }
 }
@@ -59,14 +66,24 @@ struct Response {
 
 fn request(port: u16, method: &str, path: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
-    Response { status, headers: head.to_string(), body: body.to_string() }
+    Response {
+        status,
+        headers: head.to_string(),
+        body: body.to_string(),
+    }
 }
 
 fn get(port: u16, path: &str) -> Response {
@@ -81,7 +98,12 @@ fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(&Response) -> bool
         if check(&response) {
             return response;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what} at {path}; last response {}:\n{}", response.status, response.body);
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what} at {path}; last response {}:\n{}",
+            response.status,
+            response.body
+        );
         std::thread::sleep(Duration::from_millis(40));
     }
 }
@@ -89,7 +111,11 @@ fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(&Response) -> bool
 /// Reads server-sent events in the background.
 fn events(port: u16) -> mpsc::Receiver<(String, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stream);
@@ -102,14 +128,19 @@ fn events(port: u16) -> mpsc::Receiver<(String, String)> {
                 event = name.to_string();
             } else if let Some(more) = trimmed.strip_prefix("data: ") {
                 data.push_str(more);
-            } else if trimmed.is_empty() && !event.is_empty() {
-                if tx.send((std::mem::take(&mut event), std::mem::take(&mut data))).is_err() {
-                    return;
-                }
+            } else if trimmed.is_empty()
+                && !event.is_empty()
+                && tx
+                    .send((std::mem::take(&mut event), std::mem::take(&mut data)))
+                    .is_err()
+            {
+                return;
             }
         }
     });
-    let (name, _) = rx.recv_timeout(Duration::from_secs(10)).expect("no hello event");
+    let (name, _) = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("no hello event");
     assert_eq!(name, "hello");
     rx
 }
@@ -117,7 +148,9 @@ fn events(port: u16) -> mpsc::Receiver<(String, String)> {
 fn next_event(rx: &mpsc::Receiver<(String, String)>, name: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let (event, data) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| panic!("no {name} event"));
+        let (event, data) = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no {name} event"));
         if event == name {
             return data;
         }
@@ -130,22 +163,45 @@ fn serves_pages_with_types_404_head_and_no_listing() {
     let server = start(&site, &[]);
     let home = get(server.port, "/");
     assert_eq!(home.status, 200);
-    assert!(home.headers.to_lowercase().contains("content-type: text/html; charset=utf-8"));
-    assert!(home.body.contains("__briefing/live-reload.js"), "the live-reload script is injected");
+    assert!(
+        home.headers
+            .to_lowercase()
+            .contains("content-type: text/html; charset=utf-8")
+    );
+    assert!(
+        home.body.contains("__briefing/live-reload.js"),
+        "the live-reload script is injected"
+    );
     let css = get(server.port, "/css/site.css");
-    assert!(css.headers.to_lowercase().contains("content-type: text/css"), "{}", css.headers);
+    assert!(
+        css.headers
+            .to_lowercase()
+            .contains("content-type: text/css"),
+        "{}",
+        css.headers
+    );
     let feed = get(server.port, "/atom.xml");
     assert!(feed.headers.contains("xml"), "{}", feed.headers);
     let missing = get(server.port, "/no/such/page/");
     assert_eq!(missing.status, 404);
-    assert!(missing.body.contains("Page not found"), "the site's 404.html is served");
+    assert!(
+        missing.body.contains("Page not found"),
+        "the site's 404.html is served"
+    );
     let head = request(server.port, "HEAD", "/news/first/");
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
-    assert_eq!(get(server.port, "/css/").status, 404, "no directory listings");
+    assert_eq!(
+        get(server.port, "/css/").status,
+        404,
+        "no directory listings"
+    );
     assert_eq!(get(server.port, "/news").status, 301);
     assert_eq!(request(server.port, "POST", "/").status, 405);
-    assert!(!site.path("public").exists(), "serve works from memory and never writes public/");
+    assert!(
+        !site.path("public").exists(),
+        "serve works from memory and never writes public/"
+    );
 }
 
 #[test]
@@ -154,11 +210,30 @@ fn refuses_every_path_outside_the_output() {
     std::os::unix::fs::symlink("/etc", site.path("static/etc-link")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", site.path("static/passwd-link")).unwrap();
     let server = start(&site, &[]);
-    for path in ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/..%2f..%2fetc%2fpasswd", "/news/..\\..\\site.toml", "/%5c..%5csite.toml", "//etc/passwd", "/etc-link/passwd", "/passwd-link", "/../site.toml", "/content/_index.md"] {
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/news/..\\..\\site.toml",
+        "/%5c..%5csite.toml",
+        "//etc/passwd",
+        "/etc-link/passwd",
+        "/passwd-link",
+        "/../site.toml",
+        "/content/_index.md",
+    ] {
         let response = get(server.port, path);
-        assert!(matches!(response.status, 400 | 404), "{path}: {}", response.status);
+        assert!(
+            matches!(response.status, 400 | 404),
+            "{path}: {}",
+            response.status
+        );
         assert!(!response.body.contains("root:"), "{path} leaked a file");
-        assert!(!response.body.contains("base_url"), "{path} leaked site.toml");
+        assert!(
+            !response.body.contains("base_url"),
+            "{path} leaked site.toml"
+        );
     }
     let absolute = request(server.port, "GET", "http://127.0.0.1/../etc/passwd");
     assert!(matches!(absolute.status, 400 | 404));
@@ -173,45 +248,89 @@ fn every_save_style_rebuilds_and_reloads() {
 
     // Writing in place.
     site.replace("content/news/first.md", "More details", "Edited in place");
-    wait_for(port, "/news/first/", "an in-place edit", |r| r.body.contains("Edited in place"));
+    wait_for(port, "/news/first/", "an in-place edit", |r| {
+        r.body.contains("Edited in place")
+    });
     next_event(&events, "reload");
 
     // A temp file renamed over the original (vim, JetBrains safe write, VS Code).
-    let text = site.read("content/news/first.md").replace("Edited in place", "Saved by rename");
+    let text = site
+        .read("content/news/first.md")
+        .replace("Edited in place", "Saved by rename");
     site.write("content/news/.first.md.tmp", &text);
-    std::fs::rename(site.path("content/news/.first.md.tmp"), site.path("content/news/first.md")).unwrap();
-    wait_for(port, "/news/first/", "a rename-over save", |r| r.body.contains("Saved by rename"));
+    std::fs::rename(
+        site.path("content/news/.first.md.tmp"),
+        site.path("content/news/first.md"),
+    )
+    .unwrap();
+    wait_for(port, "/news/first/", "a rename-over save", |r| {
+        r.body.contains("Saved by rename")
+    });
 
     // Deleting and recreating.
-    let text = site.read("content/news/first.md").replace("Saved by rename", "Recreated");
+    let text = site
+        .read("content/news/first.md")
+        .replace("Saved by rename", "Recreated");
     std::fs::remove_file(site.path("content/news/first.md")).unwrap();
     std::thread::sleep(Duration::from_millis(20));
     site.write("content/news/first.md", &text);
-    wait_for(port, "/news/first/", "delete and recreate", |r| r.body.contains("Recreated"));
+    wait_for(port, "/news/first/", "delete and recreate", |r| {
+        r.body.contains("Recreated")
+    });
 
     // A page moved to another section.
-    std::fs::rename(site.path("content/news/second.md"), site.path("content/about/second.md")).unwrap();
-    site.replace("content/news/first.md", "@/news/second.md", "@/about/second.md");
+    std::fs::rename(
+        site.path("content/news/second.md"),
+        site.path("content/about/second.md"),
+    )
+    .unwrap();
+    site.replace(
+        "content/news/first.md",
+        "@/news/second.md",
+        "@/about/second.md",
+    );
     wait_for(port, "/about/second/", "a moved page", |r| r.status == 200);
-    wait_for(port, "/news/second/", "the old URL gone", |r| r.status == 404);
+    wait_for(port, "/news/second/", "the old URL gone", |r| {
+        r.status == 404
+    });
 
     // A new directory with a section and a page.
-    site.write("content/briefs/_index.md", "+++\ntitle = \"Briefs\"\n+++\nShort ones.\n");
-    site.write("content/briefs/one.md", "+++\ntitle = \"Brief one\"\n+++\nThe first brief.\n");
-    wait_for(port, "/briefs/one/", "a page in a new directory", |r| r.body.contains("The first brief."));
+    site.write(
+        "content/briefs/_index.md",
+        "+++\ntitle = \"Briefs\"\n+++\nShort ones.\n",
+    );
+    site.write(
+        "content/briefs/one.md",
+        "+++\ntitle = \"Brief one\"\n+++\nThe first brief.\n",
+    );
+    wait_for(port, "/briefs/one/", "a page in a new directory", |r| {
+        r.body.contains("The first brief.")
+    });
 
     // A renamed directory.
     std::fs::rename(site.path("content/briefs"), site.path("content/notes")).unwrap();
-    wait_for(port, "/notes/one/", "a renamed directory", |r| r.body.contains("The first brief."));
-    wait_for(port, "/briefs/one/", "the old directory gone", |r| r.status == 404);
+    wait_for(port, "/notes/one/", "a renamed directory", |r| {
+        r.body.contains("The first brief.")
+    });
+    wait_for(port, "/briefs/one/", "the old directory gone", |r| {
+        r.status == 404
+    });
 
     // A template edit.
-    site.replace("templates/page.html", "<article>", "<article data-edited=\"yes\">");
-    wait_for(port, "/news/first/", "a template edit", |r| r.body.contains("data-edited=\"yes\""));
+    site.replace(
+        "templates/page.html",
+        "<article>",
+        "<article data-edited=\"yes\">",
+    );
+    wait_for(port, "/news/first/", "a template edit", |r| {
+        r.body.contains("data-edited=\"yes\"")
+    });
 
     // A CSS edit swaps the stylesheet without a reload.
     site.write("static/css/site.css", "body { color: rebeccapurple; }\n");
-    wait_for(port, "/css/site.css", "a static edit", |r| r.body.contains("rebeccapurple"));
+    wait_for(port, "/css/site.css", "a static edit", |r| {
+        r.body.contains("rebeccapurple")
+    });
     assert_eq!(next_event(&events, "css"), "/css/site.css");
 }
 
@@ -222,18 +341,35 @@ fn errors_show_an_overlay_keep_the_last_good_site_and_clear_when_fixed() {
     let port = server.port;
     let events = events(port);
     let good = site.read("content/news/first.md");
-    site.write("content/news/first.md", good.replacen("title = ", "title = = ", 1));
+    site.write(
+        "content/news/first.md",
+        good.replacen("title = ", "title = = ", 1),
+    );
     let overlay = next_event(&events, "build-error");
     assert!(overlay.contains("content/news/first.md:2:"), "{overlay}");
-    let page = wait_for(port, "/news/first/", "the overlay", |r| r.body.contains("briefing-error-overlay"));
+    let page = wait_for(port, "/news/first/", "the overlay", |r| {
+        r.body.contains("briefing-error-overlay")
+    });
     assert_eq!(page.status, 200, "the last good page is still served");
     assert!(page.body.contains("First story"));
-    assert!(get(port, "/__briefing/status").body.contains("\"ok\":false"));
+    assert!(
+        get(port, "/__briefing/status")
+            .body
+            .contains("\"ok\":false")
+    );
 
-    site.write("content/news/first.md", good.replace("More details", "Fixed now"));
+    site.write(
+        "content/news/first.md",
+        good.replace("More details", "Fixed now"),
+    );
     next_event(&events, "reload");
-    let page = wait_for(port, "/news/first/", "the fix", |r| r.body.contains("Fixed now"));
-    assert!(!page.body.contains("briefing-error-overlay"), "the overlay clears after a good build");
+    let page = wait_for(port, "/news/first/", "the fix", |r| {
+        r.body.contains("Fixed now")
+    });
+    assert!(
+        !page.body.contains("briefing-error-overlay"),
+        "the overlay clears after a good build"
+    );
 
     // A template error shows the template's file and line.
     site.replace("templates/page.html", "{{ page.title }}", "{{ page.title ");
@@ -248,7 +384,13 @@ fn a_busy_port_moves_to_the_next_free_one() {
     let site = TestSite::fixture("basic");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let busy = taken.local_addr().unwrap().port();
-    let mut child = Command::new(BIN).args(["serve", "--port", &busy.to_string(), "--root"]).arg(&site.root).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", &busy.to_string(), "--root"])
+        .arg(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while !line.starts_with("Serving") {
@@ -257,7 +399,12 @@ fn a_busy_port_moves_to_the_next_free_one() {
     }
     let _ = child.kill();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let _ = child.wait();
     assert!(!line.contains(&format!(":{busy}/")), "{line}");
     assert!(stderr.contains(&format!("Port {busy} is busy")), "{stderr}");

@@ -95,7 +95,7 @@ pub fn parse(display_path: &str, text: &str) -> Result<Vec<Source>, Diagnostics>
             continue;
         }
         let url = entry.url.trim().to_string();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
             diagnostics.push(
                 Diagnostic::error(
                     display_path,

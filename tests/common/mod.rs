@@ -1,6 +1,6 @@
 //! The test harness: sites copied into temp dirs, the real binary, and an HTML scanner that is
 //! independent of the crate's own link checker.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,12 +21,18 @@ pub struct TestSite {
 impl TestSite {
     /// A copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> TestSite {
-        TestSite::copy_of(&repo_root().join("tests/fixtures").join(name), &["site.toml", "content", "templates", "static"])
+        TestSite::copy_of(
+            &repo_root().join("tests/fixtures").join(name),
+            &["site.toml", "content", "templates", "static"],
+        )
     }
 
     /// A copy of the repository's own briefing site.
     pub fn briefing() -> TestSite {
-        TestSite::copy_of(&repo_root(), &["site.toml", "content", "templates", "static"])
+        TestSite::copy_of(
+            &repo_root(),
+            &["site.toml", "content", "templates", "static"],
+        )
     }
 
     fn copy_of(from: &Path, entries: &[&str]) -> TestSite {
@@ -60,7 +66,13 @@ impl TestSite {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        std::process::Command::new(BIN).args(args).arg("--root").arg(&self.root).env("NO_COLOR", "1").output().unwrap()
+        std::process::Command::new(BIN)
+            .args(args)
+            .arg("--root")
+            .arg(&self.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
     }
 
     /// Builds into `out` (relative to the site root) and asserts success.
@@ -69,7 +81,11 @@ impl TestSite {
         let mut args = vec!["build", "--output-dir", out_dir.to_str().unwrap()];
         args.extend_from_slice(extra);
         let result = self.run(&args);
-        assert!(result.status.success(), "build failed:\n{}", String::from_utf8_lossy(&result.stderr));
+        assert!(
+            result.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
         out_dir
     }
 }
@@ -103,7 +119,16 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -146,32 +171,53 @@ pub fn assert_links_resolve(out: &Path, base_url: &str, base_path: &str) {
         for link in links {
             let local = match link.strip_prefix(base_url) {
                 Some(rest) => format!("/{}", rest.trim_start_matches('/')),
-                None if link.starts_with("http") || link.starts_with("mailto:") || link.starts_with("//") => continue,
+                None if link.starts_with("http")
+                    || link.starts_with("mailto:")
+                    || link.starts_with("//") =>
+                {
+                    continue;
+                }
                 None => link.clone(),
             };
-            let (path, fragment) = local.split_once('#').map_or((local.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = local
+                .split_once('#')
+                .map_or((local.as_str(), None), |(p, f)| (p, Some(f)));
             let target = if path.is_empty() {
                 name.clone()
             } else if let Some(rest) = path.strip_prefix(base_path) {
-                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
+                } else {
+                    rest.to_string()
+                }
             } else if format!("{path}/") == base_path {
                 "index.html".to_string()
             } else {
-                problems.push(format!("{name}: {link} is not under the base path {base_path}"));
+                problems.push(format!(
+                    "{name}: {link} is not under the base path {base_path}"
+                ));
                 continue;
             };
-            let target = percent_encoding::percent_decode_str(&target).decode_utf8_lossy().into_owned();
+            let target = percent_encoding::percent_decode_str(&target)
+                .decode_utf8_lossy()
+                .into_owned();
             if !names.contains(target.as_str()) {
                 problems.push(format!("{name}: {link} -> missing {target}"));
                 continue;
             }
             if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let html = String::from_utf8_lossy(&files.iter().find(|(n, _)| *n == target).unwrap().1).into_owned();
+                let html =
+                    String::from_utf8_lossy(&files.iter().find(|(n, _)| *n == target).unwrap().1)
+                        .into_owned();
                 if !scan_html(&html).0.contains(fragment) {
                     problems.push(format!("{name}: {link} -> no #{fragment} in {target}"));
                 }
             }
         }
     }
-    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
 }
