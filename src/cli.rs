@@ -126,7 +126,15 @@ fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
         Ok(built) => {
             report_diagnostics(&built.warnings);
             let output_dir = &built.site.config.output_dir;
+            let writing = std::time::Instant::now();
             built.output.write_atomic(output_dir)?;
+            if std::env::var_os("BRIEFING_TIMINGS").is_some() {
+                anstream::eprintln!(
+                    "{}, write {:.1} ms",
+                    built.timings.report(),
+                    writing.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             anstream::println!("{}", built.summary(&output_dir.display().to_string()));
             Ok(ExitCode::SUCCESS)
         }

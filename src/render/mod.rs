@@ -9,18 +9,20 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::content::{Document, display_path};
+mod values;
+
+pub use values::{ReuseTest, SiteValues};
+
+use crate::content::display_path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::markdown::TocEntry;
 use crate::site::{Node, Site};
 
 const SITE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_url", "sources"];
 
 /// Templates briefing falls back to when the site does not define them.
-const BUILTIN_404: &str = include_str!("builtin/404.html");
+const BUILTIN_404: &str = include_str!("../builtin/404.html");
 
 /// The parsed templates of a site, and their sources for error positions.
 #[derive(Clone)]
@@ -337,279 +339,6 @@ fn register_filters(tera: &mut Tera) {
     );
 }
 
-#[derive(Serialize)]
-struct SourceView<'a> {
-    #[serde(flatten)]
-    source: &'a crate::content::sources::Source,
-    anchor: String,
-}
-
-#[derive(Serialize)]
-struct PageSummary<'a> {
-    title: &'a str,
-    description: &'a str,
-    date: Option<&'a str>,
-    updated: Option<&'a str>,
-    last_updated: Option<&'a str>,
-    weight: i64,
-    draft: bool,
-    slug: &'a str,
-    path: String,
-    permalink: String,
-    relative_path: &'a str,
-    section: &'a str,
-    summary: Value,
-    word_count: usize,
-    reading_time: usize,
-    extra: &'a toml::Table,
-    sources: Vec<SourceView<'a>>,
-    citations: usize,
-}
-
-#[derive(Serialize)]
-struct PageFull<'a> {
-    #[serde(flatten)]
-    summary: PageSummary<'a>,
-    content: Value,
-    toc: Vec<TocView<'a>>,
-}
-
-#[derive(Serialize)]
-struct TocView<'a> {
-    level: u8,
-    id: &'a str,
-    title: &'a str,
-    permalink: String,
-    children: Vec<TocView<'a>>,
-}
-
-#[derive(Serialize)]
-struct SectionView<'a> {
-    title: &'a str,
-    description: &'a str,
-    content: Value,
-    summary: Value,
-    path: String,
-    permalink: String,
-    relative_path: &'a str,
-    extra: &'a toml::Table,
-    weight: i64,
-    toc: Vec<TocView<'a>>,
-    pages: Value,
-    subsections: Vec<&'a str>,
-    sources: Vec<SourceView<'a>>,
-}
-
-#[derive(Serialize)]
-struct ConfigView<'a> {
-    title: &'a str,
-    base_url: &'a str,
-    description: &'a str,
-    language: &'a str,
-    publisher: &'a str,
-    extra: &'a toml::Table,
-}
-
-/// Given a page's index in the new site, its index in the previous one if its values can be
-/// reused as they are.
-pub type ReuseTest<'a> = dyn Fn(usize) -> Option<usize> + Sync + 'a;
-
-/// Template values for the whole site, built once and shared by every render.
-pub struct SiteValues {
-    config: Value,
-    summaries: Vec<Value>,
-    pages: Vec<Value>,
-    sections: Vec<Value>,
-    sources: Value,
-    by_path: HashMap<String, Node>,
-}
-
-fn toc_views<'a>(entries: &'a [TocEntry], page_path: &str) -> Vec<TocView<'a>> {
-    entries
-        .iter()
-        .map(|e| TocView {
-            level: e.level,
-            id: &e.id,
-            title: &e.title,
-            permalink: format!("{page_path}#{}", e.id),
-            children: toc_views(&e.children, page_path),
-        })
-        .collect()
-}
-
-fn source_views<'a>(site: &'a Site, ids: &[String]) -> Vec<SourceView<'a>> {
-    ids.iter()
-        .filter_map(|id| site.source(id))
-        .map(|source| SourceView {
-            source,
-            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
-        })
-        .collect()
-}
-
-fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
-    let page = &site.pages[index];
-    let doc: &Document = &page.doc;
-    let meta = match &doc.meta {
-        crate::content::Meta::Page(meta) => meta,
-        crate::content::Meta::Section(_) => unreachable!("pages come from page files"),
-    };
-    let date = doc.date.as_ref().map(|d| d.display.as_str());
-    let updated = doc.updated.as_ref().map(|d| d.display.as_str());
-    PageSummary {
-        title: &doc.title,
-        description: &meta.description,
-        date,
-        updated,
-        last_updated: updated.or(date),
-        weight: meta.weight,
-        draft: meta.draft,
-        slug: &doc.slug,
-        path: site.config.url_path(&page.site_path),
-        permalink: site.config.permalink(&page.site_path),
-        relative_path: &doc.relative_path,
-        section: &site.sections[page.section].doc.relative_path,
-        summary: Value::safe_string(&page.rendered.summary),
-        word_count: page.rendered.word_count,
-        reading_time: page.rendered.word_count.div_ceil(200).max(1),
-        extra: &meta.extra,
-        sources: source_views(site, &page.sources),
-        citations: page.rendered.citations.len(),
-    }
-}
-
-impl SiteValues {
-    /// Builds every value. With `previous` (the values of the last build and a test of which
-    /// pages are unchanged since), the values of unchanged pages are reused as they are.
-    pub fn new(site: &Site, previous: Option<(&SiteValues, &ReuseTest<'_>)>) -> SiteValues {
-        let config = &site.config;
-        let config_value = Value::from_serializable(&ConfigView {
-            title: &config.title,
-            base_url: &config.base_url,
-            description: &config.description,
-            language: &config.language,
-            publisher: &config.publisher,
-            extra: &config.extra,
-        });
-        let (summaries, pages): (Vec<Value>, Vec<Value>) = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                if let Some((old, unchanged)) = previous
-                    && let Some(j) = unchanged(i)
-                {
-                    return (old.summaries[j].clone(), old.pages[j].clone());
-                }
-                let page = &site.pages[i];
-                let path = config.url_path(&page.site_path);
-                let summary = Value::from_serializable(&page_summary(site, i));
-                let full = Value::from_serializable(&PageFull {
-                    summary: page_summary(site, i),
-                    content: Value::safe_string(&page.rendered.html),
-                    toc: toc_views(&page.rendered.toc, &path),
-                });
-                (summary, full)
-            })
-            .unzip();
-        let sections = site
-            .sections
-            .iter()
-            .map(|section| {
-                let meta = section.meta();
-                let path = config.url_path(&section.site_path);
-                let listed: Vec<Value> = section
-                    .pages
-                    .iter()
-                    .map(|&i| summaries[i].clone())
-                    .collect();
-                Value::from_serializable(&SectionView {
-                    title: &section.doc.title,
-                    description: &meta.description,
-                    content: Value::safe_string(&section.rendered.html),
-                    summary: Value::safe_string(&section.rendered.summary),
-                    permalink: config.permalink(&section.site_path),
-                    toc: toc_views(&section.rendered.toc, &path),
-                    path,
-                    relative_path: &section.doc.relative_path,
-                    extra: &meta.extra,
-                    weight: meta.weight,
-                    pages: Value::from(listed),
-                    subsections: section
-                        .subsections
-                        .iter()
-                        .map(|&i| site.sections[i].doc.relative_path.as_str())
-                        .collect(),
-                    sources: source_views(site, &section.sources),
-                })
-            })
-            .collect();
-        let sources = sources_value(site, &summaries);
-        let by_path = site
-            .nodes()
-            .map(|n| (site.doc(n).relative_path.clone(), n))
-            .collect();
-        SiteValues {
-            config: config_value,
-            summaries,
-            pages,
-            sections,
-            sources,
-            by_path,
-        }
-    }
-
-    pub fn summary(&self, page: usize) -> &Value {
-        &self.summaries[page]
-    }
-
-    pub fn section(&self, section: usize) -> &Value {
-        &self.sections[section]
-    }
-
-    pub fn sources(&self) -> &Value {
-        &self.sources
-    }
-}
-
-/// Every source with the pages that cite it and how many inline claims each page makes.
-fn sources_value(site: &Site, summaries: &[Value]) -> Value {
-    #[derive(Serialize)]
-    struct CitedBy {
-        page: Value,
-        claims: usize,
-    }
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        #[serde(flatten)]
-        source: &'a crate::content::sources::Source,
-        anchor: String,
-        cited_by: Vec<CitedBy>,
-    }
-    let entries: Vec<Entry<'_>> = site
-        .sources
-        .iter()
-        .map(|source| Entry {
-            source,
-            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
-            cited_by: site
-                .pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.sources.contains(&source.id))
-                .map(|(i, p)| CitedBy {
-                    page: summaries[i].clone(),
-                    claims: p
-                        .rendered
-                        .citations
-                        .iter()
-                        .filter(|c| c.id == source.id)
-                        .count(),
-                })
-                .collect(),
-        })
-        .collect();
-    Value::from_serializable(&entries)
-}
-
 /// One rendered output: its path in the output tree and the bytes.
 pub type Rendered = (String, Vec<u8>);
 
@@ -648,7 +377,7 @@ pub fn template_for(site: &Site, node: Node) -> String {
 
 /// Renders the nodes given (all of them for a full build), plus `404.html`.
 pub fn render_nodes(
-    site: &Site,
+    site: &Arc<Site>,
     templates: &Templates,
     values: &Arc<SiteValues>,
     static_files: &Arc<BTreeSet<String>>,
@@ -730,7 +459,7 @@ fn render_node(
     let mut context = base_context(site, values, site_path);
     match node {
         Node::Page(i) => {
-            context.insert_value("page", values.pages[i].clone());
+            context.insert_value("page", values.page(site, i));
             context.insert_value("section", values.sections[site.pages[i].section].clone());
         }
         Node::Section(i) => context.insert_value("section", values.sections[i].clone()),
@@ -766,16 +495,17 @@ fn render_node(
 /// A copy of the parsed templates with the site's lookup functions registered.
 fn with_functions(
     templates: &Templates,
-    site: &Site,
+    site: &Arc<Site>,
     values: &Arc<SiteValues>,
     static_files: &Arc<BTreeSet<String>>,
 ) -> Tera {
     let mut tera = templates.tera.clone();
     let lookup = Arc::clone(values);
+    let pages_site = Arc::clone(site);
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
         let path = kwargs.must_get::<&str>("path")?;
         match lookup.by_path.get(path.trim_start_matches("@/")) {
-            Some(Node::Page(i)) => Ok(lookup.pages[*i].clone()),
+            Some(Node::Page(i)) => Ok(lookup.page(&pages_site, *i)),
             _ => Err(tera::Error::message(format!("get_page: no page at `{path}` (paths are relative to content/, e.g. partnerships/a24-google.md)"))),
         }
     });

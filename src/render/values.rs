@@ -1,0 +1,310 @@
+//! The values templates see: plain serializable views of the site graph, built once per
+//! build and shared. Listings hold lightweight page summaries (reference-counted, so a list of a
+//! thousand pages is a thousand pointer copies); a page's full value, with its content, is made
+//! only while that page renders, so a build never holds every page's HTML twice.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::content::Document;
+use crate::markdown::TocEntry;
+use crate::site::{Node, Site};
+
+#[derive(Serialize)]
+struct SourceView<'a> {
+    #[serde(flatten)]
+    source: &'a crate::content::sources::Source,
+    anchor: String,
+}
+
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a str,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    last_updated: Option<&'a str>,
+    weight: i64,
+    draft: bool,
+    slug: &'a str,
+    path: String,
+    permalink: String,
+    relative_path: &'a str,
+    section: &'a str,
+    summary: Value,
+    word_count: usize,
+    reading_time: usize,
+    extra: &'a toml::Table,
+    sources: Vec<SourceView<'a>>,
+    citations: usize,
+}
+
+/// A summary map with `content` and `toc` added.
+struct PageFull<'a> {
+    summary: &'a Value,
+    content: Value,
+    toc: Vec<TocView<'a>>,
+}
+
+impl Serialize for PageFull<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = self.summary.as_map();
+        let mut map = serializer.serialize_map(Some(fields.map_or(0, |f| f.len()) + 2))?;
+        for (key, value) in fields.into_iter().flatten() {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("toc", &self.toc)?;
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct TocView<'a> {
+    level: u8,
+    id: &'a str,
+    title: &'a str,
+    permalink: String,
+    children: Vec<TocView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: Value,
+    summary: Value,
+    path: String,
+    permalink: String,
+    relative_path: &'a str,
+    extra: &'a toml::Table,
+    weight: i64,
+    toc: Vec<TocView<'a>>,
+    pages: Value,
+    subsections: Vec<&'a str>,
+    sources: Vec<SourceView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    description: &'a str,
+    language: &'a str,
+    publisher: &'a str,
+    extra: &'a toml::Table,
+}
+
+/// Given a page's index in the new site, its index in the previous one if its values can be
+/// reused as they are.
+pub type ReuseTest<'a> = dyn Fn(usize) -> Option<usize> + Sync + 'a;
+
+/// Template values for the whole site, built once and shared by every render.
+pub struct SiteValues {
+    pub(super) config: Value,
+    summaries: Vec<Value>,
+    pub(super) sections: Vec<Value>,
+    pub(super) sources: Value,
+    pub(super) by_path: HashMap<String, Node>,
+}
+
+fn toc_views<'a>(entries: &'a [TocEntry], page_path: &str) -> Vec<TocView<'a>> {
+    entries
+        .iter()
+        .map(|e| TocView {
+            level: e.level,
+            id: &e.id,
+            title: &e.title,
+            permalink: format!("{page_path}#{}", e.id),
+            children: toc_views(&e.children, page_path),
+        })
+        .collect()
+}
+
+fn source_views<'a>(site: &'a Site, ids: &[String]) -> Vec<SourceView<'a>> {
+    ids.iter()
+        .filter_map(|id| site.source(id))
+        .map(|source| SourceView {
+            source,
+            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
+        })
+        .collect()
+}
+
+fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
+    let page = &site.pages[index];
+    let doc: &Document = &page.doc;
+    let meta = match &doc.meta {
+        crate::content::Meta::Page(meta) => meta,
+        crate::content::Meta::Section(_) => unreachable!("pages come from page files"),
+    };
+    let date = doc.date.as_ref().map(|d| d.display.as_str());
+    let updated = doc.updated.as_ref().map(|d| d.display.as_str());
+    PageSummary {
+        title: &doc.title,
+        description: &meta.description,
+        date,
+        updated,
+        last_updated: updated.or(date),
+        weight: meta.weight,
+        draft: meta.draft,
+        slug: &doc.slug,
+        path: site.config.url_path(&page.site_path),
+        permalink: site.config.permalink(&page.site_path),
+        relative_path: &doc.relative_path,
+        section: &site.sections[page.section].doc.relative_path,
+        summary: Value::safe_string(&page.rendered.summary),
+        word_count: page.rendered.word_count,
+        reading_time: page.rendered.word_count.div_ceil(200).max(1),
+        extra: &meta.extra,
+        sources: source_views(site, &page.sources),
+        citations: page.rendered.citations.len(),
+    }
+}
+
+impl SiteValues {
+    /// Builds every value. With `previous` (the values of the last build and a test of which
+    /// pages are unchanged since), the values of unchanged pages are reused as they are.
+    pub fn new(site: &Site, previous: Option<(&SiteValues, &ReuseTest<'_>)>) -> SiteValues {
+        let config = &site.config;
+        let config_value = Value::from_serializable(&ConfigView {
+            title: &config.title,
+            base_url: &config.base_url,
+            description: &config.description,
+            language: &config.language,
+            publisher: &config.publisher,
+            extra: &config.extra,
+        });
+        let summaries: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                if let Some((old, unchanged)) = previous
+                    && let Some(j) = unchanged(i)
+                {
+                    return old.summaries[j].clone();
+                }
+                Value::from_serializable(&page_summary(site, i))
+            })
+            .collect();
+        let sections = site
+            .sections
+            .iter()
+            .map(|section| {
+                let meta = section.meta();
+                let path = config.url_path(&section.site_path);
+                let listed: Vec<Value> = section
+                    .pages
+                    .iter()
+                    .map(|&i| summaries[i].clone())
+                    .collect();
+                Value::from_serializable(&SectionView {
+                    title: &section.doc.title,
+                    description: &meta.description,
+                    content: Value::safe_string(&section.rendered.html),
+                    summary: Value::safe_string(&section.rendered.summary),
+                    permalink: config.permalink(&section.site_path),
+                    toc: toc_views(&section.rendered.toc, &path),
+                    path,
+                    relative_path: &section.doc.relative_path,
+                    extra: &meta.extra,
+                    weight: meta.weight,
+                    pages: Value::from(listed),
+                    subsections: section
+                        .subsections
+                        .iter()
+                        .map(|&i| site.sections[i].doc.relative_path.as_str())
+                        .collect(),
+                    sources: source_views(site, &section.sources),
+                })
+            })
+            .collect();
+        let sources = sources_value(site, &summaries);
+        let by_path = site
+            .nodes()
+            .map(|n| (site.doc(n).relative_path.clone(), n))
+            .collect();
+        SiteValues {
+            config: config_value,
+            summaries,
+            sections,
+            sources,
+            by_path,
+        }
+    }
+
+    /// The full value of page `index`: its summary fields plus content and table of contents.
+    pub fn page(&self, site: &Site, index: usize) -> Value {
+        let page = &site.pages[index];
+        let path = site.config.url_path(&page.site_path);
+        Value::from_serializable(&PageFull {
+            summary: &self.summaries[index],
+            content: Value::safe_string(&page.rendered.html),
+            toc: toc_views(&page.rendered.toc, &path),
+        })
+    }
+
+    pub fn node_for(&self, relative_path: &str) -> Option<Node> {
+        self.by_path.get(relative_path).copied()
+    }
+
+    pub fn config(&self) -> &Value {
+        &self.config
+    }
+
+    pub fn summary(&self, page: usize) -> &Value {
+        &self.summaries[page]
+    }
+
+    pub fn section(&self, section: usize) -> &Value {
+        &self.sections[section]
+    }
+
+    pub fn sources(&self) -> &Value {
+        &self.sources
+    }
+}
+
+/// Every source with the pages that cite it and how many inline claims each page makes.
+fn sources_value(site: &Site, summaries: &[Value]) -> Value {
+    #[derive(Serialize)]
+    struct CitedBy {
+        page: Value,
+        claims: usize,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        #[serde(flatten)]
+        source: &'a crate::content::sources::Source,
+        anchor: String,
+        cited_by: Vec<CitedBy>,
+    }
+    let entries: Vec<Entry<'_>> = site
+        .sources
+        .iter()
+        .map(|source| Entry {
+            source,
+            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
+            cited_by: site
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.sources.contains(&source.id))
+                .map(|(i, p)| CitedBy {
+                    page: summaries[i].clone(),
+                    claims: p
+                        .rendered
+                        .citations
+                        .iter()
+                        .filter(|c| c.id == source.id)
+                        .count(),
+                })
+                .collect(),
+        })
+        .collect();
+    Value::from_serializable(&entries)
+}
