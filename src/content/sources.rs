@@ -20,6 +20,8 @@ struct RawSource {
     id: Spanned<String>,
     title: String,
     #[serde(default)]
+    label: String,
+    #[serde(default)]
     publisher: String,
     #[serde(default)]
     speaker: String,
@@ -41,6 +43,8 @@ struct RawSources {
 pub struct Source {
     pub id: String,
     pub title: String,
+    /// A short name for inline citations; defaults to the publisher, then the title.
+    pub label: String,
     pub publisher: String,
     pub speaker: String,
     pub kind: SourceKind,
@@ -49,13 +53,9 @@ pub struct Source {
 }
 
 impl Source {
-    /// A short label for inline citations: the publisher, else the title.
+    /// The short name inline citations show.
     pub fn label(&self) -> &str {
-        if self.publisher.is_empty() {
-            &self.title
-        } else {
-            &self.publisher
-        }
+        [&self.label, &self.publisher, &self.title].into_iter().find(|s| !s.is_empty()).map_or("", |s| s.as_str())
     }
 }
 
@@ -107,6 +107,7 @@ pub fn parse(display_path: &str, text: &str) -> Result<Vec<Source>, Diagnostics>
         sources.push(Source {
             id,
             title: entry.title,
+            label: entry.label,
             publisher: entry.publisher,
             speaker: entry.speaker,
             kind: entry.kind,
