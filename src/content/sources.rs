@@ -55,7 +55,10 @@ pub struct Source {
 impl Source {
     /// The short name inline citations show.
     pub fn label(&self) -> &str {
-        [&self.label, &self.publisher, &self.title].into_iter().find(|s| !s.is_empty()).map_or("", |s| s.as_str())
+        [&self.label, &self.publisher, &self.title]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map_or("", |s| s.as_str())
     }
 }
 

@@ -170,7 +170,7 @@ pub fn assert_links_resolve(out: &Path, base_url: &str, base_path: &str) {
         let (_, links) = scan_html(&String::from_utf8_lossy(bytes));
         for link in links {
             let local = match link.strip_prefix(base_url) {
-                Some(rest) => format!("/{}", rest.trim_start_matches('/')),
+                Some(rest) => format!("{base_path}{}", rest.trim_start_matches('/')),
                 None if link.starts_with("http")
                     || link.starts_with("mailto:")
                     || link.starts_with("//") =>

@@ -1,0 +1,308 @@
+//! The briefing itself, built from the repository's own content, templates and static files
+//! into a temp dir, and checked as a reader and a static host would see it.
+
+mod common;
+
+use common::{TestSite, assert_links_resolve, scan_html, snapshot};
+
+const BASE: &str = "https://briefing.example.org";
+
+fn built() -> (TestSite, std::path::PathBuf) {
+    let site = TestSite::briefing();
+    let out = site.build_into("public", &[]);
+    (site, out)
+}
+
+fn read(out: &std::path::Path, path: &str) -> String {
+    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The text of an HTML fragment, tags dropped and entities for quotes decoded.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn every_page_of_the_briefing_exists() {
+    let (_site, out) = built();
+    for path in [
+        "index.html",
+        "partnerships/index.html",
+        "partnerships/a24-google/index.html",
+        "partnerships/lionsgate-runway/index.html",
+        "guild-protections/index.html",
+        "industry-context/index.html",
+        "takeaways/index.html",
+        "sources/index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "style.css",
+    ] {
+        assert!(out.join(path).is_file(), "missing /{path}");
+    }
+    let guild_pages = std::fs::read_dir(out.join("guild-protections"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert!(
+        guild_pages >= 1,
+        "the guild protections section has at least one page"
+    );
+    assert!(read(&out, "robots.txt").contains(&format!("Sitemap: {BASE}/sitemap.xml")));
+}
+
+#[test]
+fn the_comparison_table_has_the_corrected_rows_from_front_matter() {
+    let (site, out) = built();
+    let html = read(&out, "partnerships/index.html");
+    let rows: Vec<String> = html
+        .split("<tr>")
+        .skip(2)
+        .map(|r| {
+            text(r.split("</tr>").next().unwrap())
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("A24 Google Research and workflow optimization")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Lionsgate Runway Custom model for video/VFX generation")),
+        "{rows:?}"
+    );
+    // The table is generated: a new partnership file adds a row.
+    site.write(
+        "content/partnerships/example-studio.md",
+        "+++\ntitle = \"Example\"\nweight = 3\nsources = [\"article\"]\n\n[extra]\nstudio = \"Example Studio\"\npartner = \"Example Lab\"\ngoal = \"A goal\"\nfocus = \"A focus\"\n+++\nText.\n",
+    );
+    let out = site.build_into("with-row", &[]);
+    let html = read(&out, "partnerships/index.html");
+    assert!(
+        html.contains("Example Studio</a></th><td>Example Lab</td><td>A goal</td>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let (_site, out) = built();
+    assert_links_resolve(&out, BASE, "/");
+}
+
+#[test]
+fn a_subfolder_base_url_keeps_every_link_inside_it() {
+    let site = TestSite::briefing();
+    let out = site.build_into("public", &["--base-url", "https://example.org/briefing/"]);
+    assert_links_resolve(&out, "https://example.org/briefing", "/briefing/");
+    for (name, bytes) in snapshot(&out).iter().filter(|(n, _)| n.ends_with(".html")) {
+        let (_, links) = scan_html(&String::from_utf8_lossy(bytes));
+        for link in links.iter().filter(|l| l.starts_with('/')) {
+            assert!(
+                link.starts_with("/briefing/"),
+                "{name}: {link} escapes the subfolder"
+            );
+        }
+    }
+}
+
+#[test]
+fn sitemap_and_feed_are_well_formed_and_list_every_page() {
+    let (_site, out) = built();
+    let pages: Vec<String> = snapshot(&out)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("index.html"))
+        .map(|(n, _)| format!("{BASE}/{}", n.trim_end_matches("index.html")))
+        .collect();
+    let sitemap = read(&out, "sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for page in &pages {
+        assert!(locs.contains(&page.as_str()), "sitemap lacks {page}");
+    }
+    let feed = read(&out, "atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let entries: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .flat_map(|e| {
+            e.children()
+                .filter(|c| c.has_tag_name("id"))
+                .filter_map(|c| c.text())
+        })
+        .collect();
+    for page in [
+        "partnerships/a24-google/",
+        "partnerships/lionsgate-runway/",
+        "guild-protections/wga-and-sag-aftra/",
+        "industry-context/why-studios-turn-to-ai/",
+        "industry-context/what-happens-next/",
+    ] {
+        assert!(
+            entries.contains(&format!("{BASE}/{page}").as_str()),
+            "the feed lacks the dated page {page}: {entries:?}"
+        );
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::briefing();
+    let a = snapshot(&site.build_into("a", &[]));
+    let b = snapshot(&site.build_into("b", &[]));
+    assert!(a == b);
+}
+
+#[test]
+fn statements_are_attributed_as_the_article_does() {
+    let (_site, out) = built();
+    let a24 = text(&read(&out, "partnerships/a24-google/index.html"));
+    assert!(
+        a24.contains(
+            "in a statement provided to Wired by communications representative Sophia Shin"
+        ),
+        "{a24}"
+    );
+    assert!(
+        a24.contains("“side-by-side”"),
+        "smart quotes around the quoted words"
+    );
+    assert!(a24.contains("which Google AI products are being tested"));
+    let context = text(&read(
+        &out,
+        "industry-context/why-studios-turn-to-ai/index.html",
+    ));
+    assert!(context.contains("According to data from the Motion Picture Association"));
+    assert!(context.contains("Industry analysts note"));
+    assert!(context.contains("post-pandemic box office"));
+    let guilds = text(&read(
+        &out,
+        "guild-protections/wga-and-sag-aftra/index.html",
+    ));
+    assert!(guilds.contains("disclose the use of AI"));
+    assert!(guilds.contains("human writers and actors remain central"));
+}
+
+#[test]
+fn takeaways_link_to_the_pages_that_support_them() {
+    let (_site, out) = built();
+    let html = read(&out, "takeaways/index.html");
+    let list = html
+        .split("<ol>")
+        .nth(1)
+        .unwrap()
+        .split("</ol>")
+        .next()
+        .unwrap();
+    let items: Vec<&str> = list.split("<li>").skip(1).collect();
+    assert_eq!(items.len(), 4, "the article's four takeaways");
+    for item in items {
+        let (_, links) = scan_html(item);
+        assert!(
+            links
+                .iter()
+                .any(|l| l.contains('#') && !l.starts_with("/sources/")),
+            "a takeaway without a supporting link: {item}"
+        );
+    }
+}
+
+#[test]
+fn citations_link_to_the_sources_page_which_lists_every_source_and_its_pages() {
+    let (_site, out) = built();
+    let sources = read(&out, "sources/index.html");
+    let (ids, _) = scan_html(&sources);
+    let defined =
+        std::fs::read_to_string(common::repo_root().join("content/sources.toml")).unwrap();
+    for id in defined
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .map(|l| l.trim_end_matches('"'))
+    {
+        assert!(ids.contains(id), "the sources page lacks #{id}");
+    }
+    let wired = sources
+        .split("id=\"a24-statement-wired\"")
+        .nth(1)
+        .unwrap()
+        .split("</li>\n</ol>")
+        .next()
+        .unwrap();
+    assert!(
+        wired.contains("/partnerships/a24-google/"),
+        "the Wired statement lists the A24–Google page as citing it"
+    );
+    let page = read(&out, "partnerships/a24-google/index.html");
+    assert!(page.contains(r#"<a class="citation" href="/sources/#a24-statement-wired" data-source="a24-statement-wired">[A24 statement to Wired]</a>"#));
+    assert!(page.contains(r#"<aside class="sources-box""#));
+    let (_, links) = scan_html(&page);
+    assert!(links.iter().any(|l| l == "/sources/#article"));
+}
+
+#[test]
+fn reading_needs_no_javascript() {
+    let (_site, out) = built();
+    for (name, bytes) in snapshot(&out).iter().filter(|(n, _)| n.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for script in html.split("<script").skip(1) {
+            assert!(
+                script.starts_with(" type=\"application/ld+json\""),
+                "{name} has a script that is not JSON-LD"
+            );
+        }
+        assert!(
+            !html.contains("__briefing"),
+            "{name}: live reload leaked into build output"
+        );
+    }
+}
+
+#[test]
+fn json_ld_is_valid_json() {
+    let (_site, out) = built();
+    for path in ["index.html", "partnerships/a24-google/index.html"] {
+        let html = read(&out, path);
+        let json = html
+            .split("<script type=\"application/ld+json\">")
+            .nth(1)
+            .unwrap()
+            .split("</script>")
+            .next()
+            .unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}: {json}"));
+        assert!(value["@type"] == "WebSite" || value["@type"] == "NewsArticle");
+    }
+}
+
+#[test]
+fn the_site_passes_check() {
+    let site = TestSite::briefing();
+    let result = site.run(&["check", "--deny-warnings"]);
+    assert!(result.status.success(), "{}", common::stderr(&result));
+}
