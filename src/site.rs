@@ -69,6 +69,8 @@ pub struct Site {
     by_path: HashMap<String, Node>,
     /// For each content file, the content files whose Markdown links to it.
     linked_from: BTreeMap<String, BTreeSet<String>>,
+    /// Drafts left out of this build, so links to them get a message that says so.
+    drafts: BTreeSet<String>,
 }
 
 impl Site {
@@ -88,8 +90,10 @@ impl Site {
         let mut diagnostics = Diagnostics::new();
         let mut section_docs = Vec::new();
         let mut page_docs = Vec::new();
+        let mut drafts = BTreeSet::new();
         for doc in documents {
             if doc.is_draft() && !config.drafts {
+                drafts.insert(doc.relative_path);
                 continue;
             }
             if doc.is_section() {
@@ -246,6 +250,7 @@ impl Site {
             pages,
             by_path,
             linked_from: BTreeMap::new(),
+            drafts,
         };
         site.check_links_and_sources(&mut diagnostics);
         (site, diagnostics)
@@ -339,7 +344,17 @@ impl Site {
                 |range: &std::ops::Range<usize>| body_start + range.start..body_start + range.end;
             for problem in &rendered.problems {
                 let mut hint = problem.hint.clone();
-                if let Some(id) = problem
+                let mut message = problem.message.clone();
+                let target = problem
+                    .message
+                    .strip_prefix("the link target `@/")
+                    .and_then(|m| m.split('`').next());
+                if let Some(draft) = target.filter(|t| self.drafts.contains(*t)) {
+                    message =
+                        format!("the link target `@/{draft}` is a draft, so it is not published");
+                    hint = "publish it (draft = false), remove the link, or preview with --drafts"
+                        .to_string();
+                } else if let Some(id) = problem
                     .message
                     .strip_prefix("the citation `[@")
                     .and_then(|m| m.split('`').next())
@@ -349,17 +364,14 @@ impl Site {
                     {
                         hint = format!("did you mean `[@{near}]`?");
                     }
-                } else if let Some(target) = problem
-                    .message
-                    .strip_prefix("the link target `@/")
-                    .and_then(|m| m.split('`').next())
+                } else if let Some(target) = target
                     && let Some(near) =
                         did_you_mean(target, self.by_path.keys().map(String::as_str))
                 {
                     hint = format!("did you mean `@/{near}`?");
                 }
                 diagnostics.push(
-                    Diagnostic::error(&doc.display_path, problem.message.clone())
+                    Diagnostic::error(&doc.display_path, message)
                         .in_text(&doc.text, at(&problem.range))
                         .hint(hint),
                 );
