@@ -1,17 +1,19 @@
 //! The command line: clap definitions and the thin glue from flags to the pipeline.
 
+use std::io::IsTerminal as _;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use std::net::IpAddr;
-use std::sync::Arc;
-
-use crate::build::{self, Built, Outcome, Session};
+use crate::build::{self, Built, Changes, Outcome, Session};
 use crate::config::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
-use crate::{check, serve, watch};
+use crate::{check, scaffold, serve, watch};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,6 +22,12 @@ use crate::{check, serve, watch};
     about = "Builds the briefing site: Markdown with TOML front matter + Tera templates -> static HTML"
 )]
 pub struct Cli {
+    /// Say what was rebuilt and why, and where the time went
+    #[arg(long, short = 'v', global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print only warnings and errors
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -34,6 +42,20 @@ pub enum Command {
     Watch(SiteArgs),
     /// Check the whole site (front matter, templates, links, anchors, citations) without writing anything
     Check(CheckArgs),
+    /// Create a new site in DIR that builds at once
+    Init {
+        /// Where to create the site (created if missing; existing files are never overwritten)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Create a page with its section's usual front matter fields as placeholders
+    New {
+        /// The page to create, relative to content/, e.g. partnerships/netflix-example.md
+        path: String,
+        /// The site's root directory (where site.toml is)
+        #[arg(long, short = 'r', default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -109,33 +131,151 @@ impl SiteArgs {
 
 /// Exit codes: 0 success, 1 the site has errors to fix, 2 the machine failed (I/O and such).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let say = Reporter {
+        verbose: cli.verbose,
+        quiet: cli.quiet,
+    };
     match cli.command {
-        Command::Build(args) => run_build(&args),
-        Command::Serve(args) => run_serve(&args),
-        Command::Watch(args) => run_watch(&args),
-        Command::Check(args) => run_check(&args),
+        Command::Build(args) => run_build(&args, say),
+        Command::Serve(args) => run_serve(&args, say),
+        Command::Watch(args) => run_watch(&args, say),
+        Command::Check(args) => run_check(&args, say),
+        Command::Init { dir } => {
+            let written = scaffold::init(&dir)?;
+            say.info(&format!(
+                "Created a new site in {} ({} files). Next: cd {} && briefing serve",
+                dir.display(),
+                written.len(),
+                dir.display()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { path, root } => {
+            let today = jiff::ZonedDateTime::now().date().to_string();
+            let written = scaffold::new_page(&root, &path, &today)?;
+            say.info(&format!(
+                "Created {}: fill in the placeholders, then save",
+                written.display()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+/// What to print, by the global --verbose and --quiet flags.
+#[derive(Debug, Clone, Copy)]
+struct Reporter {
+    verbose: bool,
+    quiet: bool,
+}
+
+impl Reporter {
+    fn info(&self, line: &str) {
+        if !self.quiet {
+            anstream::println!("{line}");
+        }
+    }
+
+    fn detail(&self, line: &str) {
+        if self.verbose {
+            anstream::println!("{line}");
+        }
+    }
+
+    fn built(&self, built: &Built, destination: &str, changes: Option<&Changes>) {
+        report_diagnostics(&built.warnings);
+        match changes {
+            Some(changes) => {
+                self.detail(&format!("changed: {}", describe(changes)));
+                self.info(&format!(
+                    "{} ({} of {} pages and sections rendered again)",
+                    built.summary(destination),
+                    built.rendered,
+                    built.site.pages.len() + built.site.sections.len()
+                ));
+            }
+            None => self.info(&built.summary(destination)),
+        }
+        self.detail(&format!("timings: {}", built.timings.report()));
+    }
+
+    /// Runs `work`, showing a spinner on a terminal if it takes long enough to wonder about.
+    fn with_spinner<T>(&self, message: &str, work: impl FnOnce() -> T) -> T {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return work();
+        }
+        let done = Arc::new(AtomicBool::new(false));
+        let watcher_done = Arc::clone(&done);
+        let message = message.to_string();
+        let spinner = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            if watcher_done.load(Ordering::Relaxed) {
+                return;
+            }
+            let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            while !watcher_done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            bar.finish_and_clear();
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        let _ = spinner.join();
+        result
+    }
+}
+
+/// `content/a.md, templates/page.html` for --verbose.
+fn describe(changes: &Changes) -> String {
+    let mut parts: Vec<String> = changes
+        .content
+        .iter()
+        .map(|c| format!("content/{c}"))
+        .collect();
+    parts.extend(changes.static_files.iter().map(|s| format!("static/{s}")));
+    if changes.templates {
+        parts.push("templates/".into());
+    }
+    if changes.config {
+        parts.push("site.toml (everything is rebuilt)".into());
+    }
+    parts.join(", ")
+}
+
+/// Ctrl-C ends `serve` and `watch` with a word and a success code: nothing needs saving, since
+/// neither writes anything that a half-finished step could leave broken.
+fn stop_on_ctrl_c(say: Reporter) {
+    let _ = ctrlc::set_handler(move || {
+        say.info("Stopped.");
+        std::process::exit(0);
+    });
+}
+
+fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let options = args.options();
     if let Ok(config) = config::Config::load(&options) {
         config::validate_output_dir(&config)?;
     }
-    match build::build(&options)? {
-        Ok(built) => {
-            report_diagnostics(&built.warnings);
-            let output_dir = &built.site.config.output_dir;
+    let built = say.with_spinner("Building...", || -> anyhow::Result<_> {
+        let built = build::build(&options)?;
+        if let Ok(built) = &built {
             let writing = std::time::Instant::now();
-            built.output.write_atomic(output_dir)?;
-            if std::env::var_os("BRIEFING_TIMINGS").is_some() {
-                anstream::eprintln!(
-                    "{}, write {:.1} ms",
-                    built.timings.report(),
-                    writing.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-            anstream::println!("{}", built.summary(&output_dir.display().to_string()));
+            built.output.write_atomic(&built.site.config.output_dir)?;
+            say.detail(&format!(
+                "write: {:.1} ms",
+                writing.elapsed().as_secs_f64() * 1000.0
+            ));
+        }
+        Ok(built)
+    })?;
+    match built {
+        Ok(built) => {
+            say.built(
+                &built,
+                &built.site.config.output_dir.display().to_string(),
+                None,
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(diagnostics) => {
@@ -146,63 +286,62 @@ fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_watch(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+fn run_watch(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let options = args.options();
     if let Ok(config) = config::Config::load(&options) {
         config::validate_output_dir(&config)?;
     }
-    let (mut session, outcome) = Session::start(options)?;
+    stop_on_ctrl_c(say);
+    let (mut session, outcome) = say.with_spinner("Building...", || Session::start(options))?;
     let mut written: Option<Arc<Built>> = None;
     match outcome {
         Outcome::Built(built) => {
-            report_diagnostics(&built.warnings);
             built.output.write_atomic(&built.site.config.output_dir)?;
-            anstream::println!(
-                "{}",
-                built.summary(&built.site.config.output_dir.display().to_string())
+            say.built(
+                &built,
+                &built.site.config.output_dir.display().to_string(),
+                None,
             );
             written = Some(built);
         }
         Outcome::Failed(diagnostics) => report_failure(&diagnostics),
     }
-    let layout = match session.config() {
-        Some(config) => watch::Layout::of(config),
-        None => {
-            anyhow::bail!("site.toml must be valid before watching starts; fix it and run again")
-        }
+    let Some(config) = session.config() else {
+        anyhow::bail!("site.toml must be valid before watching starts; fix it and run again")
     };
-    let mut watcher = watch::Watcher::start(layout)?;
-    anstream::println!("Watching for changes (Ctrl-C to stop)...");
-    watch::run(&mut session, &mut watcher, |_, outcome| match outcome {
-        Ok(Outcome::Built(built)) => {
-            report_diagnostics(&built.warnings);
-            let out_dir = &built.site.config.output_dir;
-            let result = match &written {
-                Some(previous) if previous.site.config.output_dir == *out_dir => built
-                    .output
-                    .write_changes(&previous.output, out_dir)
-                    .map(|_| ()),
-                _ => built.output.write_atomic(out_dir),
-            };
-            match result {
-                Ok(()) => {
-                    anstream::println!(
-                        "{} ({} rendered)",
-                        built.summary(&out_dir.display().to_string()),
-                        built.rendered
-                    );
-                    written = Some(built);
+    let mut watcher = watch::Watcher::start(watch::Layout::of(config))?;
+    say.info("Watching for changes (Ctrl-C to stop)...");
+    watch::run(
+        &mut session,
+        &mut watcher,
+        |changes, outcome| match outcome {
+            Ok(Outcome::Built(built)) => {
+                let out_dir = &built.site.config.output_dir;
+                // Files change one by one (each replaced by a rename); a first write, or one
+                // after the output moved, swaps in a whole new directory.
+                let result = match &written {
+                    Some(previous) if previous.site.config.output_dir == *out_dir => built
+                        .output
+                        .write_changes(&previous.output, out_dir)
+                        .map(|_| ()),
+                    _ => built.output.write_atomic(out_dir),
+                };
+                match result {
+                    Ok(()) => {
+                        say.built(&built, &out_dir.display().to_string(), Some(changes));
+                        written = Some(built);
+                    }
+                    Err(err) => anstream::eprintln!("error: {err:#}"),
                 }
-                Err(err) => anstream::eprintln!("error: {err:#}"),
             }
-        }
-        Ok(Outcome::Failed(diagnostics)) => report_failure(&diagnostics),
-        Err(err) => anstream::eprintln!("error: {err:#}"),
-    });
+            Ok(Outcome::Failed(diagnostics)) => report_failure(&diagnostics),
+            Err(err) => anstream::eprintln!("error: {err:#}"),
+        },
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     if !args.interface.is_loopback() {
         anstream::eprintln!(
             "warning: listening on {}: anyone who can reach this machine can see the preview",
@@ -226,7 +365,8 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         base_url: Some(base_url),
         drafts: args.drafts,
     };
-    let (mut session, outcome) = Session::start(options)?;
+    stop_on_ctrl_c(say);
+    let (mut session, outcome) = say.with_spinner("Building...", || Session::start(options))?;
     let built = match outcome {
         Outcome::Built(built) => built,
         Outcome::Failed(diagnostics) => {
@@ -236,8 +376,7 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             );
         }
     };
-    report_diagnostics(&built.warnings);
-    anstream::println!("{}", built.summary("memory"));
+    say.built(&built, "memory", None);
     let layout = watch::Layout::of(&built.site.config);
     let url = built.site.config.permalink("");
     let preview = serve::Preview::new(built);
@@ -250,14 +389,7 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             |changes, outcome| match outcome {
                 Ok(outcome) => {
                     match &outcome {
-                        Outcome::Built(built) => {
-                            report_diagnostics(&built.warnings);
-                            anstream::println!(
-                                "{} ({} rendered)",
-                                built.summary("memory"),
-                                built.rendered
-                            );
-                        }
+                        Outcome::Built(built) => say.built(built, "memory", Some(changes)),
                         Outcome::Failed(diagnostics) => report_failure(diagnostics),
                     }
                     rebuild_preview.publish(changes, &outcome);
@@ -266,19 +398,20 @@ fn run_serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             },
         );
     });
+    // Always printed, even with --quiet: it is how a user (and the tests) learn the address.
     anstream::println!("Serving {url} (Ctrl-C to stop)");
     serve::run(listener, preview)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         root: args.root.clone(),
         output_dir: None,
         base_url: args.base_url.clone(),
         drafts: args.drafts,
     };
-    let diagnostics = match build::build(&options)? {
+    let diagnostics = match say.with_spinner("Checking...", || build::build(&options))? {
         Err(diagnostics) => diagnostics,
         Ok(built) => {
             let mut all = built.warnings.clone();
@@ -299,7 +432,7 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let failed =
         diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);
     if diagnostics.is_empty() {
-        anstream::println!("check: no problems found");
+        say.info("check: no problems found");
     }
     Ok(if failed {
         ExitCode::from(1)

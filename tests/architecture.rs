@@ -39,6 +39,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("watch", &["build", "config", "content", "diagnostics"]),
     ("serve", &["build", "output", "diagnostics"]),
+    ("scaffold", &["config", "content"]),
     (
         "cli",
         &[
@@ -46,6 +47,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "check",
             "config",
             "diagnostics",
+            "scaffold",
             "serve",
             "watch",
             "output",

@@ -1,0 +1,245 @@
+//! `briefing init` and `briefing new`: starting a site, and starting a page.
+//!
+//! Neither ever overwrites a file: an editor's work is worth more than a template.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+use crate::config::CONFIG_FILE;
+use crate::content::front_matter;
+
+/// The starter site: every file `init` writes, with its contents.
+const STARTER: &[(&str, &str)] = &[
+    (CONFIG_FILE, include_str!("builtin/starter/site.toml")),
+    (
+        "content/_index.md",
+        include_str!("builtin/starter/index.md"),
+    ),
+    (
+        "content/notes/_index.md",
+        include_str!("builtin/starter/notes_index.md"),
+    ),
+    (
+        "content/notes/first-note.md",
+        include_str!("builtin/starter/first-note.md"),
+    ),
+    (
+        "content/sources/_index.md",
+        include_str!("builtin/starter/sources_index.md"),
+    ),
+    (
+        "content/sources.toml",
+        include_str!("builtin/starter/sources.toml"),
+    ),
+    (
+        "templates/base.html",
+        include_str!("builtin/starter/base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("builtin/starter/index.html"),
+    ),
+    (
+        "templates/section.html",
+        include_str!("builtin/starter/section.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("builtin/starter/page.html"),
+    ),
+    (
+        "templates/sources.html",
+        include_str!("builtin/starter/sources.html"),
+    ),
+    (
+        "templates/404.html",
+        include_str!("builtin/starter/404.html"),
+    ),
+    (
+        "static/style.css",
+        include_str!("builtin/starter/style.css"),
+    ),
+];
+
+/// Writes a new site into `dir`, which must not hold a site already.
+pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    for (relative, _) in STARTER {
+        let path = dir.join(relative);
+        if path.exists() {
+            bail!(
+                "{} already exists; `briefing init` never overwrites files. Choose an empty directory",
+                path.display()
+            );
+        }
+    }
+    let mut written = Vec::new();
+    for (relative, contents) in STARTER {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes `content/<relative>` with the front matter fields its sibling pages use, as
+/// placeholders. Returns the path written.
+pub fn new_page(root: &Path, relative: &str, today: &str) -> anyhow::Result<PathBuf> {
+    let relative = relative
+        .trim_start_matches("content/")
+        .trim_start_matches('/');
+    if !relative.ends_with(".md") || relative.ends_with("_index.md") {
+        bail!(
+            "`{relative}` is not a page path: give one like partnerships/netflix-example.md (relative to content/)"
+        );
+    }
+    if relative
+        .split('/')
+        .any(|part| part == ".." || part == "." || part.is_empty())
+    {
+        bail!("`{relative}` must stay inside content/");
+    }
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        bail!(
+            "there is no content/ directory in {}; run briefing from the site's root, or pass --root",
+            root.display()
+        );
+    }
+    let path = content_dir.join(relative);
+    if path.exists() {
+        bail!(
+            "{} already exists; `briefing new` never overwrites a page",
+            path.display()
+        );
+    }
+    let section_dir = path.parent().unwrap_or(&content_dir).to_path_buf();
+    let siblings = sibling_front_matter(&section_dir);
+    let text = page_template(&siblings, title_from_file_name(relative), today);
+    std::fs::create_dir_all(&section_dir)
+        .with_context(|| format!("cannot create {}", section_dir.display()))?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+fn title_from_file_name(relative: &str) -> String {
+    let stem = relative
+        .rsplit('/')
+        .next()
+        .unwrap_or(relative)
+        .trim_end_matches(".md");
+    let words: Vec<String> = stem
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut title = words.join(" ");
+    if let Some(first) = title.get(..1) {
+        title = first.to_uppercase() + &title[1..];
+    }
+    title
+}
+
+/// The parsed front matter of the pages already in `dir`, sorted by file name.
+fn sibling_front_matter(dir: &Path) -> Vec<toml::Table> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let split = front_matter::split("", &text).ok()?;
+            text[split.front_matter].parse::<toml::Table>().ok()
+        })
+        .collect()
+}
+
+/// Front matter with the fields the siblings use (in the first sibling's order), filled with
+/// placeholders an editor replaces, and `date` set to today.
+fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String {
+    let mut keys: Vec<String> = vec!["title".into(), "description".into(), "date".into()];
+    let mut extra_keys: Vec<String> = Vec::new();
+    let mut max_weight = None;
+    for table in siblings {
+        for (key, value) in table {
+            if key == "extra" {
+                for extra_key in value.as_table().into_iter().flat_map(|t| t.keys()) {
+                    if !extra_keys.contains(extra_key) {
+                        extra_keys.push(extra_key.clone());
+                    }
+                }
+            } else if !keys.contains(key) && key != "draft" && key != "slug" && key != "updated" {
+                keys.push(key.clone());
+            }
+            if key == "weight"
+                && let Some(weight) = value.as_integer()
+            {
+                max_weight = Some(max_weight.map_or(weight, |m: i64| m.max(weight)));
+            }
+        }
+    }
+    let mut out = String::from("+++\n");
+    for key in &keys {
+        let line = match key.as_str() {
+            "title" => format!("title = {}", toml::Value::String(title.clone())),
+            "description" => {
+                "description = \"TODO: one sentence on what this page covers\"".to_string()
+            }
+            "date" => format!("date = {today}"),
+            "weight" => format!("weight = {}", max_weight.map_or(1, |w| w + 1)),
+            "sources" => "sources = []  # ids from content/sources.toml".to_string(),
+            "template" => continue,
+            other => format!("# {other} = ...  (used by the other pages of this section)"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if !extra_keys.is_empty() {
+        out.push_str("\n[extra]\n");
+        for key in &extra_keys {
+            out.push_str(&format!("{key} = \"TODO\"\n"));
+        }
+    }
+    out.push_str("+++\n<!-- Cite each claim right after it with [@source-id], an id from content/sources.toml. -->\n\nWrite the page here.\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_siblings() {
+        let sibling: toml::Table = "title = \"A\"\ndate = 2026-01-01\nweight = 3\nsources = [\"x\"]\n[extra]\nstudio = \"S\"\npartner = \"P\"\n".parse().unwrap();
+        let text = page_template(&[sibling], "Netflix example".into(), "2026-11-24");
+        assert!(text.contains("title = \"Netflix example\""));
+        assert!(text.contains("date = 2026-11-24"));
+        assert!(text.contains("weight = 4"));
+        assert!(text.contains("[extra]\nstudio = \"TODO\"\npartner = \"TODO\""));
+        let split = front_matter::split("", &text).unwrap();
+        assert!(
+            text[split.front_matter].parse::<toml::Table>().is_ok(),
+            "the placeholder page parses"
+        );
+    }
+
+    #[test]
+    fn titles_come_from_file_names() {
+        assert_eq!(
+            title_from_file_name("partnerships/netflix-example.md"),
+            "Netflix example"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! The command line as an editor meets it: help, init, new, --quiet/--verbose, colour, watch.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BIN, TestSite, stderr};
+
+fn briefing(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn help_describes_every_command() {
+    let help = String::from_utf8(briefing(&["--help"]).stdout).unwrap();
+    for command in ["build", "serve", "watch", "check", "init", "new"] {
+        assert!(
+            help.contains(command),
+            "{command} missing from --help:\n{help}"
+        );
+        let sub = briefing(&[command, "--help"]);
+        assert!(sub.status.success(), "{command} --help failed");
+        assert!(
+            String::from_utf8_lossy(&sub.stdout).contains("Usage: briefing"),
+            "{command}"
+        );
+    }
+    let serve = String::from_utf8(briefing(&["serve", "--help"]).stdout).unwrap();
+    assert!(
+        serve.contains("127.0.0.1") && serve.contains("1111"),
+        "{serve}"
+    );
+}
+
+#[test]
+fn init_makes_a_site_that_builds_at_once_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-site");
+    let created = briefing(&["init", site.to_str().unwrap()]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let built = briefing(&["build", "--root", site.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(site.join("public/notes/first-note/index.html").is_file());
+    let checked = briefing(&["check", "--deny-warnings", "--root", site.to_str().unwrap()]);
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    let again = briefing(&["init", site.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("never overwrites"));
+}
+
+#[test]
+fn new_page_takes_its_sections_fields_and_never_overwrites() {
+    let site = TestSite::briefing();
+    let result = site.run(&["new", "partnerships/netflix-example.md"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let text = site.read("content/partnerships/netflix-example.md");
+    assert!(text.contains("title = \"Netflix example\""), "{text}");
+    assert!(text.contains("sources = []"), "{text}");
+    assert!(
+        text.contains("weight = 3"),
+        "after the two existing partnerships: {text}"
+    );
+    for field in ["studio", "partner", "goal", "focus"] {
+        assert!(
+            text.contains(&format!("{field} = \"TODO\"")),
+            "{field}: {text}"
+        );
+    }
+    let out = site.build_into("public", &[]);
+    let table = std::fs::read_to_string(out.join("partnerships/index.html")).unwrap();
+    assert!(
+        table.contains("/partnerships/netflix-example/"),
+        "the new page is a row of the table"
+    );
+    let again = site.run(&["new", "partnerships/netflix-example.md"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("never overwrites"));
+    assert_eq!(site.read("content/partnerships/netflix-example.md"), text);
+    assert_eq!(site.run(&["new", "../outside.md"]).status.code(), Some(2));
+}
+
+#[test]
+fn quiet_and_verbose() {
+    let site = TestSite::fixture("basic");
+    let quiet = site.run(&["--quiet", "build"]);
+    assert!(quiet.status.success());
+    assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty());
+    let verbose = site.run(&["build", "--verbose"]);
+    let out = String::from_utf8_lossy(&verbose.stdout);
+    assert!(
+        out.contains("timings: read") && out.contains("templates"),
+        "{out}"
+    );
+}
+
+#[test]
+fn colour_only_on_terminals_or_when_forced() {
+    let site = TestSite::fixture("basic");
+    site.write("content/news/bad.md", "+++\ntitle = 1\n+++\n");
+    let piped = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(
+        !piped.stderr.contains(&0x1b),
+        "no escape codes when stderr is not a terminal"
+    );
+    let forced = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(
+        forced.stderr.contains(&0x1b),
+        "colour when forced, as on a terminal"
+    );
+    let no_color = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!no_color.stderr.contains(&0x1b));
+}
+
+#[test]
+fn watch_rebuilds_into_the_output_dir() {
+    let site = TestSite::fixture("basic");
+    let mut child = Command::new(BIN)
+        .args(["watch", "--root"])
+        .arg(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while !lines.next().unwrap().unwrap().starts_with("Watching") {}
+    std::thread::spawn(move || for _ in lines {});
+    let page = site.path("public/news/first/index.html");
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("More details")
+    );
+    site.replace("content/news/first.md", "More details", "Watched edit");
+    site.write(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\nsources = [\"report\"]\n+++\nNew.\n",
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !(std::fs::read_to_string(&page)
+        .unwrap_or_default()
+        .contains("Watched edit")
+        && site.path("public/news/third/index.html").exists())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "watch did not rebuild into public/"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::remove_file(site.path("content/news/third.md")).unwrap();
+    while site.path("public/news/third/index.html").exists() {
+        assert!(Instant::now() < deadline, "a deleted page stays in public/");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // What watch left on disk is exactly a clean build of the same files.
+    let clean = site.build_into("clean", &[]);
+    assert!(common::snapshot(&site.path("public")) == common::snapshot(&clean));
+}
