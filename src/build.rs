@@ -62,6 +62,8 @@ pub struct Built {
     pub site: Arc<Site>,
     pub values: Arc<SiteValues>,
     pub output: Output,
+    /// The output paths that are copied files rather than pages.
+    asset_paths: BTreeSet<String>,
     /// Warnings only: a build with errors returns them instead.
     pub warnings: Diagnostics,
     pub elapsed_ms: u128,
@@ -114,7 +116,7 @@ struct Asset {
 pub struct Session {
     options: BuildOptions,
     config: Result<Arc<Config>, Diagnostics>,
-    documents: BTreeMap<String, Result<Document, Vec<Diagnostic>>>,
+    documents: BTreeMap<String, Result<Arc<Document>, Vec<Diagnostic>>>,
     /// Problems found while listing files, by the path they concern.
     discovery_problems: BTreeMap<String, Vec<Diagnostic>>,
     sources: Result<Vec<Source>, Diagnostics>,
@@ -345,10 +347,10 @@ impl Session {
                 return Outcome::Failed(diagnostics.sorted());
             }
         };
-        let documents: Vec<Document> = self
+        let documents: Vec<Arc<Document>> = self
             .documents
             .values()
-            .filter_map(|r| r.as_ref().ok().cloned())
+            .filter_map(|r| r.as_ref().ok().map(Arc::clone))
             .collect();
         let previous = self
             .last_good
@@ -399,38 +401,38 @@ impl Session {
         diagnostics.extend(problems);
         clock.lap("templates");
 
-        // The new output: fresh renders, plus the previous bytes of everything not invalidated.
-        let mut output = Output::new();
-        let previous_output = previous.as_ref().map(|b| &b.output);
+        // The new output: the previous one less what is gone, plus fresh renders and assets.
+        let mut output = match &previous {
+            Some(prev) => {
+                let mut output = prev.output.clone();
+                for node in prev.site.nodes() {
+                    let kept = site.node(&prev.site.doc(node).relative_path).is_some_and(|n| site.site_path(n) == prev.site.site_path(node));
+                    if !kept {
+                        output.remove(&output_path(&prev.site, node));
+                    }
+                }
+                for path in prev.asset_paths.iter().filter(|p| !self.assets.contains_key(*p)) {
+                    output.remove(path);
+                }
+                output
+            }
+            None => Output::new(),
+        };
         let mut asset_owner: BTreeMap<&str, &str> = BTreeMap::new();
         let stale = std::mem::take(&mut self.stale_assets);
         for (relative, asset) in &self.assets {
             asset_owner.insert(relative, &asset.display);
-            let reusable = previous_output
-                .and_then(|o| o.get(relative))
-                .filter(|_| !stale.contains(relative));
-            match reusable {
-                Some(bytes) => {
-                    output.insert(relative.clone(), Arc::clone(bytes));
-                }
-                None => match std::fs::read(&asset.path) {
-                    Ok(bytes) => {
-                        output.insert(relative.clone(), bytes);
-                    }
-                    Err(err) => diagnostics.push(
-                        Diagnostic::error(&asset.display, format!("cannot read this file: {err}"))
-                            .hint("check the file's permissions"),
-                    ),
-                },
+            if output.contains(relative) && !stale.contains(relative) {
+                continue;
             }
-        }
-        if let Some(previous_output) = previous_output {
-            let dirty_set: BTreeSet<Node> = dirty.iter().copied().collect();
-            for node in site.nodes().filter(|n| !dirty_set.contains(n)) {
-                let path = output_path(&site, node);
-                if let Some(bytes) = previous_output.get(&path) {
-                    output.insert(path, Arc::clone(bytes));
+            match std::fs::read(&asset.path) {
+                Ok(bytes) => {
+                    output.insert(relative.clone(), bytes);
                 }
+                Err(err) => diagnostics.push(
+                    Diagnostic::error(&asset.display, format!("cannot read this file: {err}"))
+                        .hint("check the file's permissions"),
+                ),
             }
         }
         for (path, bytes) in rendered {
@@ -442,13 +444,16 @@ impl Session {
             }
             output.insert(path, bytes);
         }
-        add_generated_files(&site, &mut output);
+        if previous.as_ref().is_none_or(|prev| !same_feed_and_sitemap(&prev.site, &site)) {
+            add_generated_files(&site, &mut output);
+        }
         clock.lap("output");
         if diagnostics.has_errors() {
             self.stale_assets = stale;
             return Outcome::Failed(diagnostics.sorted());
         }
         let built = Arc::new(Built {
+            asset_paths: self.assets.keys().cloned().collect(),
             site,
             values,
             output,
@@ -559,6 +564,21 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
         Outcome::Built(built) => Ok(built),
         Outcome::Failed(diagnostics) => Err(diagnostics),
     })
+}
+
+/// Whether the sitemap, feed and robots.txt of `prev` still describe `site`: same config, same
+/// pages at the same URLs, and the same titles, dates and summaries. Pages that were not touched
+/// share their data with the previous build, so most of this is pointer comparisons.
+fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
+    if !Arc::ptr_eq(&prev.config, &site.config) || prev.pages.len() != site.pages.len() || prev.sections.len() != site.sections.len() {
+        return false;
+    }
+    let same_doc = |a: &Arc<Document>, b: &Arc<Document>| Arc::ptr_eq(a, b) || (a.relative_path == b.relative_path && a.title == b.title && a.date == b.date && a.updated == b.updated);
+    let sections = prev.sections.iter().zip(&site.sections).all(|(a, b)| a.site_path == b.site_path && same_doc(&a.doc, &b.doc));
+    sections
+        && prev.pages.iter().zip(&site.pages).all(|(a, b)| {
+            a.site_path == b.site_path && same_doc(&a.doc, &b.doc) && (Arc::ptr_eq(&a.rendered, &b.rendered) || a.rendered.summary == b.rendered.summary)
+        })
 }
 
 /// sitemap.xml, atom.xml and robots.txt, from the site graph.

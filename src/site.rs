@@ -20,26 +20,28 @@ use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
 
 #[derive(Debug)]
 pub struct Page {
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// URL path without the base path: `partnerships/a24-google/`.
     pub site_path: String,
     /// Index into [`Site::sections`].
     pub section: usize,
-    pub rendered: Rendered,
+    /// Shared with the previous build when the page did not change.
+    pub rendered: Arc<Rendered>,
     /// Source ids this page cites (front matter first, then inline), without repeats.
     pub sources: Vec<String>,
 }
 
 #[derive(Debug)]
 pub struct Section {
-    pub doc: Document,
+    pub doc: Arc<Document>,
     pub site_path: String,
     pub parent: Option<usize>,
     /// Indices into [`Site::pages`], in the section's `sort_by` order.
     pub pages: Vec<usize>,
     /// Indices into [`Site::sections`], by weight then title.
     pub subsections: Vec<usize>,
-    pub rendered: Rendered,
+    /// Shared with the previous build when the page did not change.
+    pub rendered: Arc<Rendered>,
     pub sources: Vec<String>,
 }
 
@@ -82,7 +84,7 @@ impl Site {
     /// reused from it instead of being rendered again.
     pub fn assemble(
         config: Arc<Config>,
-        documents: Vec<Document>,
+        documents: Vec<Arc<Document>>,
         sources: Vec<Source>,
         previous: Option<&Site>,
         unparsed: &BTreeSet<String>,
@@ -93,7 +95,7 @@ impl Site {
         let mut drafts = BTreeSet::new();
         for doc in documents {
             if doc.is_draft() && !config.drafts {
-                drafts.insert(doc.relative_path);
+                drafts.insert(doc.relative_path.clone());
                 continue;
             }
             if doc.is_section() {
@@ -112,7 +114,7 @@ impl Site {
             .iter()
             .map(|d| section_site_path(&d.relative_path))
             .collect();
-        let page_paths: Vec<String> = page_docs.iter().map(page_site_path).collect();
+        let page_paths: Vec<String> = page_docs.iter().map(|d| page_site_path(d)).collect();
         let mut by_path = HashMap::new();
         let mut owners: BTreeMap<&str, &Document> = BTreeMap::new();
         for (i, (doc, path)) in section_docs.iter().zip(&section_paths).enumerate() {
@@ -160,13 +162,13 @@ impl Site {
             smart_punctuation: config.markdown.smart_punctuation,
             heading_anchors: config.markdown.heading_anchors,
         };
-        let render = |doc: &Document| {
+        let render = |doc: &Arc<Document>| {
             previous
                 .and_then(|site| site.reusable_render(doc, &resolver))
-                .unwrap_or_else(|| markdown::render(doc.body(), options, &resolver))
+                .unwrap_or_else(|| Arc::new(markdown::render(doc.body(), options, &resolver)))
         };
-        let section_rendered: Vec<Rendered> = section_docs.par_iter().map(render).collect();
-        let page_rendered: Vec<Rendered> = page_docs.par_iter().map(render).collect();
+        let section_rendered: Vec<Arc<Rendered>> = section_docs.par_iter().map(render).collect();
+        let page_rendered: Vec<Arc<Rendered>> = page_docs.par_iter().map(render).collect();
 
         let mut sections: Vec<Section> = section_docs
             .into_iter()
@@ -257,7 +259,7 @@ impl Site {
     }
 
     /// The previous render of `doc`, if nothing it depends on has changed.
-    fn reusable_render(&self, doc: &Document, resolver: &Resolver) -> Option<Rendered> {
+    fn reusable_render(&self, doc: &Document, resolver: &Resolver) -> Option<Arc<Rendered>> {
         let node = self.node(&doc.relative_path)?;
         let old = self.doc(node);
         if old.hash != doc.hash || old.split != doc.split {
@@ -284,7 +286,7 @@ impl Site {
             });
             before == resolver.citation(&c.id)
         });
-        (old_urls == resolver.base_path && links_same && citations_same).then(|| rendered.clone())
+        (old_urls == resolver.base_path && links_same && citations_same).then(|| Arc::clone(rendered))
     }
 
     pub fn node(&self, relative_path: &str) -> Option<Node> {
@@ -298,7 +300,7 @@ impl Site {
         }
     }
 
-    pub fn rendered(&self, node: Node) -> &Rendered {
+    pub fn rendered(&self, node: Node) -> &Arc<Rendered> {
         match node {
             Node::Page(i) => &self.pages[i].rendered,
             Node::Section(i) => &self.sections[i].rendered,
@@ -550,12 +552,13 @@ fn page_site_path(doc: &Document) -> String {
     )
 }
 
-fn implicit_root(config: &Config) -> Document {
+fn implicit_root(config: &Config) -> Arc<Document> {
     let text = format!(
         "+++\ntitle = {}\n+++\n",
         toml::Value::String(config.title.clone())
     );
     crate::content::parse_document("_index.md", "content/_index.md", text.into_bytes())
+        .map(Arc::new)
         .unwrap_or_else(|_| unreachable!("a generated root section always parses"))
 }
 
@@ -587,9 +590,9 @@ mod tests {
         Arc::new(Config::parse(text, &BuildOptions::default()).unwrap())
     }
 
-    fn doc(path: &str, front: &str, body: &str) -> Document {
+    fn doc(path: &str, front: &str, body: &str) -> Arc<Document> {
         let text = format!("+++\n{front}\n+++\n{body}");
-        crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes()).unwrap()
+        Arc::new(crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes()).unwrap())
     }
 
     #[test]

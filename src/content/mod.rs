@@ -233,8 +233,8 @@ pub fn read_documents_each(
     root: &Path,
     content_dir: &Path,
     markdown: &[String],
-) -> BTreeMap<String, Result<Document, Vec<Diagnostic>>> {
-    let results: Vec<Result<Document, Vec<Diagnostic>>> = markdown
+) -> BTreeMap<String, Result<Arc<Document>, Vec<Diagnostic>>> {
+    let results: Vec<Result<Arc<Document>, Vec<Diagnostic>>> = markdown
         .par_iter()
         .map(|relative| {
             let display = display_path(root, &content_dir.join(relative));
@@ -244,7 +244,7 @@ pub fn read_documents_each(
                         .hint("check that the file exists and is readable (chmod u+r)"),
                 ]
             })?;
-            parse_document(relative, &display, bytes)
+            parse_document(relative, &display, bytes).map(Arc::new)
         })
         .collect();
     markdown.iter().cloned().zip(results).collect()
