@@ -126,6 +126,9 @@ pub struct Session {
     /// Assets whose bytes must be read again (all of them after a full scan).
     stale_assets: BTreeSet<String>,
     last_good: Option<Arc<Built>>,
+    /// Content files changed since `last_good`, and whether anything else changed too.
+    touched_since_good: BTreeSet<String>,
+    more_than_content_since_good: bool,
 }
 
 pub enum Outcome {
@@ -146,6 +149,8 @@ impl Session {
             assets: BTreeMap::new(),
             stale_assets: BTreeSet::new(),
             last_good: None,
+            touched_since_good: BTreeSet::new(),
+            more_than_content_since_good: false,
         };
         let outcome = session.reload_everything(Stopwatch::start())?;
         Ok((session, outcome))
@@ -165,7 +170,7 @@ impl Session {
         self.assets.clear();
         self.discovery_problems.clear();
         let Ok(config) = self.config.clone() else {
-            return Ok(self.compose(clock, None));
+            return Ok(self.compose(clock, None, None));
         };
         let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
         self.note_discovery_problems(problems);
@@ -198,7 +203,7 @@ impl Session {
         self.stale_assets = self.assets.keys().cloned().collect();
         self.last_good = None;
         clock.lap("read");
-        Ok(self.compose(clock, None))
+        Ok(self.compose(clock, None, None))
     }
 
     /// Applies changed paths and rebuilds what they invalidate.
@@ -211,6 +216,28 @@ impl Session {
         for relative in &changes.content {
             self.refresh_content(&config, relative);
         }
+        // Everything since the last good build counts: a failed build in between applied
+        // nothing to it.
+        self.touched_since_good
+            .extend(changes.content.iter().cloned());
+        self.more_than_content_since_good |= changes.templates
+            || !changes.static_files.is_empty()
+            || changes.content.contains(content::SOURCES_FILE);
+        // Files that existed, still parse, and are all that changed: perhaps only their bodies.
+        let last_good = self.last_good.as_ref().map(|b| Arc::clone(&b.site));
+        let body_edits = match last_good {
+            Some(site) if !self.more_than_content_since_good => self
+                .touched_since_good
+                .iter()
+                .map(
+                    |relative| match (site.node(relative), self.documents.get(relative)) {
+                        (Some(_), Some(Ok(new))) => Some(Arc::clone(new)),
+                        _ => None,
+                    },
+                )
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
         for relative in &changes.static_files {
             self.refresh_static(&config, relative);
         }
@@ -224,7 +251,7 @@ impl Session {
             self.templates = reloaded;
         }
         clock.lap("read");
-        Ok(self.compose(clock, Some(changed_templates)))
+        Ok(self.compose(clock, Some(changed_templates), body_edits))
     }
 
     fn refresh_content(&mut self, config: &Config, relative: &str) {
@@ -321,6 +348,7 @@ impl Session {
         &mut self,
         mut clock: Stopwatch,
         changed_templates: Option<BTreeSet<String>>,
+        body_edits: Option<Vec<Arc<Document>>>,
     ) -> Outcome {
         let mut diagnostics: Diagnostics = self
             .discovery_problems
@@ -357,13 +385,21 @@ impl Session {
             .clone()
             .filter(|_| changed_templates.is_some());
         // Assembled even when some files failed, so their links and anchors are checked too.
-        let (site, problems) = Site::assemble(
-            Arc::clone(&config),
-            documents,
-            sources,
-            previous.as_ref().map(|b| b.site.as_ref()),
-            &unparsed,
-        );
+        let edited = match (&previous, body_edits) {
+            (Some(prev), Some(edits)) if unparsed.is_empty() && prev.site.sources == sources => {
+                prev.site.with_edited_bodies(&edits)
+            }
+            _ => None,
+        };
+        let (site, problems) = edited.unwrap_or_else(|| {
+            Site::assemble(
+                Arc::clone(&config),
+                documents,
+                sources,
+                previous.as_ref().map(|b| b.site.as_ref()),
+                &unparsed,
+            )
+        });
         diagnostics.extend(problems);
         clock.lap("markdown and site graph");
         let templates = match &self.templates {
@@ -406,12 +442,18 @@ impl Session {
             Some(prev) => {
                 let mut output = prev.output.clone();
                 for node in prev.site.nodes() {
-                    let kept = site.node(&prev.site.doc(node).relative_path).is_some_and(|n| site.site_path(n) == prev.site.site_path(node));
+                    let kept = site
+                        .node(&prev.site.doc(node).relative_path)
+                        .is_some_and(|n| site.site_path(n) == prev.site.site_path(node));
                     if !kept {
                         output.remove(&output_path(&prev.site, node));
                     }
                 }
-                for path in prev.asset_paths.iter().filter(|p| !self.assets.contains_key(*p)) {
+                for path in prev
+                    .asset_paths
+                    .iter()
+                    .filter(|p| !self.assets.contains_key(*p))
+                {
                     output.remove(path);
                 }
                 output
@@ -444,7 +486,10 @@ impl Session {
             }
             output.insert(path, bytes);
         }
-        if previous.as_ref().is_none_or(|prev| !same_feed_and_sitemap(&prev.site, &site)) {
+        if previous
+            .as_ref()
+            .is_none_or(|prev| !same_feed_and_sitemap(&prev.site, &site))
+        {
             add_generated_files(&site, &mut output);
         }
         clock.lap("output");
@@ -463,6 +508,8 @@ impl Session {
             rendered: dirty.len(),
         });
         self.last_good = Some(Arc::clone(&built));
+        self.touched_since_good.clear();
+        self.more_than_content_since_good = false;
         Outcome::Built(built)
     }
 }
@@ -570,14 +617,30 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
 /// pages at the same URLs, and the same titles, dates and summaries. Pages that were not touched
 /// share their data with the previous build, so most of this is pointer comparisons.
 fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
-    if !Arc::ptr_eq(&prev.config, &site.config) || prev.pages.len() != site.pages.len() || prev.sections.len() != site.sections.len() {
+    if !Arc::ptr_eq(&prev.config, &site.config)
+        || prev.pages.len() != site.pages.len()
+        || prev.sections.len() != site.sections.len()
+    {
         return false;
     }
-    let same_doc = |a: &Arc<Document>, b: &Arc<Document>| Arc::ptr_eq(a, b) || (a.relative_path == b.relative_path && a.title == b.title && a.date == b.date && a.updated == b.updated);
-    let sections = prev.sections.iter().zip(&site.sections).all(|(a, b)| a.site_path == b.site_path && same_doc(&a.doc, &b.doc));
+    let same_doc = |a: &Arc<Document>, b: &Arc<Document>| {
+        Arc::ptr_eq(a, b)
+            || (a.relative_path == b.relative_path
+                && a.title == b.title
+                && a.date == b.date
+                && a.updated == b.updated)
+    };
+    let sections = prev
+        .sections
+        .iter()
+        .zip(&site.sections)
+        .all(|(a, b)| a.site_path == b.site_path && same_doc(&a.doc, &b.doc));
     sections
         && prev.pages.iter().zip(&site.pages).all(|(a, b)| {
-            a.site_path == b.site_path && same_doc(&a.doc, &b.doc) && (Arc::ptr_eq(&a.rendered, &b.rendered) || a.rendered.summary == b.rendered.summary)
+            a.site_path == b.site_path
+                && same_doc(&a.doc, &b.doc)
+                && (Arc::ptr_eq(&a.rendered, &b.rendered)
+                    || a.rendered.summary == b.rendered.summary)
         })
 }
 

@@ -18,7 +18,7 @@ use crate::content::{Document, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub doc: Arc<Document>,
     /// URL path without the base path: `partnerships/a24-google/`.
@@ -31,7 +31,7 @@ pub struct Page {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     pub doc: Arc<Document>,
     pub site_path: String,
@@ -68,11 +68,14 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Sorted by relative path.
     pub pages: Vec<Page>,
-    by_path: HashMap<String, Node>,
+    by_path: Arc<HashMap<String, Node>>,
     /// For each content file, the content files whose Markdown links to it.
-    linked_from: BTreeMap<String, BTreeSet<String>>,
+    linked_from: Arc<BTreeMap<String, BTreeSet<String>>>,
     /// Drafts left out of this build, so links to them get a message that says so.
-    drafts: BTreeSet<String>,
+    drafts: Arc<BTreeSet<String>>,
+    /// How Markdown resolves links here; kept for edits that re-render a few pages.
+    resolver: Arc<Resolver>,
+    options: RenderOptions,
 }
 
 impl Site {
@@ -250,12 +253,116 @@ impl Site {
             sources,
             sections,
             pages,
-            by_path,
-            linked_from: BTreeMap::new(),
-            drafts,
+            by_path: Arc::new(by_path),
+            linked_from: Arc::default(),
+            drafts: Arc::new(drafts),
+            resolver: Arc::new(resolver),
+            options,
         };
-        site.check_links_and_sources(&mut diagnostics);
+        let mut linked_from: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for node in site.nodes() {
+            for target in site.check_node(node, &mut diagnostics) {
+                linked_from
+                    .entry(target)
+                    .or_default()
+                    .insert(site.doc(node).relative_path.clone());
+            }
+        }
+        site.linked_from = Arc::new(linked_from);
         (site, diagnostics)
+    }
+
+    /// The site after edits that changed only the bodies of existing files. Their front matter
+    /// is byte for byte the same, so the pages, URLs, order and listings are too: only the
+    /// edited files are rendered again, and only their links and the links into them are
+    /// checked. `None` when an edit changed more than a body.
+    pub fn with_edited_bodies(&self, edited: &[Arc<Document>]) -> Option<(Site, Diagnostics)> {
+        let mut site = Site {
+            config: Arc::clone(&self.config),
+            sources: self.sources.clone(),
+            sections: self.sections.clone(),
+            pages: self.pages.clone(),
+            by_path: Arc::clone(&self.by_path),
+            linked_from: Arc::clone(&self.linked_from),
+            drafts: Arc::clone(&self.drafts),
+            resolver: Arc::clone(&self.resolver),
+            options: self.options,
+        };
+        let mut to_check = BTreeSet::new();
+        let mut links_changed = false;
+        for doc in edited {
+            let node = self.node(&doc.relative_path)?;
+            let old = self.doc(node);
+            if old.text[old.split.front_matter.clone()] != doc.text[doc.split.front_matter.clone()]
+                || old.text.starts_with('\u{feff}') != doc.text.starts_with('\u{feff}')
+            {
+                return None;
+            }
+            let rendered = Arc::new(markdown::render(
+                doc.body(),
+                self.options,
+                self.resolver.as_ref(),
+            ));
+            let targets = |r: &Rendered| {
+                r.links
+                    .iter()
+                    .filter(|l| !l.target.is_empty())
+                    .map(|l| l.target.clone())
+                    .collect::<BTreeSet<_>>()
+            };
+            links_changed |= targets(&rendered) != targets(self.rendered(node));
+            let sources = cited_sources(doc, &rendered);
+            match node {
+                Node::Page(i) => {
+                    site.pages[i] = Page {
+                        doc: Arc::clone(doc),
+                        rendered,
+                        sources,
+                        ..self.pages[i].clone()
+                    }
+                }
+                Node::Section(i) => {
+                    site.sections[i] = Section {
+                        doc: Arc::clone(doc),
+                        rendered,
+                        sources,
+                        ..self.sections[i].clone()
+                    }
+                }
+            }
+            to_check.insert(node);
+            to_check.extend(
+                self.linked_from(&doc.relative_path)
+                    .filter_map(|from| self.node(from)),
+            );
+        }
+        let mut diagnostics = Diagnostics::new();
+        for &node in &to_check {
+            site.check_node(node, &mut diagnostics);
+        }
+        if links_changed {
+            let mut linked_from = (*self.linked_from).clone();
+            for doc in edited {
+                for sources in linked_from.values_mut() {
+                    sources.remove(&doc.relative_path);
+                }
+                let node = site.node(&doc.relative_path)?;
+                for link in site
+                    .rendered(node)
+                    .links
+                    .iter()
+                    .filter(|l| !l.target.is_empty() && site.node(&l.target).is_some())
+                {
+                    linked_from
+                        .entry(link.target.clone())
+                        .or_default()
+                        .insert(doc.relative_path.clone());
+                }
+            }
+            linked_from.retain(|_, sources| !sources.is_empty());
+            site.linked_from = Arc::new(linked_from);
+        }
+        Some((site, diagnostics))
     }
 
     /// The previous render of `doc`, if nothing it depends on has changed.
@@ -286,7 +393,8 @@ impl Site {
             });
             before == resolver.citation(&c.id)
         });
-        (old_urls == resolver.base_path && links_same && citations_same).then(|| Arc::clone(rendered))
+        (old_urls == resolver.base_path && links_same && citations_same)
+            .then(|| Arc::clone(rendered))
     }
 
     pub fn node(&self, relative_path: &str) -> Option<Node> {
@@ -334,11 +442,12 @@ impl Site {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// Every Markdown problem, broken `@/` target and anchor, and unknown source id.
-    fn check_links_and_sources(&mut self, diagnostics: &mut Diagnostics) {
+    /// The Markdown problems, broken `@/` targets and anchors, and unknown source ids of one
+    /// page or section. Returns the content files its links point to.
+    fn check_node(&self, node: Node, diagnostics: &mut Diagnostics) -> Vec<String> {
         let known_sources: Vec<&str> = self.sources.iter().map(|s| s.id.as_str()).collect();
-        let mut linked_from: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for node in self.nodes() {
+        let mut targets = Vec::new();
+        {
             let doc = self.doc(node);
             let rendered = self.rendered(node);
             let body_start = doc.split.body.start;
@@ -388,10 +497,7 @@ impl Site {
                     continue;
                 };
                 if !link.target.is_empty() {
-                    linked_from
-                        .entry(link.target.clone())
-                        .or_default()
-                        .insert(doc.relative_path.clone());
+                    targets.push(link.target.clone());
                 }
                 let Some(fragment) = &link.fragment else {
                     continue;
@@ -454,10 +560,11 @@ impl Site {
                 );
             }
         }
-        self.linked_from = linked_from;
+        targets
     }
 }
 
+#[derive(Debug)]
 struct Resolver {
     urls: HashMap<String, String>,
     base_path: String,
@@ -592,7 +699,10 @@ mod tests {
 
     fn doc(path: &str, front: &str, body: &str) -> Arc<Document> {
         let text = format!("+++\n{front}\n+++\n{body}");
-        Arc::new(crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes()).unwrap())
+        Arc::new(
+            crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes())
+                .unwrap(),
+        )
     }
 
     #[test]

@@ -80,7 +80,11 @@ fn every_page_passes_the_nu_html_checker() {
     }
     let site = TestSite::briefing();
     let out = site.build_into("public", &[]);
-    let pages: Vec<String> = common::snapshot(&out).into_iter().filter(|(n, _)| n.ends_with(".html")).map(|(n, _)| out.join(n).to_string_lossy().into_owned()).collect();
+    let pages: Vec<String> = common::snapshot(&out)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".html"))
+        .map(|(n, _)| out.join(n).to_string_lossy().into_owned())
+        .collect();
     assert!(pages.len() >= 10);
     let result = Command::new("java")
         .arg("-jar")
@@ -89,8 +93,12 @@ fn every_page_passes_the_nu_html_checker() {
         .args(&pages)
         .output()
         .unwrap();
-    let report = String::from_utf8_lossy(&result.stderr).into_owned() + &String::from_utf8_lossy(&result.stdout);
-    assert!(result.status.success() && report.trim().is_empty(), "the Nu HTML Checker found errors:\n{report}");
+    let report = String::from_utf8_lossy(&result.stderr).into_owned()
+        + &String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success() && report.trim().is_empty(),
+        "the Nu HTML Checker found errors:\n{report}"
+    );
 }
 
 /// Every page of the briefing has zero axe-core violations, in light and dark mode.
@@ -100,22 +108,47 @@ fn every_page_passes_axe_in_light_and_dark_mode() {
         return;
     }
     let site = TestSite::briefing();
-    let mut server = Command::new(BIN).args(["serve", "--port", "0", "--root"]).arg(&site.root).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut server = Command::new(BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let url = loop {
         let line = lines.next().expect("server exited").unwrap();
-        if let Some(url) = line.strip_prefix("Serving ").and_then(|l| l.split(' ').next()) {
+        if let Some(url) = line
+            .strip_prefix("Serving ")
+            .and_then(|l| l.split(' ').next())
+        {
             break url.to_string();
         }
     };
     std::thread::spawn(move || for _ in lines {});
     let out = site.build_into("public", &[]);
-    let mut urls: Vec<String> = common::snapshot(&out).into_iter().filter(|(n, _)| n.ends_with("index.html")).map(|(n, _)| format!("{url}{}", n.trim_end_matches("index.html"))).collect();
+    let mut urls: Vec<String> = common::snapshot(&out)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("index.html"))
+        .map(|(n, _)| format!("{url}{}", n.trim_end_matches("index.html")))
+        .collect();
     urls.push(format!("{url}no-such-page/"));
-    let result = Command::new("node").current_dir(repo_root()).arg("tests/browser/axe.mjs").args(&urls).output().unwrap();
+    let result = Command::new("node")
+        .current_dir(repo_root())
+        .arg("tests/browser/axe.mjs")
+        .args(&urls)
+        .output()
+        .unwrap();
     let _ = server.kill();
     let _ = server.wait();
     let report = String::from_utf8_lossy(&result.stdout);
-    assert!(result.status.success(), "axe-core found violations:\n{report}\n{}", String::from_utf8_lossy(&result.stderr));
-    assert!(report.contains(&format!("\"pages\": {}", urls.len())), "{report}");
+    assert!(
+        result.status.success(),
+        "axe-core found violations:\n{report}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        report.contains(&format!("\"pages\": {}", urls.len())),
+        "{report}"
+    );
 }

@@ -59,7 +59,7 @@ fn run_sequence(seed: u64, steps: usize) {
             site.write(&path, good);
             touched.push(path);
         } else {
-            match rng.below(12) {
+            match rng.below(13) {
                 0 => {
                     let page = ["content/news/first.md", "content/news/second.md"][rng.below(2)];
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
@@ -176,6 +176,19 @@ fn run_sequence(seed: u64, steps: usize) {
                             ),
                     );
                     touched.push(sources.into());
+                }
+                11 => {
+                    // Renaming a heading breaks the anchors other pages link to; renaming it
+                    // back mends them. Only the body changes, so the fast path handles it.
+                    let page = "content/news/first.md";
+                    let text = site.read(page);
+                    let toggled = if text.contains("## Details") {
+                        text.replacen("## Details", "## Detail", 1)
+                    } else {
+                        text.replacen("## Detail", "## Details", 1)
+                    };
+                    site.write(page, toggled);
+                    touched.push(page.into());
                 }
                 _ => {
                     let page = "content/about/_index.md";
