@@ -413,11 +413,14 @@ impl Session {
         let site = Arc::new(site);
 
         let unchanged = |i: usize| unchanged_page(&site, previous.as_deref(), i);
+        let unchanged_sections = |i: usize| unchanged_section(&site, previous.as_deref(), i);
         let values = Arc::new(SiteValues::new(
             &site,
-            previous
-                .as_ref()
-                .map(|b| (b.values.as_ref(), &unchanged as &render::ReuseTest<'_>)),
+            previous.as_ref().map(|b| render::Reuse {
+                old: b.values.as_ref(),
+                page: &unchanged,
+                section: &unchanged_sections,
+            }),
         ));
         clock.lap("template values");
         let dirty = match (&previous, &changed_templates) {
@@ -534,6 +537,36 @@ fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usi
     same.then_some(j)
 }
 
+/// The index in the previous build of section `i`, if its value can be reused as it is: the
+/// same file, render and URL, listing the same unchanged pages and subsections in the same order.
+fn unchanged_section(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
+    let prev = &previous?.site;
+    let section = &site.sections[i];
+    let Some(Node::Section(j)) = prev.node(&section.doc.relative_path) else {
+        return None;
+    };
+    let old = &prev.sections[j];
+    let same = Arc::ptr_eq(&old.doc, &section.doc)
+        && Arc::ptr_eq(&old.rendered, &section.rendered)
+        && old.site_path == section.site_path
+        && old.pages.len() == section.pages.len()
+        && section
+            .pages
+            .iter()
+            .zip(&old.pages)
+            .all(|(&new, &old)| unchanged_page(site, previous, new) == Some(old))
+        && old.subsections.len() == section.subsections.len()
+        && section
+            .subsections
+            .iter()
+            .zip(&old.subsections)
+            .all(|(&a, &b)| {
+                site.sections[a].doc.relative_path == prev.sections[b].doc.relative_path
+            })
+        && prev.sources == site.sources;
+    same.then_some(j)
+}
+
 /// The pages and sections whose output may differ from the previous build's.
 fn invalidated(
     prev: &Built,
@@ -557,7 +590,9 @@ fn invalidated(
         .collect();
     let section_changed: Vec<bool> = (0..site.sections.len())
         .map(|i| match old.node(&site.sections[i].doc.relative_path) {
-            Some(Node::Section(j)) => prev.values.section(j) != values.section(i),
+            Some(Node::Section(j)) => {
+                !values.section_reused(i) && prev.values.section(j) != values.section(i)
+            }
             _ => true,
         })
         .collect();

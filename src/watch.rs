@@ -21,7 +21,7 @@ use crate::content::{is_ignored_name, relative_slash_path};
 /// How long the debouncer waits for a burst of events to end. An editor's save (write a temp
 /// file, rename it over) takes microseconds; events that arrive during a build simply queue
 /// for the next one, so a short window costs nothing in correctness.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(5);
 
 /// The directories a site is read from, as the watcher needs them.
 #[derive(Debug, Clone)]

@@ -94,6 +94,8 @@ pub struct SectionMeta {
     pub title: Option<Spanned<String>>,
     #[serde(default)]
     pub description: String,
+    /// When the section's own text was last edited; its pages' dates count too.
+    pub updated: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub sort_by: SortBy,
     #[serde(default)]

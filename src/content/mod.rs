@@ -266,7 +266,12 @@ pub fn parse_document(
         let meta: SectionMeta =
             front_matter::parse(display_path, &text, &split).map_err(|d| vec![d])?;
         let title = meta.title.clone();
-        (Meta::Section(meta), title, None, None)
+        let updated = meta.updated.as_ref().and_then(|v| {
+            front_matter::parse_date(display_path, &text, offset, v)
+                .map_err(|d| problems.push(d))
+                .ok()
+        });
+        (Meta::Section(meta), title, None, updated)
     } else {
         let meta: PageMeta =
             front_matter::parse(display_path, &text, &split).map_err(|d| vec![d])?;

@@ -13,7 +13,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 mod values;
 
-pub use values::{ReuseTest, SiteValues};
+pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::content::display_path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};

@@ -88,6 +88,8 @@ struct SectionView<'a> {
     pages: Value,
     subsections: Vec<&'a str>,
     sources: Vec<SourceView<'a>>,
+    /// The section's own `updated`, or its newest page's, whichever is later.
+    last_updated: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -104,11 +106,21 @@ struct ConfigView<'a> {
 /// reused as they are.
 pub type ReuseTest<'a> = dyn Fn(usize) -> Option<usize> + Sync + 'a;
 
+/// What can be reused from the previous build's values: its values, and tests for which pages
+/// and sections are unchanged.
+pub struct Reuse<'a> {
+    pub old: &'a SiteValues,
+    pub page: &'a ReuseTest<'a>,
+    pub section: &'a ReuseTest<'a>,
+}
+
 /// Template values for the whole site, built once and shared by every render.
 pub struct SiteValues {
     pub(super) config: Value,
     summaries: Vec<Value>,
     pub(super) sections: Vec<Value>,
+    /// Whether each section's value is the previous build's, reused as it was.
+    reused_sections: Vec<bool>,
     pub(super) sources: Value,
     pub(super) by_path: HashMap<String, Node>,
 }
@@ -170,7 +182,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
 impl SiteValues {
     /// Builds every value. With `previous` (the values of the last build and a test of which
     /// pages are unchanged since), the values of unchanged pages are reused as they are.
-    pub fn new(site: &Site, previous: Option<(&SiteValues, &ReuseTest<'_>)>) -> SiteValues {
+    pub fn new(site: &Site, previous: Option<Reuse<'_>>) -> SiteValues {
         let config = &site.config;
         let config_value = Value::from_serializable(&ConfigView {
             title: &config.title,
@@ -183,18 +195,34 @@ impl SiteValues {
         let summaries: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
-                if let Some((old, unchanged)) = previous
-                    && let Some(j) = unchanged(i)
+                if let Some(reuse) = &previous
+                    && let Some(j) = (reuse.page)(i)
                 {
-                    return old.summaries[j].clone();
+                    return reuse.old.summaries[j].clone();
                 }
                 Value::from_serializable(&page_summary(site, i))
+            })
+            .collect();
+        let reused_section = |i: usize| {
+            previous
+                .as_ref()
+                .and_then(|reuse| (reuse.section)(i).map(|j| reuse.old.sections[j].clone()))
+        };
+        let reused_sections: Vec<bool> = (0..site.sections.len())
+            .map(|i| {
+                previous
+                    .as_ref()
+                    .is_some_and(|reuse| (reuse.section)(i).is_some())
             })
             .collect();
         let sections = site
             .sections
             .iter()
-            .map(|section| {
+            .enumerate()
+            .map(|(i, section)| {
+                if let Some(value) = reused_section(i) {
+                    return value;
+                }
                 let meta = section.meta();
                 let path = config.url_path(&section.site_path);
                 let listed: Vec<Value> = section
@@ -220,6 +248,16 @@ impl SiteValues {
                         .map(|&i| site.sections[i].doc.relative_path.as_str())
                         .collect(),
                     sources: source_views(site, &section.sources),
+                    last_updated: section
+                        .pages
+                        .iter()
+                        .filter_map(|&i| {
+                            let doc = &site.pages[i].doc;
+                            doc.updated.as_ref().or(doc.date.as_ref())
+                        })
+                        .chain(section.doc.updated.as_ref())
+                        .max()
+                        .map(|d| d.display.as_str()),
                 })
             })
             .collect();
@@ -232,9 +270,15 @@ impl SiteValues {
             config: config_value,
             summaries,
             sections,
+            reused_sections,
             sources,
             by_path,
         }
+    }
+
+    /// Whether section `index`'s value was carried over unchanged from the previous build.
+    pub fn section_reused(&self, index: usize) -> bool {
+        self.reused_sections[index]
     }
 
     /// The full value of page `index`: its summary fields plus content and table of contents.
