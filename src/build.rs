@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -412,8 +414,16 @@ impl Session {
         };
         let site = Arc::new(site);
 
-        let unchanged = |i: usize| unchanged_page(&site, previous.as_deref(), i);
-        let unchanged_sections = |i: usize| unchanged_section(&site, previous.as_deref(), i);
+        let page_reuse: Vec<Option<usize>> = match previous.as_deref() {
+            Some(prev) => (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| unchanged_page(&site, Some(prev), i))
+                .collect(),
+            None => Vec::new(),
+        };
+        let unchanged = |i: usize| page_reuse.get(i).copied().flatten();
+        let unchanged_sections =
+            |i: usize| unchanged_section(&site, previous.as_deref(), &page_reuse, i);
         let values = Arc::new(SiteValues::new(
             &site,
             previous.as_ref().map(|b| render::Reuse {
@@ -424,7 +434,9 @@ impl Session {
         ));
         clock.lap("template values");
         let dirty = match (&previous, &changed_templates) {
-            (Some(prev), Some(changed)) => invalidated(prev, &site, &values, templates, changed),
+            (Some(prev), Some(changed)) => {
+                invalidated(prev, &site, &values, &page_reuse, templates, changed)
+            }
             _ => site.nodes().collect(),
         };
         let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
@@ -444,7 +456,8 @@ impl Session {
         let mut output = match &previous {
             Some(prev) => {
                 let mut output = prev.output.clone();
-                for node in prev.site.nodes() {
+                let same_files = Arc::ptr_eq(&prev.site.paths(), &site.paths());
+                for node in prev.site.nodes().filter(|_| !same_files) {
                     let kept = site
                         .node(&prev.site.doc(node).relative_path)
                         .is_some_and(|n| site.site_path(n) == prev.site.site_path(node));
@@ -521,8 +534,13 @@ impl Session {
 fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
     let prev = &previous?.site;
     let page = &site.pages[i];
-    let Some(Node::Page(j)) = prev.node(&page.doc.relative_path) else {
-        return None;
+    // Pages keep their index unless files were added or removed: try that before a lookup.
+    let j = match prev.pages.get(i) {
+        Some(old) if old.doc.relative_path == page.doc.relative_path => i,
+        _ => match prev.node(&page.doc.relative_path) {
+            Some(Node::Page(j)) => j,
+            _ => return None,
+        },
     };
     let old = &prev.pages[j];
     let same = old.doc.hash == page.doc.hash
@@ -539,7 +557,12 @@ fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usi
 
 /// The index in the previous build of section `i`, if its value can be reused as it is: the
 /// same file, render and URL, listing the same unchanged pages and subsections in the same order.
-fn unchanged_section(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
+fn unchanged_section(
+    site: &Site,
+    previous: Option<&Built>,
+    page_reuse: &[Option<usize>],
+    i: usize,
+) -> Option<usize> {
     let prev = &previous?.site;
     let section = &site.sections[i];
     let Some(Node::Section(j)) = prev.node(&section.doc.relative_path) else {
@@ -554,7 +577,7 @@ fn unchanged_section(site: &Site, previous: Option<&Built>, i: usize) -> Option<
             .pages
             .iter()
             .zip(&old.pages)
-            .all(|(&new, &old)| unchanged_page(site, previous, new) == Some(old))
+            .all(|(&new, &old)| page_reuse.get(new).copied().flatten() == Some(old))
         && old.subsections.len() == section.subsections.len()
         && section
             .subsections
@@ -572,21 +595,28 @@ fn invalidated(
     prev: &Built,
     site: &Site,
     values: &SiteValues,
+    page_reuse: &[Option<usize>],
     templates: &Templates,
     changed_templates: &BTreeSet<String>,
 ) -> Vec<Node> {
     let old = &prev.site;
-    let urls_changed = old.nodes().count() != site.nodes().count()
-        || site.nodes().any(|n| {
-            old.node(&site.doc(n).relative_path)
-                .is_none_or(|o| old.site_path(o) != site.site_path(n))
-        });
+    // Same files in the same order with the same URLs: compared index by index, without lookups.
+    let same_urls =
+        old.pages.len() == site.pages.len()
+            && old.sections.len() == site.sections.len()
+            && old.pages.iter().zip(&site.pages).all(|(a, b)| {
+                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
+            })
+            && old.sections.iter().zip(&site.sections).all(|(a, b)| {
+                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
+            });
+    let urls_changed = !same_urls;
     let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
     if urls_changed || changed_templates.contains("*") {
         return site.nodes().collect();
     }
     let page_changed: Vec<bool> = (0..site.pages.len())
-        .map(|i| unchanged_page(site, Some(prev), i).is_none())
+        .map(|i| page_reuse[i].is_none())
         .collect();
     let section_changed: Vec<bool> = (0..site.sections.len())
         .map(|i| match old.node(&site.sections[i].doc.relative_path) {

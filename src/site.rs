@@ -397,6 +397,11 @@ impl Site {
             .then(|| Arc::clone(rendered))
     }
 
+    /// Every page and section by relative path.
+    pub fn paths(&self) -> Arc<HashMap<String, Node>> {
+        Arc::clone(&self.by_path)
+    }
+
     pub fn node(&self, relative_path: &str) -> Option<Node> {
         self.by_path.get(relative_path).copied()
     }

@@ -4,6 +4,7 @@
 //! only while that page renders, so a build never holds every page's HTML twice.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -122,7 +123,7 @@ pub struct SiteValues {
     /// Whether each section's value is the previous build's, reused as it was.
     reused_sections: Vec<bool>,
     pub(super) sources: Value,
-    pub(super) by_path: HashMap<String, Node>,
+    pub(super) by_path: Arc<HashMap<String, Node>>,
 }
 
 fn toc_views<'a>(entries: &'a [TocEntry], page_path: &str) -> Vec<TocView<'a>> {
@@ -262,10 +263,7 @@ impl SiteValues {
             })
             .collect();
         let sources = sources_value(site, &summaries);
-        let by_path = site
-            .nodes()
-            .map(|n| (site.doc(n).relative_path.clone(), n))
-            .collect();
+        let by_path = site.paths();
         SiteValues {
             config: config_value,
             summaries,
