@@ -77,6 +77,11 @@ pub struct Built {
 impl Built {
     /// The one line a build ends with.
     pub fn summary(&self, destination: &str) -> String {
+        self.summary_with_total(destination, self.elapsed_ms)
+    }
+
+    /// The summary line, counting `total_ms` (the build and the writing of its files).
+    pub fn summary_with_total(&self, destination: &str, total_ms: u128) -> String {
         let plural = crate::diagnostics::plural;
         let (pages, sections, files) = (
             self.site.pages.len(),
@@ -88,7 +93,7 @@ impl Built {
             plural(pages),
             plural(sections),
             plural(files),
-            self.elapsed_ms
+            total_ms
         )
     }
 }

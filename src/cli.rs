@@ -257,25 +257,22 @@ fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     if let Ok(config) = config::Config::load(&options) {
         config::validate_output_dir(&config)?;
     }
-    let built = say.with_spinner("Building...", || -> anyhow::Result<_> {
-        let built = build::build(&options)?;
-        if let Ok(built) = &built {
-            let writing = std::time::Instant::now();
-            built.output.write_atomic(&built.site.config.output_dir)?;
-            say.detail(&format!(
-                "write: {:.1} ms",
-                writing.elapsed().as_secs_f64() * 1000.0
-            ));
-        }
-        Ok(built)
-    })?;
+    let built = say.with_spinner("Building...", || build::build(&options))?;
     match built {
         Ok(built) => {
-            say.built(
-                &built,
-                &built.site.config.output_dir.display().to_string(),
-                None,
-            );
+            let destination = built.site.config.output_dir.clone();
+            report_diagnostics(&built.warnings);
+            let writing = std::time::Instant::now();
+            say.with_spinner("Writing...", || built.output.write_atomic(&destination))?;
+            let write_ms = writing.elapsed().as_millis();
+            say.info(&built.summary_with_total(
+                &destination.display().to_string(),
+                built.elapsed_ms + write_ms,
+            ));
+            say.detail(&format!(
+                "timings: {}, write {write_ms} ms",
+                built.timings.report()
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Err(diagnostics) => {

@@ -14,8 +14,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-// mimalloc keeps memory use flat across rayon's threads, where the system allocator grows
-// many arenas: with 10,000 pages in memory that is hundreds of megabytes less to fault in.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
