@@ -11,6 +11,29 @@ use std::process::{Command, Stdio};
 
 use common::{BIN, TestSite, repo_root};
 
+/// Starts `briefing serve` for `site` on a free port; returns the process and its base URL.
+fn serve(site: &TestSite) -> (std::process::Child, String) {
+    let mut server = Command::new(BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(url) = line
+            .strip_prefix("Serving ")
+            .and_then(|l| l.split(' ').next())
+        {
+            break url.to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (server, url)
+}
+
 fn browser_available() -> bool {
     let ready = Path::new("/usr/bin/chromium").exists()
         && repo_root().join("node_modules/playwright-core").is_dir();
@@ -30,24 +53,7 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
         return;
     }
     let site = TestSite::fixture("basic");
-    let mut server = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(url) = line
-            .strip_prefix("Serving ")
-            .and_then(|l| l.split(' ').next())
-        {
-            break url.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (mut server, url) = serve(&site);
     let result = Command::new("node")
         .current_dir(repo_root())
         .arg("tests/browser/live_reload.mjs")
@@ -108,24 +114,7 @@ fn every_page_passes_axe_in_light_and_dark_mode() {
         return;
     }
     let site = TestSite::briefing();
-    let mut server = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(url) = line
-            .strip_prefix("Serving ")
-            .and_then(|l| l.split(' ').next())
-        {
-            break url.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (mut server, url) = serve(&site);
     let out = site.build_into("public", &[]);
     let mut urls: Vec<String> = common::snapshot(&out)
         .into_iter()
