@@ -66,14 +66,7 @@ pub fn discover_under(
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::error(path, format!("cannot read this entry: {err}"))
-                        .hint("check the permissions of the file or directory"),
-                );
+                diagnostics.push(unreadable_entry(root, &err, "content/"));
                 continue;
             }
         };
@@ -153,6 +146,15 @@ pub fn discover_under(
         }
     }
     Ok((inventory, diagnostics))
+}
+
+/// A directory entry that could not be read, as a diagnostic naming it (or `fallback`).
+pub fn unreadable_entry(root: &Path, err: &walkdir::Error, fallback: &str) -> Diagnostic {
+    let path = err
+        .path()
+        .map_or_else(|| fallback.to_string(), |p| display_path(root, p));
+    Diagnostic::error(path, format!("cannot read this entry: {err}"))
+        .hint("check its permissions, and remove symbolic links that loop")
 }
 
 /// Dotfiles, editor backups and swap files are never content.
@@ -391,16 +393,7 @@ pub fn discover_static(root: &Path, static_dir: &Path) -> (Vec<(String, PathBuf)
                 }
             }
             Ok(_) => {}
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::error(path, format!("cannot read this entry: {err}"))
-                        .hint("check permissions, and remove symbolic links that loop"),
-                );
-            }
+            Err(err) => diagnostics.push(unreadable_entry(root, &err, "static/")),
         }
     }
     (files, diagnostics)

@@ -15,7 +15,6 @@ mod values;
 
 pub use values::{Reuse, ReuseTest, SiteValues};
 
-use crate::content::display_path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::site::{Node, Site};
 
@@ -51,14 +50,7 @@ impl Templates {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map(|p| display_path(root, p))
-                        .unwrap_or_else(|| "templates/".into());
-                    diagnostics.push(
-                        Diagnostic::error(path, format!("cannot read this entry: {err}"))
-                            .hint("check permissions, and remove symbolic links that loop"),
-                    );
+                    diagnostics.push(crate::content::unreadable_entry(root, &err, "templates/"));
                     continue;
                 }
             };
