@@ -6,7 +6,7 @@
 //! and turns `[@source-id]` into citation links. What it finds (links to check, citations,
 //! problems) comes back as data: this module knows nothing of pages, sections or files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -106,77 +106,132 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
         parser_options(options),
         Some(&mut citation_callback),
     );
-    let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
-    // Index in `events` of the open heading's start, and its text so far.
-    let mut open_heading: Option<(usize, String)> = None;
-    let mut skipping_citation_text = false;
-    let mut depth = 0usize;
-    let mut summary_range: Option<Range<usize>> = None;
+    let mut rewriter = Rewriter {
+        events: parser.into_offset_iter(),
+        options,
+        resolver,
+        out: Rendered::default(),
+        ready: VecDeque::new(),
+        open_heading: None,
+        used_ids: HashMap::new(),
+        flat_toc: Vec::new(),
+        skipping_citation_text: false,
+        depth: 0,
+        summary: Summary::NotYet,
+        summary_events: Vec::new(),
+    };
+    let mut html_out = String::with_capacity(body.len() + body.len() / 2);
+    html::push_html(&mut html_out, rewriter.by_ref());
+    let mut out = rewriter.out;
+    out.html = html_out.into();
+    if !rewriter.summary_events.is_empty() {
+        html::push_html(&mut out.summary, rewriter.summary_events.into_iter());
+    }
+    out.toc = build_toc(rewriter.flat_toc);
+    out
+}
 
-    for (event, range) in parser.into_offset_iter() {
-        if skipping_citation_text {
-            if matches!(event, Event::End(TagEnd::Link)) {
-                skipping_citation_text = false;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Summary {
+    NotYet,
+    Capturing,
+    Done,
+}
+
+/// pulldown-cmark's events with the briefing's changes applied, streamed straight into the HTML
+/// writer. Only a heading is held back until its end, because its id comes from its text.
+struct Rewriter<'a, 'r, I> {
+    events: I,
+    options: RenderOptions,
+    resolver: &'r dyn LinkResolver,
+    out: Rendered,
+    /// Events processed and ready to write, in order.
+    ready: VecDeque<Event<'a>>,
+    /// The open heading's events so far, and its text.
+    open_heading: Option<(Vec<Event<'a>>, String)>,
+    used_ids: HashMap<String, usize>,
+    flat_toc: Vec<(u8, String, String)>,
+    skipping_citation_text: bool,
+    depth: usize,
+    /// The first top-level paragraph is the summary.
+    summary: Summary,
+    summary_events: Vec<Event<'a>>,
+}
+
+impl<'a, I> Iterator for Rewriter<'a, '_, I>
+where
+    I: Iterator<Item = (Event<'a>, Range<usize>)>,
+{
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
             }
-            continue;
+            let (event, range) = self.events.next()?;
+            if let Some(event) = self.process(event, range) {
+                return Some(event);
+            }
+        }
+    }
+}
+
+impl<'a, I> Rewriter<'a, '_, I> {
+    /// Takes the next event from the parser; returns what to write now, if anything.
+    fn process(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        if self.skipping_citation_text {
+            if matches!(event, Event::End(TagEnd::Link)) {
+                self.skipping_citation_text = false;
+            }
+            return None;
         }
         match &event {
             Event::Start(Tag::Heading { .. }) => {
-                open_heading = Some((events.len(), String::new()));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text)) = open_heading.take() {
-                    let explicit = match &events[start] {
-                        Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-                        _ => None,
-                    };
-                    let base = explicit.unwrap_or_else(|| slugify(&text));
-                    let base = if base.is_empty() {
-                        "section".to_string()
-                    } else {
-                        base
-                    };
-                    let id = unique_id(&mut used_ids, base);
-                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
-                        *slot = Some(CowStr::from(id.clone()));
-                    }
-                    if options.heading_anchors {
-                        events.push(Event::InlineHtml(CowStr::from(format!(
-                            "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a>",
-                            escape_attr(text.trim())
-                        ))));
-                    }
-                    out.anchors.push(id.clone());
-                    flat_toc.push((*level as u8, id, text.trim().to_string()));
-                }
+                self.open_heading = Some((Vec::new(), String::new()));
             }
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, heading_text)) = &mut open_heading {
+                if let Some((_, heading_text)) = &mut self.open_heading {
                     heading_text.push_str(text);
                 }
-                out.word_count += text.split_whitespace().count();
+                self.out.word_count += text.split_whitespace().count();
             }
-            Event::Start(Tag::Paragraph) if depth == 0 && summary_range.is_none() => {
-                summary_range = Some(events.len()..events.len());
-            }
-            Event::End(TagEnd::Paragraph) if depth == 1 => {
-                if let Some(r) = &mut summary_range
-                    && r.start == r.end
-                {
-                    r.end = events.len() + 1;
-                }
+            Event::Start(Tag::Paragraph) if self.depth == 0 && self.summary == Summary::NotYet => {
+                self.summary = Summary::Capturing;
             }
             _ => {}
         }
+        let ends_summary = self.summary == Summary::Capturing
+            && self.depth == 1
+            && matches!(event, Event::End(TagEnd::Paragraph));
         match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
-        let event = match event {
+        let event = self.rewrite(event, range);
+        if self.summary == Summary::Capturing {
+            self.summary_events.push(event.clone());
+            if ends_summary {
+                self.summary = Summary::Done;
+            }
+        }
+        if let Event::End(TagEnd::Heading(level)) = event {
+            self.close_heading(level, event);
+            return None;
+        }
+        match &mut self.open_heading {
+            Some((held, _)) => {
+                held.push(event);
+                None
+            }
+            None => Some(event),
+        }
+    }
+
+    /// Links and images point where they should; citations become links to their source.
+    fn rewrite(&mut self, event: Event<'a>, range: Range<usize>) -> Event<'a> {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -191,20 +246,21 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
                             | LinkType::ReferenceUnknown
                     )
                 {
-                    skipping_citation_text = true;
-                    depth = depth.saturating_sub(1);
-                    out.citations.push(Citation {
+                    // The link's text and end are dropped: the citation is one piece of HTML.
+                    self.skipping_citation_text = true;
+                    self.depth = self.depth.saturating_sub(1);
+                    self.out.citations.push(Citation {
                         id: source_id.to_string(),
                         range: range.clone(),
                     });
                     Event::InlineHtml(CowStr::from(citation_html(
                         source_id,
                         &range,
-                        resolver,
-                        &mut out.problems,
+                        self.resolver,
+                        &mut self.out.problems,
                     )))
                 } else {
-                    let dest_url = rewrite_link(&dest_url, &range, resolver, &mut out)
+                    let dest_url = rewrite_link(&dest_url, &range, self.resolver, &mut self.out)
                         .map_or(dest_url, CowStr::from);
                     Event::Start(Tag::Link {
                         link_type,
@@ -220,7 +276,7 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_link(&dest_url, &range, resolver, &mut out)
+                let dest_url = rewrite_link(&dest_url, &range, self.resolver, &mut self.out)
                     .map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Image {
                     link_type,
@@ -230,18 +286,41 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
                 })
             }
             other => other,
-        };
-        events.push(event);
+        }
     }
 
-    let mut html_out = String::with_capacity(body.len() + body.len() / 2);
-    html::push_html(&mut html_out, events.iter().cloned());
-    out.html = html_out.into();
-    if let Some(range) = summary_range.filter(|r| !r.is_empty()) {
-        html::push_html(&mut out.summary, events[range].iter().cloned());
+    /// Gives the heading its unique id and anchor link, and releases its events.
+    fn close_heading(&mut self, level: pulldown_cmark::HeadingLevel, end: Event<'a>) {
+        let Some((mut held, text)) = self.open_heading.take() else {
+            self.ready.push_back(end);
+            return;
+        };
+        let explicit = match held.first() {
+            Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
+            _ => None,
+        };
+        let base = explicit.unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let id = unique_id(&mut self.used_ids, base);
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = held.first_mut() {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        if self.options.heading_anchors {
+            held.push(Event::InlineHtml(CowStr::from(format!(
+                "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a>",
+                escape_attr(text.trim())
+            ))));
+        }
+        held.push(end);
+        self.ready.extend(held);
+        self.out.anchors.push(id.clone());
+        self.flat_toc
+            .push((level as u8, id, text.trim().to_string()));
     }
-    out.toc = build_toc(flat_toc);
-    out
 }
 
 fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
