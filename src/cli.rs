@@ -257,22 +257,21 @@ fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     if let Ok(config) = config::Config::load(&options) {
         config::validate_output_dir(&config)?;
     }
-    let built = say.with_spinner("Building...", || build::build(&options))?;
+    let built = say.with_spinner("Building...", || build::build_to_disk(&options))?;
     match built {
         Ok(built) => {
-            let destination = built.site.config.output_dir.clone();
+            let destination = built.site.config.output_dir.display().to_string();
             report_diagnostics(&built.warnings);
-            let writing = std::time::Instant::now();
-            say.with_spinner("Writing...", || built.output.write_atomic(&destination))?;
-            let write_ms = writing.elapsed().as_millis();
-            say.info(&built.summary_with_total(
-                &destination.display().to_string(),
-                built.elapsed_ms + write_ms,
-            ));
+            let total_ms = built.timings.elapsed_ms();
+            say.info(&built.summary_with_total(&destination, total_ms));
             say.detail(&format!(
-                "timings: {}, write {write_ms} ms",
-                built.timings.report()
+                "timings: {}, the other files written and the output swapped in {:.1} ms",
+                built.timings.report(),
+                built.timings.since_last_lap_ms()
             ));
+            // The process ends here: the OS takes the memory back at once, where freeing a large
+            // site's pages and renders one by one would take a noticeable share of the build.
+            std::mem::forget(built);
             Ok(ExitCode::SUCCESS)
         }
         Err(diagnostics) => {

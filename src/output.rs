@@ -62,51 +62,9 @@ impl Output {
 
     /// Writes everything to a fresh directory beside `out_dir`, then swaps it in.
     pub fn write_atomic(&self, out_dir: &Path) -> anyhow::Result<()> {
-        let out_dir = std::path::absolute(out_dir)
-            .with_context(|| format!("cannot resolve {}", out_dir.display()))?;
-        let parent = out_dir
-            .parent()
-            .context("the output directory cannot be the file system root")?;
-        let name = out_dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .context("the output directory needs a UTF-8 name")?;
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        if out_dir.exists() && !out_dir.is_dir() {
-            bail!(
-                "{} exists and is not a directory; remove it or choose another --output-dir",
-                out_dir.display()
-            );
-        }
-        remove_stale_staging(parent, name);
-        let staging = tempfile::Builder::new()
-            .prefix(&staging_prefix(name))
-            .tempdir_in(parent)
-            .with_context(|| {
-                format!(
-                    "cannot create a staging directory in {} (is it writable?)",
-                    parent.display()
-                )
-            })?;
-        self.write_into(staging.path())?;
-        if out_dir.exists() {
-            swap_directories(staging.path(), &out_dir)?;
-            // `staging` now holds the previous output; dropping it removes that.
-            let old = staging.path().to_path_buf();
-            drop(staging);
-            if old.exists() {
-                std::fs::remove_dir_all(&old).with_context(|| {
-                    format!("cannot remove the previous output at {}", old.display())
-                })?;
-            }
-        } else {
-            let staging = staging.keep();
-            std::fs::rename(&staging, &out_dir).with_context(|| {
-                format!("cannot move the new output into {}", out_dir.display())
-            })?;
-        }
-        Ok(())
+        let staging = Staging::beside(out_dir)?;
+        self.write_into(&staging)?;
+        staging.commit()
     }
 
     /// Brings `out_dir`, which holds `previous`, up to date: writes the files that differ and
@@ -162,22 +120,86 @@ impl Output {
         Ok((changed.len(), removed))
     }
 
-    /// Writes every file under `dir`, which must exist.
-    pub fn write_into(&self, dir: &Path) -> anyhow::Result<()> {
-        let mut dirs: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| dir.join(d)))
-            .collect();
-        dirs.dedup();
-        for d in &dirs {
-            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+    /// Writes every file into `staging`.
+    pub fn write_into(&self, staging: &Staging) -> anyhow::Result<()> {
+        self.files
+            .par_iter()
+            .try_for_each(|(path, bytes)| staging.write(path, bytes))
+    }
+}
+
+/// A new output directory being filled beside the current one, which it replaces whole in
+/// [`Staging::commit`]. Dropped without a commit, it is removed and the current output stays as
+/// it was: a build can write pages as it renders them and still fail without a trace.
+#[derive(Debug)]
+pub struct Staging {
+    dir: tempfile::TempDir,
+    out_dir: PathBuf,
+}
+
+impl Staging {
+    /// Makes an empty staging directory beside `out_dir`, tidying any a killed build left.
+    pub fn beside(out_dir: &Path) -> anyhow::Result<Staging> {
+        let out_dir = std::path::absolute(out_dir)
+            .with_context(|| format!("cannot resolve {}", out_dir.display()))?;
+        let parent = out_dir
+            .parent()
+            .context("the output directory cannot be the file system root")?;
+        let name = out_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("the output directory needs a UTF-8 name")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        if out_dir.exists() && !out_dir.is_dir() {
+            bail!(
+                "{} exists and is not a directory; remove it or choose another --output-dir",
+                out_dir.display()
+            );
         }
-        self.files.par_iter().try_for_each(|(path, bytes)| {
-            let target = dir.join(path);
-            std::fs::write(&target, bytes)
-                .with_context(|| format!("cannot write {}", target.display()))
-        })
+        remove_stale_staging(parent, name);
+        let dir = tempfile::Builder::new()
+            .prefix(&staging_prefix(name))
+            .tempdir_in(parent)
+            .with_context(|| {
+                format!(
+                    "cannot create a staging directory in {} (is it writable?)",
+                    parent.display()
+                )
+            })?;
+        Ok(Staging { dir, out_dir })
+    }
+
+    /// Writes one file at its output path (`partnerships/index.html`). Safe to call from many
+    /// threads at once.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let target = self.dir.path().join(path);
+        let dir = target.parent().unwrap_or(self.dir.path());
+        // One mkdir for a page's own directory; an existing one costs a failed mkdir and a stat.
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
+    }
+
+    /// Puts the staged output in place of the current one, in one rename.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let Staging { dir, out_dir } = self;
+        if out_dir.exists() {
+            swap_directories(dir.path(), &out_dir)?;
+            // `dir` now holds the previous output; dropping it removes that.
+            let old = dir.path().to_path_buf();
+            drop(dir);
+            if old.exists() {
+                std::fs::remove_dir_all(&old).with_context(|| {
+                    format!("cannot remove the previous output at {}", old.display())
+                })?;
+            }
+        } else {
+            let staged = dir.keep();
+            std::fs::rename(&staged, &out_dir).with_context(|| {
+                format!("cannot move the new output into {}", out_dir.display())
+            })?;
+        }
+        Ok(())
     }
 }
 

@@ -91,6 +91,7 @@ impl Site {
         sources: Vec<Source>,
         previous: Option<&Site>,
         unparsed: &BTreeSet<String>,
+        bodies: Bodies,
     ) -> (Site, Diagnostics) {
         let mut diagnostics = Diagnostics::new();
         let mut section_docs = Vec::new();
@@ -171,7 +172,19 @@ impl Site {
                 .unwrap_or_else(|| Arc::new(markdown::render(doc.body(), options, &resolver)))
         };
         let section_rendered: Vec<Arc<Rendered>> = section_docs.par_iter().map(render).collect();
-        let page_rendered: Vec<Arc<Rendered>> = page_docs.par_iter().map(render).collect();
+        let (page_docs, page_rendered): (Vec<Arc<Document>>, Vec<Arc<Rendered>>) = page_docs
+            .into_par_iter()
+            .map(|doc| {
+                let rendered = render(&doc);
+                // Later messages point into a body only for its links and problems.
+                let unreferenced = rendered.links.is_empty() && rendered.problems.is_empty();
+                if bodies == Bodies::Release && unreferenced {
+                    (Arc::new(doc.without_body()), rendered)
+                } else {
+                    (doc, rendered)
+                }
+            })
+            .unzip();
 
         let mut sections: Vec<Section> = section_docs
             .into_iter()
@@ -569,6 +582,16 @@ impl Site {
     }
 }
 
+/// Whether pages keep their Markdown once it is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Kept, so that a later edit can reuse what did not change (the preview).
+    Keep,
+    /// Dropped where no message can point into them (a one-off build), so that a large site's
+    /// Markdown and HTML are not both held at once.
+    Release,
+}
+
 #[derive(Debug)]
 struct Resolver {
     urls: HashMap<String, String>,
@@ -719,7 +742,8 @@ mod tests {
             doc("s/a.md", "title = \"A\"\nweight = 2", ""),
             doc("s/c.md", "title = \"C\"\nweight = 1", ""),
         ];
-        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
+        let (site, diagnostics) =
+            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let section = &site.sections[1];
         let titles: Vec<&str> = section
@@ -739,7 +763,8 @@ mod tests {
             doc("new.md", "title = \"New\"\ndate = 2026-01-01", ""),
             doc("none.md", "title = \"None\"", ""),
         ];
-        let (site, _) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
+        let (site, _) =
+            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
         let titles: Vec<&str> = site.sections[0]
             .pages
             .iter()
@@ -758,7 +783,8 @@ mod tests {
             ),
             doc("s/a.md", "title = \"A\"", "## Scope\n"),
         ];
-        let (site, diagnostics) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
+        let (site, diagnostics) =
+            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
         assert!(
             site.sections[0]
                 .rendered
@@ -782,7 +808,8 @@ mod tests {
             doc("a.md", "title = \"A\"\nslug = \"same\"", ""),
             doc("same.md", "title = \"B\"", ""),
         ];
-        let (_, diagnostics) = Site::assemble(config(), docs, vec![], None, &BTreeSet::new());
+        let (_, diagnostics) =
+            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
         assert!(
             diagnostics
                 .iter()
@@ -794,10 +821,17 @@ mod tests {
     fn drafts_are_skipped_unless_asked() {
         let docs = || vec![doc("d.md", "title = \"D\"\ndraft = true", "")];
         assert!(
-            Site::assemble(config(), docs(), vec![], None, &BTreeSet::new())
-                .0
-                .pages
-                .is_empty()
+            Site::assemble(
+                config(),
+                docs(),
+                vec![],
+                None,
+                &BTreeSet::new(),
+                Bodies::Keep
+            )
+            .0
+            .pages
+            .is_empty()
         );
         let mut with_drafts = (*config()).clone();
         with_drafts.drafts = true;
@@ -807,7 +841,8 @@ mod tests {
                 docs(),
                 vec![],
                 None,
-                &BTreeSet::new()
+                &BTreeSet::new(),
+                Bodies::Keep
             )
             .0
             .pages

@@ -217,6 +217,20 @@ impl Document {
         &self.text[self.split.body.clone()]
     }
 
+    /// The same document without its Markdown body, for a one-off build that has rendered it:
+    /// the front matter stays, so messages about it still point at the right place.
+    pub fn without_body(&self) -> Document {
+        let body_start = self.split.body.start;
+        Document {
+            text: Arc::from(&self.text[..body_start]),
+            split: Split {
+                front_matter: self.split.front_matter.clone(),
+                body: body_start..body_start,
+            },
+            ..self.clone()
+        }
+    }
+
     pub fn is_section(&self) -> bool {
         matches!(self.meta, Meta::Section(_))
     }

@@ -368,6 +368,10 @@ pub fn template_for(site: &Site, node: Node) -> String {
 }
 
 /// Renders the nodes given (all of them for a full build), plus `404.html`.
+///
+/// Each file goes to `deliver` on the thread that rendered it, which returns the files to keep
+/// in the list this returns: the preview keeps every page in memory, while a build writes each
+/// one out at once and keeps nothing.
 pub fn render_nodes(
     site: &Arc<Site>,
     templates: &Templates,
@@ -375,17 +379,18 @@ pub fn render_nodes(
     static_files: &Arc<BTreeSet<String>>,
     nodes: &[Node],
     include_404: bool,
+    deliver: &(dyn Fn(Rendered) -> Option<Rendered> + Sync),
 ) -> (Vec<Rendered>, Diagnostics) {
     let tera = with_functions(templates, site, values, static_files);
-    let results: Vec<Result<Rendered, Diagnostic>> = nodes
+    let results: Vec<Result<Option<Rendered>, Diagnostic>> = nodes
         .par_iter()
-        .map(|&node| render_node(site, templates, &tera, values, node))
+        .map(|&node| render_node(site, templates, &tera, values, node).map(deliver))
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + 1);
     let mut problems: BTreeMap<(String, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
     for (node, result) in nodes.iter().zip(results) {
         match result {
-            Ok(output) => outputs.push(output),
+            Ok(kept) => outputs.extend(kept),
             Err(diagnostic) => {
                 let key = (diagnostic.position(), diagnostic.message.clone());
                 problems
@@ -400,7 +405,7 @@ pub fn render_nodes(
         let mut context = base_context(site, values, "404.html");
         context.insert("section", &values.sections[0]);
         match tera.render("404.html", &context) {
-            Ok(html) => outputs.push(("404.html".into(), html.into_bytes())),
+            Ok(html) => outputs.extend(deliver(("404.html".into(), html.into_bytes()))),
             Err(err) => {
                 let d = template_diagnostic(&templates.sources, "404.html", &err, None);
                 problems
