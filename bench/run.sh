@@ -3,6 +3,7 @@
 # ../shared/bench/gen_corpus.py (the same Markdown for both). See bench/README.md.
 #
 #   bench/run.sh [--sizes "1000 10000"] [--runs N] [--out DIR] [--no-hugo] [--no-build] [--grouped]
+#                [--delete-output]
 #
 # For each size: writes the corpus once, puts the same content/ into a briefing site
 # (bench/site.toml + bench/templates) and a Hugo site (gen_corpus --engine hugo --no-content),
@@ -22,11 +23,13 @@ out="${TMPDIR:-/tmp}/briefing-bench"
 use_hugo=1
 do_build=1
 interleave=1
+delete_output=0
 big=100000   # from this size on, --runs defaults to 1 and there is no warmup run
 
 usage() {
   cat <<'EOF'
 usage: bench/run.sh [--sizes "1000 10000"] [--runs N] [--out DIR] [--no-hugo] [--no-build] [--grouped]
+                    [--delete-output]
 
   --sizes "N ..."  corpus sizes in pages (default "1000 10000"; "100000" for the growth check)
   --runs N         timed runs per tool and size (default 5; 1 for sizes >= 100000)
@@ -35,6 +38,9 @@ usage: bench/run.sh [--sizes "1000 10000"] [--runs N] [--out DIR] [--no-hugo] [-
   --no-build       use the existing target/release/briefing instead of `cargo build --release`
   --grouped        one hyperfine call with both commands (all briefing runs, then all Hugo
                    runs) instead of alternating them run by run
+  --delete-output  before each timed build, delete the previous output (rm -rf) instead of
+                   moving it aside; on ext4 without a journal this makes every build pay for
+                   the deletion (see bench/README.md, "Old outputs are moved aside")
 EOF
 }
 
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
     --no-hugo) use_hugo=0; shift ;;
     --no-build) do_build=0; shift ;;
     --grouped) interleave=0; shift ;;
+    --delete-output) delete_output=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -108,6 +115,29 @@ say "building the floor program (bench/floor, release)"
 mkdir -p "$out" "$here/results"
 out="$(cd "$out" && pwd)"
 q() { printf '%q' "$1"; }
+
+# Old outputs are moved into $trash, not deleted, until the run ends: on ext4 without a journal,
+# a file created within a minute of many deletions makes the kernel scan past every freed inode
+# (fs/ext4/ialloc.c, recently_deleted), so deleting the last output would be timed as part of
+# the next build. See bench/README.md.
+trash="$out/trash"
+if [ -d "$trash" ]; then
+  say "removing the outputs an earlier run left in $trash, then waiting 65 s for ext4 to settle"
+  rm -rf "$trash"; sync; sleep 65
+fi
+mkdir -p "$trash"
+trap 'rm -rf "$trash"' EXIT
+# set_aside PATH: moves PATH (if it exists) into the trash, in one rename.
+set_aside() { if [ -e "$1" ]; then mv "$1" "$(mktemp -d -p "$trash")/"; fi; }
+# The same as a shell command for hyperfine's --prepare: an empty output directory, and nothing
+# of the last build waiting to be written back.
+prepare_cmd() {
+  if [ "$delete_output" = 1 ]; then
+    echo "rm -rf $(q "$1") && sync"
+  else
+    echo "if [ -e $(q "$1") ]; then mv $(q "$1") \"\$(mktemp -d -p $(q "$trash"))/\"; fi && sync"
+  fi
+}
 median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.stdin.read().split()))"; }
 fmt() { python3 -c "import sys; print(format(float(sys.argv[2]), sys.argv[1]))" "$@"; }
 
@@ -115,7 +145,7 @@ fmt() { python3 -c "import sys; print(format(float(sys.argv[2]), sys.argv[1]))" 
 # Prints the peak RSS in KiB; returns non-zero (after reporting why) when the build fails.
 build_once() {
   local name="$1" site="$2" log="$3"; shift 3
-  rm -rf "$site/public"
+  set_aside "$site/public"; sync
   local rc=0
   /usr/bin/time -f '%M' -o "$log.rss" "$@" >"$log" 2>&1 || rc=$?
   if [ "$rc" != 0 ]; then
@@ -145,7 +175,7 @@ for size in $sizes; do
   stamp="$(sha256sum "$gen" | cut -d' ' -f1) pages=$size"
   if [ "$(cat "$corpus/.stamp" 2>/dev/null || true)" != "$stamp" ]; then
     say "writing the $size-page corpus (gen_corpus.py --pages $size --engine none)"
-    rm -rf "$corpus"
+    set_aside "$corpus"
     python3 "$gen" "$corpus" --pages "$size" --engine none >&2
     echo "$stamp" >"$corpus/.stamp"
   fi
@@ -154,7 +184,7 @@ for size in $sizes; do
 
   # --- the two sites: the same content/ (hard links, read-only for both tools) --------------
   bsite="$out/briefing-$size"; hsite="$out/hugo-$size"
-  rm -rf "$bsite" "$hsite"
+  set_aside "$bsite"; set_aside "$hsite"
   mkdir -p "$bsite"
   cp -rl "$corpus/content" "$bsite/content" 2>/dev/null || cp -r "$corpus/content" "$bsite/content"
   cp "$here/site.toml" "$bsite/site.toml"
@@ -214,8 +244,8 @@ EOF
   json="$out/hyperfine-$size.json"
   rm -f "$json" "$out"/hyperfine-"$size"-round-*.json
   names=(); cmds=(); preps=()
-  if [ "$b_ok" = 1 ]; then names+=(briefing); cmds+=("$b_cmd"); preps+=("rm -rf $(q "$bsite/public") && sync"); fi
-  if [ "$h_ok" = 1 ]; then names+=(hugo); cmds+=("$h_cmd"); preps+=("rm -rf $(q "$hsite/public") && sync"); fi
+  if [ "$b_ok" = 1 ]; then names+=(briefing); cmds+=("$b_cmd"); preps+=("$(prepare_cmd "$bsite/public")"); fi
+  if [ "$h_ok" = 1 ]; then names+=(hugo); cmds+=("$h_cmd"); preps+=("$(prepare_cmd "$hsite/public")"); fi
   hf_log="$out/hyperfine-$size.log"
   : >"$hf_log"
   # hyperfine ARGS... -- INDEXES...: one hyperfine call over the commands at those indexes.
@@ -320,6 +350,7 @@ args="--sizes \"$sizes\"${runs:+ --runs $runs}"
 [ -z "${BRIEFING:-}" ] || args="$args (BRIEFING=$BRIEFING)"
 [ "$use_hugo" = 1 ] || args="$args --no-hugo"
 [ "$interleave" = 1 ] || args="$args --grouped"
+[ "$delete_output" = 0 ] || args="$args --delete-output"
 report="$table
 $details
 
