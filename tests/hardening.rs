@@ -482,6 +482,15 @@ fn every_bad_input_fails_cleanly() {
         if snapshot(&out) != before {
             problems.push("the previous output changed".into());
         }
+        // Pages are written to a staging directory as they render; a failure removes it.
+        let leftovers: Vec<String> = std::fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.contains("staging"))
+            .collect();
+        if !leftovers.is_empty() {
+            problems.push(format!("staging directories left behind: {leftovers:?}"));
+        }
         // `check` finds the same problems without writing anything.
         if case.args.is_none() && case.code == 1 {
             let (check_code, check_stderr) = run_limited(&site, &["check".to_string()]);
