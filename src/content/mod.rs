@@ -370,7 +370,7 @@ fn file_stem(relative_path: &str) -> &str {
 
 /// Checks the bytes are text: valid UTF-8 with no NUL bytes.
 fn into_text(display_path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         return Err(Diagnostic::error(
             display_path,

@@ -44,27 +44,6 @@ struct PageSummary<'a> {
     citations: usize,
 }
 
-/// A summary map with `content` and `toc` added.
-struct PageFull<'a> {
-    summary: &'a Value,
-    content: Value,
-    toc: Vec<TocView<'a>>,
-}
-
-impl Serialize for PageFull<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let fields = self.summary.as_map();
-        let mut map = serializer.serialize_map(Some(fields.map_or(0, |f| f.len()) + 2))?;
-        for (key, value) in fields.into_iter().flatten() {
-            map.serialize_entry(key, value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("toc", &self.toc)?;
-        map.end()
-    }
-}
-
 #[derive(Serialize)]
 struct TocView<'a> {
     level: u8,
@@ -283,11 +262,15 @@ impl SiteValues {
     pub fn page(&self, site: &Site, index: usize) -> Value {
         let page = &site.pages[index];
         let path = site.config.url_path(&page.site_path);
-        Value::from_serializable(&PageFull {
-            summary: &self.summaries[index],
-            content: Value::safe_string(&page.rendered.html),
-            toc: toc_views(&page.rendered.toc, &path),
-        })
+        // A copy of the summary costs reference counts (long strings and maps are shared), not a
+        // serialisation of every field again; only the content and the contents table are new.
+        let mut full = self.summaries[index].as_map().cloned().unwrap_or_default();
+        full.insert("content".into(), Value::safe_string(&page.rendered.html));
+        full.insert(
+            "toc".into(),
+            Value::from_serializable(&toc_views(&page.rendered.toc, &path)),
+        );
+        Value::from(full)
     }
 
     pub fn node_for(&self, relative_path: &str) -> Option<Node> {
