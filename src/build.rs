@@ -519,14 +519,23 @@ impl Session {
             }
             None
         };
-        let (rendered, problems) = render::render_nodes(
-            &site,
-            templates,
-            &values,
-            &Arc::new(known_files),
-            &dirty,
-            true,
-            &deliver,
+        let feed_and_sitemap_stale = previous
+            .as_ref()
+            .is_none_or(|prev| !same_feed_and_sitemap(&prev.site, &site));
+        // The sitemap and feed need only the graph: made beside the pages, not after them.
+        let ((rendered, problems), generated) = rayon::join(
+            || {
+                render::render_nodes(
+                    &site,
+                    templates,
+                    &values,
+                    &Arc::new(known_files),
+                    &dirty,
+                    true,
+                    &deliver,
+                )
+            },
+            || feed_and_sitemap_stale.then(|| generated_files(&site)),
         );
         if let Some(err) = write_failure
             .into_inner()
@@ -587,11 +596,8 @@ impl Session {
             }
             output.insert(path, bytes);
         }
-        if previous
-            .as_ref()
-            .is_none_or(|prev| !same_feed_and_sitemap(&prev.site, &site))
-        {
-            add_generated_files(&site, &mut output);
+        for (path, bytes) in generated.into_iter().flatten() {
+            output.insert(path, bytes);
         }
         clock.lap("output");
         if diagnostics.has_errors() {
@@ -818,7 +824,7 @@ fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
 }
 
 /// sitemap.xml, atom.xml and robots.txt, from the site graph.
-pub fn add_generated_files(site: &Site, output: &mut Output) {
+pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 3] {
     let config = &site.config;
     let mut entries = Vec::new();
     for node in site.nodes() {
@@ -833,7 +839,7 @@ pub fn add_generated_files(site: &Site, output: &mut Output) {
             lastmod,
         });
     }
-    output.insert("sitemap.xml", output::sitemap(entries));
+    let sitemap = output::sitemap(entries);
     let feed_entries = site
         .pages
         .iter()
@@ -856,11 +862,14 @@ pub fn add_generated_files(site: &Site, output: &mut Output) {
         author: &config.publisher,
         language: &config.language,
     };
-    output.insert("atom.xml", output::atom_feed(&feed, feed_entries));
-    output.insert(
-        "robots.txt",
-        output::robots_txt(&config.permalink("sitemap.xml")),
-    );
+    [
+        ("sitemap.xml", sitemap),
+        ("atom.xml", output::atom_feed(&feed, feed_entries)),
+        (
+            "robots.txt",
+            output::robots_txt(&config.permalink("sitemap.xml")),
+        ),
+    ]
 }
 
 /// The output path a page or section writes.
