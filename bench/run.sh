@@ -122,8 +122,10 @@ q() { printf '%q' "$1"; }
 # the next build. See bench/README.md.
 trash="$out/trash"
 if [ -d "$trash" ]; then
-  say "removing the outputs an earlier run left in $trash, then waiting 65 s for ext4 to settle"
-  rm -rf "$trash"; sync; sleep 65
+  # Six minutes: once new files dirty an inode-table block, ext4 counts the deletions in it as
+  # recent for 360 s instead of 60.
+  say "removing the outputs an earlier run left in $trash, then waiting 6 minutes for ext4 to settle"
+  rm -rf "$trash"; sync; sleep 370
 fi
 mkdir -p "$trash"
 trap 'rm -rf "$trash"' EXIT

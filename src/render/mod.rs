@@ -483,10 +483,11 @@ fn render_node(
             None => d,
         });
     }
-    let html = tera
-        .render(&template, &context)
+    // Room for the content and the template around it, so the page is written without regrowing.
+    let mut html = Vec::with_capacity(site.rendered(node).html.len() + 16 * 1024);
+    tera.render_to(&template, &context, &mut html)
         .map_err(|err| template_diagnostic(&templates.sources, &template, &err, None))?;
-    Ok((format!("{site_path}index.html"), html.into_bytes()))
+    Ok((format!("{site_path}index.html"), html))
 }
 
 /// A copy of the parsed templates with the site's lookup functions registered.
