@@ -3,7 +3,7 @@
 # ../shared/bench/gen_corpus.py (the same Markdown for both). See bench/README.md.
 #
 #   bench/run.sh [--sizes "1000 10000"] [--runs N] [--out DIR] [--no-hugo] [--no-build] [--grouped]
-#                [--delete-output]
+#                [--delete-output] [--hugo-max N] [--big-runs N]
 #
 # For each size: writes the corpus once, puts the same content/ into a briefing site
 # (bench/site.toml + bench/templates) and a Hugo site (gen_corpus --engine hugo --no-content),
@@ -24,15 +24,20 @@ use_hugo=1
 do_build=1
 interleave=1
 delete_output=0
-big=100000   # from this size on, --runs defaults to 1 and there is no warmup run
+big=100000   # from this size on, runs are --big-runs and there is no warmup run
+big_runs=3
+hugo_max=""  # sizes above this are built by briefing alone
 
 usage() {
   cat <<'EOF'
 usage: bench/run.sh [--sizes "1000 10000"] [--runs N] [--out DIR] [--no-hugo] [--no-build] [--grouped]
-                    [--delete-output]
+                    [--delete-output] [--hugo-max N] [--big-runs N]
 
   --sizes "N ..."  corpus sizes in pages (default "1000 10000"; "100000" for the growth check)
-  --runs N         timed runs per tool and size (default 5; 1 for sizes >= 100000)
+  --runs N         timed runs per tool and size below 100000 (default 5)
+  --big-runs N     timed runs for sizes of 100000 and up (default 3, no warmup)
+  --hugo-max N     build with Hugo only up to N pages (e.g. 10000: at 100000 pages Hugo needs
+                   about 20 GB of memory); larger sizes are briefing alone
   --out DIR        where corpora, sites and raw results go (default /tmp/briefing-bench)
   --no-hugo        time briefing alone (say so when Hugo would take too long, e.g. at 100k)
   --no-build       use the existing target/release/briefing instead of `cargo build --release`
@@ -50,6 +55,8 @@ while [ $# -gt 0 ]; do
     --runs) runs="${2:?--runs needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
     --no-hugo) use_hugo=0; shift ;;
+    --hugo-max) hugo_max="${2:?--hugo-max needs a value}"; shift 2 ;;
+    --big-runs) big_runs="${2:?--big-runs needs a value}"; shift 2 ;;
     --no-build) do_build=0; shift ;;
     --grouped) interleave=0; shift ;;
     --delete-output) delete_output=1; shift ;;
@@ -57,7 +64,7 @@ while [ $# -gt 0 ]; do
     *) echo "error: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-for n in $sizes ${runs:+"$runs"}; do
+for n in $sizes ${runs:+"$runs"} "$big_runs" ${hugo_max:+"$hugo_max"}; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "error: '$n' is not a positive whole number" >&2; exit 2; }
 done
 [ -n "$sizes" ] || { echo "error: --sizes is empty" >&2; exit 2; }
@@ -170,7 +177,7 @@ failed=0
 
 for size in $sizes; do
   n="${runs:-5}"; w="$warmup"
-  if [ "$size" -ge "$big" ]; then n="${runs:-1}"; w=0; fi
+  if [ "$size" -ge "$big" ]; then n="$big_runs"; w=0; fi
 
   # --- the corpus, written once per size (and again only when gen_corpus.py changes) -------
   corpus="$out/corpus-$size"
@@ -191,7 +198,7 @@ for size in $sizes; do
   cp -rl "$corpus/content" "$bsite/content" 2>/dev/null || cp -r "$corpus/content" "$bsite/content"
   cp "$here/site.toml" "$bsite/site.toml"
   cp -r "$here/templates" "$bsite/templates"
-  if [ "$use_hugo" = 1 ]; then
+  if [ "$use_hugo" = 1 ] && { [ -z "$hugo_max" ] || [ "$size" -le "$hugo_max" ]; }; then
     mkdir -p "$hsite"
     cp -rl "$corpus/content" "$hsite/content" 2>/dev/null || cp -r "$corpus/content" "$hsite/content"
     python3 "$gen" "$hsite" --pages "$size" --engine hugo --no-content >/dev/null
@@ -215,6 +222,8 @@ EOF
 
   # --- check builds, and peak RSS: median of 3 builds each (the check is the first) ---------
   b_ok="$briefing_ok"; h_ok="$use_hugo"
+  over_hugo_max=0
+  if [ -n "$hugo_max" ] && [ "$size" -gt "$hugo_max" ]; then h_ok=0; over_hugo_max=1; fi
   b_rss="-"; h_rss="-"; b_html="-"; h_html="-"
   if [ "$b_ok" = 1 ]; then
     say "$size pages: briefing check build + peak RSS (3 builds)"
@@ -338,6 +347,7 @@ EOF
   line="$line floor read $(fmt .3f "$(python3 -c "print($floor_read / 1000)")") s + render $floor_s s; $n timed runs each ($mode), warmup $w."
   [ "$b_ok" = 1 ] || line="$line briefing: $briefing_problem."
   [ "$use_hugo" = 1 ] || line="$line hugo skipped on request (--no-hugo)."
+  [ "$over_hugo_max" = 0 ] || line="$line hugo skipped above --hugo-max $hugo_max pages."
   details="$details
 $line"
 done
@@ -353,6 +363,8 @@ args="--sizes \"$sizes\"${runs:+ --runs $runs}"
 [ "$use_hugo" = 1 ] || args="$args --no-hugo"
 [ "$interleave" = 1 ] || args="$args --grouped"
 [ "$delete_output" = 0 ] || args="$args --delete-output"
+[ -z "$hugo_max" ] || args="$args --hugo-max $hugo_max"
+[ "$big_runs" = 3 ] || args="$args --big-runs $big_runs"
 report="$table
 $details
 
