@@ -725,6 +725,11 @@ mod tests {
         Arc::new(Config::parse(text, &BuildOptions::default()).unwrap())
     }
 
+    /// A first build of `docs`, as the preview makes it.
+    fn assemble(config: Arc<Config>, docs: Vec<Arc<Document>>) -> (Site, Diagnostics) {
+        Site::assemble(config, docs, vec![], None, &BTreeSet::new(), Bodies::Keep)
+    }
+
     fn doc(path: &str, front: &str, body: &str) -> Arc<Document> {
         let text = format!("+++\n{front}\n+++\n{body}");
         Arc::new(
@@ -742,8 +747,7 @@ mod tests {
             doc("s/a.md", "title = \"A\"\nweight = 2", ""),
             doc("s/c.md", "title = \"C\"\nweight = 1", ""),
         ];
-        let (site, diagnostics) =
-            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
+        let (site, diagnostics) = assemble(config(), docs);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let section = &site.sections[1];
         let titles: Vec<&str> = section
@@ -763,8 +767,7 @@ mod tests {
             doc("new.md", "title = \"New\"\ndate = 2026-01-01", ""),
             doc("none.md", "title = \"None\"", ""),
         ];
-        let (site, _) =
-            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
+        let (site, _) = assemble(config(), docs);
         let titles: Vec<&str> = site.sections[0]
             .pages
             .iter()
@@ -783,8 +786,7 @@ mod tests {
             ),
             doc("s/a.md", "title = \"A\"", "## Scope\n"),
         ];
-        let (site, diagnostics) =
-            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
+        let (site, diagnostics) = assemble(config(), docs);
         assert!(
             site.sections[0]
                 .rendered
@@ -808,8 +810,7 @@ mod tests {
             doc("a.md", "title = \"A\"\nslug = \"same\"", ""),
             doc("same.md", "title = \"B\"", ""),
         ];
-        let (_, diagnostics) =
-            Site::assemble(config(), docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
+        let (_, diagnostics) = assemble(config(), docs);
         assert!(
             diagnostics
                 .iter()
@@ -820,34 +821,9 @@ mod tests {
     #[test]
     fn drafts_are_skipped_unless_asked() {
         let docs = || vec![doc("d.md", "title = \"D\"\ndraft = true", "")];
-        assert!(
-            Site::assemble(
-                config(),
-                docs(),
-                vec![],
-                None,
-                &BTreeSet::new(),
-                Bodies::Keep
-            )
-            .0
-            .pages
-            .is_empty()
-        );
+        assert!(assemble(config(), docs()).0.pages.is_empty());
         let mut with_drafts = (*config()).clone();
         with_drafts.drafts = true;
-        assert_eq!(
-            Site::assemble(
-                Arc::new(with_drafts),
-                docs(),
-                vec![],
-                None,
-                &BTreeSet::new(),
-                Bodies::Keep
-            )
-            .0
-            .pages
-            .len(),
-            1
-        );
+        assert_eq!(assemble(Arc::new(with_drafts), docs()).0.pages.len(), 1);
     }
 }

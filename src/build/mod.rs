@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -21,63 +20,11 @@ use crate::output::{self, Output};
 use crate::render::{self, SiteValues, Templates};
 use crate::site::{Bodies, Node, Site};
 
-/// Where a build's time went, phase by phase, for `--verbose`.
-#[derive(Debug, Clone)]
-pub struct Stopwatch {
-    started: Instant,
-    last: Instant,
-    pub laps: Vec<(&'static str, f64)>,
-    /// Resident memory at the end of each lap, in MiB, where the platform tells.
-    pub resident_mib: Vec<Option<u64>>,
-}
+mod reuse;
+mod stopwatch;
 
-impl Stopwatch {
-    pub fn start() -> Stopwatch {
-        let now = Instant::now();
-        Stopwatch {
-            started: now,
-            last: now,
-            laps: Vec::new(),
-            resident_mib: Vec::new(),
-        }
-    }
-
-    pub fn lap(&mut self, phase: &'static str) {
-        let now = Instant::now();
-        self.laps
-            .push((phase, (now - self.last).as_secs_f64() * 1000.0));
-        self.resident_mib.push(resident_mib());
-        self.last = now;
-    }
-
-    pub fn elapsed_ms(&self) -> u128 {
-        self.started.elapsed().as_millis()
-    }
-
-    pub fn since_last_lap_ms(&self) -> f64 {
-        self.last.elapsed().as_secs_f64() * 1000.0
-    }
-
-    /// `read 12.0 ms (31 MiB resident), markdown 40.1 ms (58 MiB resident), ...`
-    pub fn report(&self) -> String {
-        self.laps
-            .iter()
-            .zip(&self.resident_mib)
-            .map(|((phase, ms), mib)| match mib {
-                Some(mib) => format!("{phase} {ms:.1} ms ({mib} MiB resident)"),
-                None => format!("{phase} {ms:.1} ms"),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// The process's resident memory now: where a build's memory goes, for `--verbose`.
-fn resident_mib() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * rustix::param::page_size() as u64 / (1024 * 1024))
-}
+use reuse::{invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
+pub use stopwatch::Stopwatch;
 
 /// A successful build: the site graph it came from and the files it made.
 pub struct Built {
@@ -622,130 +569,6 @@ impl Session {
     }
 }
 
-/// The index in the previous build of page `i`, if its value can be reused as it is.
-fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
-    let prev = &previous?.site;
-    let page = &site.pages[i];
-    // Pages keep their index unless files were added or removed: try that before a lookup.
-    let j = match prev.pages.get(i) {
-        Some(old) if old.doc.relative_path == page.doc.relative_path => i,
-        _ => match prev.node(&page.doc.relative_path) {
-            Some(Node::Page(j)) => j,
-            _ => return None,
-        },
-    };
-    let old = &prev.pages[j];
-    let same = old.doc.hash == page.doc.hash
-        && Arc::ptr_eq(&old.rendered.html, &page.rendered.html)
-        && old.site_path == page.site_path
-        && prev.sections[old.section].doc.relative_path
-            == site.sections[page.section].doc.relative_path
-        && old
-            .sources
-            .iter()
-            .all(|id| prev.source(id) == site.source(id));
-    same.then_some(j)
-}
-
-/// The index in the previous build of section `i`, if its value can be reused as it is: the
-/// same file, render and URL, listing the same unchanged pages and subsections in the same order.
-fn unchanged_section(
-    site: &Site,
-    previous: Option<&Built>,
-    page_reuse: &[Option<usize>],
-    i: usize,
-) -> Option<usize> {
-    let prev = &previous?.site;
-    let section = &site.sections[i];
-    let Some(Node::Section(j)) = prev.node(&section.doc.relative_path) else {
-        return None;
-    };
-    let old = &prev.sections[j];
-    let same = Arc::ptr_eq(&old.doc, &section.doc)
-        && Arc::ptr_eq(&old.rendered, &section.rendered)
-        && old.site_path == section.site_path
-        && old.pages.len() == section.pages.len()
-        && section
-            .pages
-            .iter()
-            .zip(&old.pages)
-            .all(|(&new, &old)| page_reuse.get(new).copied().flatten() == Some(old))
-        && old.subsections.len() == section.subsections.len()
-        && section
-            .subsections
-            .iter()
-            .zip(&old.subsections)
-            .all(|(&a, &b)| {
-                site.sections[a].doc.relative_path == prev.sections[b].doc.relative_path
-            })
-        && prev.sources == site.sources;
-    same.then_some(j)
-}
-
-/// The pages and sections whose output may differ from the previous build's.
-fn invalidated(
-    prev: &Built,
-    site: &Site,
-    values: &SiteValues,
-    page_reuse: &[Option<usize>],
-    templates: &Templates,
-    changed_templates: &BTreeSet<String>,
-) -> Vec<Node> {
-    let old = &prev.site;
-    // Same files in the same order with the same URLs: compared index by index, without lookups.
-    let same_urls =
-        old.pages.len() == site.pages.len()
-            && old.sections.len() == site.sections.len()
-            && old.pages.iter().zip(&site.pages).all(|(a, b)| {
-                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
-            })
-            && old.sections.iter().zip(&site.sections).all(|(a, b)| {
-                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
-            });
-    let urls_changed = !same_urls;
-    let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
-    if urls_changed || changed_templates.contains("*") {
-        return site.nodes().collect();
-    }
-    let page_changed: Vec<bool> = (0..site.pages.len())
-        .map(|i| page_reuse[i].is_none())
-        .collect();
-    let section_changed: Vec<bool> = (0..site.sections.len())
-        .map(|i| match old.node(&site.sections[i].doc.relative_path) {
-            Some(Node::Section(j)) => {
-                !values.section_reused(i) && prev.values.section(j) != values.section(i)
-            }
-            _ => true,
-        })
-        .collect();
-    let any_content_changed = page_changed.iter().chain(&section_changed).any(|&c| c);
-    let mut reach_cache: BTreeMap<String, (render::TemplateReach, bool)> = BTreeMap::new();
-    let mut reach = |name: String| {
-        *reach_cache.entry(name.clone()).or_insert_with(|| {
-            let uses_changed = templates
-                .closure(&name)
-                .iter()
-                .any(|t| changed_templates.contains(t));
-            (templates.reach(&name), uses_changed)
-        })
-    };
-    site.nodes()
-        .filter(|&node| {
-            let (reach, template_changed) = reach(render::template_for(site, node));
-            let own = match node {
-                Node::Page(i) => {
-                    page_changed[i]
-                        || (reach.section_pages && section_changed[site.pages[i].section])
-                }
-                Node::Section(i) => section_changed[i],
-            };
-            own || template_changed
-                || (reach.other_content && any_content_changed)
-                || (reach.sources && sources_changed)
-        })
-        .collect()
-}
-
 fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnostics> {
     if !present {
         return Ok(Vec::new());
@@ -790,37 +613,6 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
         Outcome::Built(built) => Ok(built),
         Outcome::Failed(diagnostics) => Err(diagnostics),
     })
-}
-
-/// Whether the sitemap, feed and robots.txt of `prev` still describe `site`: same config, same
-/// pages at the same URLs, and the same titles, dates and summaries. Pages that were not touched
-/// share their data with the previous build, so most of this is pointer comparisons.
-fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
-    if !Arc::ptr_eq(&prev.config, &site.config)
-        || prev.pages.len() != site.pages.len()
-        || prev.sections.len() != site.sections.len()
-    {
-        return false;
-    }
-    let same_doc = |a: &Arc<Document>, b: &Arc<Document>| {
-        Arc::ptr_eq(a, b)
-            || (a.relative_path == b.relative_path
-                && a.title == b.title
-                && a.date == b.date
-                && a.updated == b.updated)
-    };
-    let sections = prev
-        .sections
-        .iter()
-        .zip(&site.sections)
-        .all(|(a, b)| a.site_path == b.site_path && same_doc(&a.doc, &b.doc));
-    sections
-        && prev.pages.iter().zip(&site.pages).all(|(a, b)| {
-            a.site_path == b.site_path
-                && same_doc(&a.doc, &b.doc)
-                && (Arc::ptr_eq(&a.rendered, &b.rendered)
-                    || a.rendered.summary == b.rendered.summary)
-        })
 }
 
 /// sitemap.xml, atom.xml and robots.txt, from the site graph.

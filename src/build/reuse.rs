@@ -1,0 +1,165 @@
+//! What a rebuild may keep from the previous build: the values of unchanged pages and sections,
+//! the feed and sitemap, and which pages must be rendered again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::Built;
+use crate::content::Document;
+use crate::render::{self, SiteValues, Templates};
+use crate::site::{Node, Site};
+
+/// The index in the previous build of page `i`, if its value can be reused as it is.
+pub(super) fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
+    let prev = &previous?.site;
+    let page = &site.pages[i];
+    // Pages keep their index unless files were added or removed: try that before a lookup.
+    let j = match prev.pages.get(i) {
+        Some(old) if old.doc.relative_path == page.doc.relative_path => i,
+        _ => match prev.node(&page.doc.relative_path) {
+            Some(Node::Page(j)) => j,
+            _ => return None,
+        },
+    };
+    let old = &prev.pages[j];
+    let same = old.doc.hash == page.doc.hash
+        && Arc::ptr_eq(&old.rendered.html, &page.rendered.html)
+        && old.site_path == page.site_path
+        && prev.sections[old.section].doc.relative_path
+            == site.sections[page.section].doc.relative_path
+        && old
+            .sources
+            .iter()
+            .all(|id| prev.source(id) == site.source(id));
+    same.then_some(j)
+}
+
+/// The index in the previous build of section `i`, if its value can be reused as it is: the
+/// same file, render and URL, listing the same unchanged pages and subsections in the same order.
+pub(super) fn unchanged_section(
+    site: &Site,
+    previous: Option<&Built>,
+    page_reuse: &[Option<usize>],
+    i: usize,
+) -> Option<usize> {
+    let prev = &previous?.site;
+    let section = &site.sections[i];
+    let Some(Node::Section(j)) = prev.node(&section.doc.relative_path) else {
+        return None;
+    };
+    let old = &prev.sections[j];
+    let same = Arc::ptr_eq(&old.doc, &section.doc)
+        && Arc::ptr_eq(&old.rendered, &section.rendered)
+        && old.site_path == section.site_path
+        && old.pages.len() == section.pages.len()
+        && section
+            .pages
+            .iter()
+            .zip(&old.pages)
+            .all(|(&new, &old)| page_reuse.get(new).copied().flatten() == Some(old))
+        && old.subsections.len() == section.subsections.len()
+        && section
+            .subsections
+            .iter()
+            .zip(&old.subsections)
+            .all(|(&a, &b)| {
+                site.sections[a].doc.relative_path == prev.sections[b].doc.relative_path
+            })
+        && prev.sources == site.sources;
+    same.then_some(j)
+}
+
+/// The pages and sections whose output may differ from the previous build's.
+pub(super) fn invalidated(
+    prev: &Built,
+    site: &Site,
+    values: &SiteValues,
+    page_reuse: &[Option<usize>],
+    templates: &Templates,
+    changed_templates: &BTreeSet<String>,
+) -> Vec<Node> {
+    let old = &prev.site;
+    // Same files in the same order with the same URLs: compared index by index, without lookups.
+    let same_urls =
+        old.pages.len() == site.pages.len()
+            && old.sections.len() == site.sections.len()
+            && old.pages.iter().zip(&site.pages).all(|(a, b)| {
+                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
+            })
+            && old.sections.iter().zip(&site.sections).all(|(a, b)| {
+                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
+            });
+    let urls_changed = !same_urls;
+    let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
+    if urls_changed || changed_templates.contains("*") {
+        return site.nodes().collect();
+    }
+    let page_changed: Vec<bool> = (0..site.pages.len())
+        .map(|i| page_reuse[i].is_none())
+        .collect();
+    let section_changed: Vec<bool> = (0..site.sections.len())
+        .map(|i| match old.node(&site.sections[i].doc.relative_path) {
+            Some(Node::Section(j)) => {
+                !values.section_reused(i) && prev.values.section(j) != values.section(i)
+            }
+            _ => true,
+        })
+        .collect();
+    let any_content_changed = page_changed.iter().chain(&section_changed).any(|&c| c);
+    let mut reach_cache: BTreeMap<String, (render::TemplateReach, bool)> = BTreeMap::new();
+    let mut reach = |name: String| {
+        *reach_cache.entry(name.clone()).or_insert_with(|| {
+            let uses_changed = templates
+                .closure(&name)
+                .iter()
+                .any(|t| changed_templates.contains(t));
+            (templates.reach(&name), uses_changed)
+        })
+    };
+    site.nodes()
+        .filter(|&node| {
+            let (reach, template_changed) = reach(render::template_for(site, node));
+            let own = match node {
+                Node::Page(i) => {
+                    page_changed[i]
+                        || (reach.section_pages && section_changed[site.pages[i].section])
+                }
+                Node::Section(i) => section_changed[i],
+            };
+            own || template_changed
+                || (reach.other_content && any_content_changed)
+                || (reach.sources && sources_changed)
+        })
+        .collect()
+}
+
+/// Whether the sitemap, feed and robots.txt of `prev` still describe `site`: same config, same
+/// pages at the same URLs, and the same titles, dates and summaries. Pages that were not touched
+/// share their data with the previous build, so most of this is pointer comparisons.
+pub(super) fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
+    if !Arc::ptr_eq(&prev.config, &site.config)
+        || prev.pages.len() != site.pages.len()
+        || prev.sections.len() != site.sections.len()
+    {
+        return false;
+    }
+    let same_doc = |a: &Arc<Document>, b: &Arc<Document>| {
+        Arc::ptr_eq(a, b)
+            || (a.relative_path == b.relative_path
+                && a.title == b.title
+                && a.date == b.date
+                && a.updated == b.updated)
+    };
+    let sections = prev
+        .sections
+        .iter()
+        .zip(&site.sections)
+        .all(|(a, b)| a.site_path == b.site_path && same_doc(&a.doc, &b.doc));
+    sections
+        && prev.pages.iter().zip(&site.pages).all(|(a, b)| {
+            a.site_path == b.site_path
+                && same_doc(&a.doc, &b.doc)
+                && (Arc::ptr_eq(&a.rendered, &b.rendered)
+                    || a.rendered.summary == b.rendered.summary)
+        })
+}
