@@ -88,6 +88,7 @@ fn run() -> anyhow::Result<()> {
     for (kind, edit) in kinds {
         let mut save_to_output = Vec::new();
         let mut rebuild_and_write = Vec::new();
+        let mut phases = Vec::new();
         for n in 0..edits {
             let (relative, site_path) = &pages[(n * step + 7) % pages.len()];
             let file = root.join("content").join(relative);
@@ -107,6 +108,7 @@ fn run() -> anyhow::Result<()> {
             check_written(&out_dir, site_path, &marker)?;
             save_to_output.push(done - saved);
             rebuild_and_write.push(done - rebuilding);
+            phases.push((done - rebuilding, built.timings.report()));
             // One reference to the newest build is kept, as `briefing watch` keeps it.
             written = built;
         }
@@ -114,6 +116,12 @@ fn run() -> anyhow::Result<()> {
             "{kind:>10}: save -> output written {} | apply + write {}",
             summary(&mut save_to_output),
             summary(&mut rebuild_and_write)
+        );
+        phases.sort_by_key(|(took, _)| *took);
+        println!(
+            "{:>10}  median edit's phases: {}",
+            "",
+            phases[phases.len() / 2].1
         );
     }
     Ok(())
