@@ -36,8 +36,9 @@ usage: bench/run.sh [--sizes "1000 10000"] [--runs N] [--out DIR] [--no-hugo] [-
   --sizes "N ..."  corpus sizes in pages (default "1000 10000"; "100000" for the growth check)
   --runs N         timed runs per tool and size below 100000 (default 5)
   --big-runs N     timed runs for sizes of 100000 and up (default 3, no warmup)
-  --hugo-max N     build with Hugo only up to N pages (e.g. 10000: at 100000 pages Hugo needs
-                   about 20 GB of memory); larger sizes are briefing alone
+  --hugo-max N     build with Hugo only up to N pages (e.g. 10000: Hugo takes 2 GB at 10000
+                   pages, so some 20 GB at 100000 if it grows linearly); larger sizes are
+                   briefing alone
   --out DIR        where corpora, sites and raw results go (default /tmp/briefing-bench)
   --no-hugo        time briefing alone (say so when Hugo would take too long, e.g. at 100k)
   --no-build       use the existing target/release/briefing instead of `cargo build --release`
