@@ -19,7 +19,9 @@ pub type Bytes = Arc<[u8]>;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
-    files: BTreeMap<String, Bytes>,
+    /// Keys are shared too: a rebuild starts from a copy of the previous output, and copying
+    /// ten thousand paths should cost reference counts, not allocations.
+    files: BTreeMap<Arc<str>, Bytes>,
 }
 
 impl Output {
@@ -28,7 +30,7 @@ impl Output {
     }
 
     /// Adds a file; returns the bytes it replaced, if the path was already taken.
-    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Bytes>) -> Option<Bytes> {
+    pub fn insert(&mut self, path: impl Into<Arc<str>>, bytes: impl Into<Bytes>) -> Option<Bytes> {
         self.files.insert(path.into(), bytes.into())
     }
 
@@ -53,11 +55,11 @@ impl Output {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Bytes)> {
-        self.files.iter().map(|(k, v)| (k.as_str(), v))
+        self.files.iter().map(|(k, v)| (&**k, v))
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        self.files.keys().map(|k| &**k)
     }
 
     /// Writes everything to a fresh directory beside `out_dir`, then swaps it in.
@@ -75,17 +77,15 @@ impl Output {
         previous: &Output,
         out_dir: &Path,
     ) -> anyhow::Result<(usize, usize)> {
-        let changed: Vec<(&String, &Bytes)> = self
-            .files
+        let changed: Vec<(&str, &Bytes)> = self
             .iter()
-            .filter(|(path, bytes)| {
+            .filter(|&(path, bytes)| {
                 previous
-                    .files
-                    .get(*path)
-                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+                    .get(path)
+                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
             })
             .collect();
-        changed.par_iter().try_for_each(|(path, bytes)| {
+        changed.par_iter().try_for_each(|&(path, bytes)| {
             let target = out_dir.join(path);
             let dir = target.parent().unwrap_or(out_dir);
             std::fs::create_dir_all(dir)
@@ -99,11 +99,7 @@ impl Output {
             anyhow::Ok(())
         })?;
         let mut removed = 0;
-        for path in previous
-            .files
-            .keys()
-            .filter(|p| !self.files.contains_key(*p))
-        {
+        for path in previous.paths().filter(|p| !self.contains(p)) {
             let target = out_dir.join(path);
             if std::fs::remove_file(&target).is_ok() {
                 removed += 1;
