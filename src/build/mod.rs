@@ -170,23 +170,11 @@ impl Session {
         let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
         self.note_discovery_problems(problems);
         for (relative, path) in static_files {
-            self.assets.insert(
-                relative.clone(),
-                Asset {
-                    display: format!("static/{relative}"),
-                    path,
-                },
-            );
+            self.add_asset(relative, "static", path);
         }
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
-            self.assets.insert(
-                relative.clone(),
-                Asset {
-                    display: format!("content/{relative}"),
-                    path,
-                },
-            );
+            self.add_asset(relative, "content", path);
         }
         self.stale_assets = self.assets.keys().cloned().collect();
         self.last_good = None;
@@ -271,15 +259,16 @@ impl Session {
         self.documents.extend(documents);
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
-            self.stale_assets.insert(relative.clone());
-            self.assets.insert(
-                relative.clone(),
-                Asset {
-                    display: format!("content/{relative}"),
-                    path,
-                },
-            );
+            self.add_asset(relative, "content", path);
         }
+    }
+
+    /// Records a file to copy to `key` in the output, from `origin` (`content` or `static`); its
+    /// bytes are read again by the next build.
+    fn add_asset(&mut self, key: String, origin: &str, path: PathBuf) {
+        self.stale_assets.insert(key.clone());
+        let display = format!("{origin}/{key}");
+        self.assets.insert(key, Asset { display, path });
     }
 
     fn note_discovery_problems(&mut self, problems: Diagnostics) {
@@ -309,25 +298,10 @@ impl Session {
             let (files, problems) = content::discover_static(&config.root, &path);
             self.note_discovery_problems(problems);
             for (inner, file) in files {
-                let key = format!("{relative}/{inner}");
-                self.stale_assets.insert(key.clone());
-                self.assets.insert(
-                    key.clone(),
-                    Asset {
-                        display: format!("static/{key}"),
-                        path: file,
-                    },
-                );
+                self.add_asset(format!("{relative}/{inner}"), "static", file);
             }
         } else if path.is_file() && !path.file_name().is_some_and(content::is_ignored_name) {
-            self.stale_assets.insert(relative.to_string());
-            self.assets.insert(
-                relative.to_string(),
-                Asset {
-                    display: format!("static/{relative}"),
-                    path,
-                },
-            );
+            self.add_asset(relative.to_string(), "static", path);
         }
     }
 
