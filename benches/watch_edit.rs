@@ -87,8 +87,8 @@ fn run() -> anyhow::Result<()> {
     let kinds: [(&str, Edit); 2] = [("body edit", body_edit), ("title edit", title_edit)];
     for (kind, edit) in kinds {
         let mut save_to_output = Vec::new();
-        let mut rebuild_and_write = Vec::new();
-        let mut phases = Vec::new();
+        // How long `apply` and the writes took, and the phases of that rebuild.
+        let mut rebuilds: Vec<(Duration, String)> = Vec::new();
         for n in 0..edits {
             let (relative, site_path) = &pages[(n * step + 7) % pages.len()];
             let file = root.join("content").join(relative);
@@ -97,7 +97,7 @@ fn run() -> anyhow::Result<()> {
             let new_text = edit(&text, &marker);
             let saved = Instant::now();
             std::fs::write(&file, new_text)?;
-            let changes = next_changes(&mut watcher)?;
+            let changes = watcher.next_changes().context("the watcher stopped")?;
             let rebuilding = Instant::now();
             let built = match session.apply(&changes)? {
                 Outcome::Built(built) => built,
@@ -107,21 +107,21 @@ fn run() -> anyhow::Result<()> {
             let done = Instant::now();
             check_written(&out_dir, site_path, &marker)?;
             save_to_output.push(done - saved);
-            rebuild_and_write.push(done - rebuilding);
-            phases.push((done - rebuilding, built.timings.report()));
+            rebuilds.push((done - rebuilding, built.timings.report()));
             // One reference to the newest build is kept, as `briefing watch` keeps it.
             written = built;
         }
+        rebuilds.sort_by_key(|(took, _)| *took);
+        let mut rebuild_times: Vec<Duration> = rebuilds.iter().map(|(took, _)| *took).collect();
         println!(
             "{kind:>10}: save -> output written {} | apply + write {}",
             summary(&mut save_to_output),
-            summary(&mut rebuild_and_write)
+            summary(&mut rebuild_times)
         );
-        phases.sort_by_key(|(took, _)| *took);
         println!(
             "{:>10}  median edit's phases: {}",
             "",
-            phases[phases.len() / 2].1
+            rebuilds[rebuilds.len() / 2].1
         );
     }
     Ok(())
@@ -147,10 +147,6 @@ fn title_edit(text: &str, marker: &str) -> String {
         }
     }
     out
-}
-
-fn next_changes(watcher: &mut Watcher) -> anyhow::Result<briefing::build::Changes> {
-    watcher.next_changes().context("the watcher stopped")
 }
 
 fn check_written(out_dir: &Path, site_path: &str, marker: &str) -> anyhow::Result<()> {

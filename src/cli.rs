@@ -254,9 +254,6 @@ fn stop_on_ctrl_c(say: Reporter) {
 
 fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let options = args.options();
-    if let Ok(config) = config::Config::load(&options) {
-        config::validate_output_dir(&config)?;
-    }
     let built = say.with_spinner("Building...", || build::build_to_disk(&options))?;
     match built {
         Ok(built) => {

@@ -344,20 +344,24 @@ fn count_words(text: &str) -> usize {
     let mut words = 0;
     // 0x80 when the byte before the current chunk is a space (the start of the text is).
     let mut space_before = 0x80;
-    let mut chunks = text.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let here = spaces(u64::from_le_bytes(word));
+    let mut count = |chunk: [u8; 8]| {
+        let here = spaces(u64::from_le_bytes(chunk));
         let before = (here << 8) | space_before;
         words += (before & !here & HIGH).count_ones() as usize;
         space_before = here >> 56;
+    };
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut full = [0; 8];
+        full.copy_from_slice(chunk);
+        count(full);
     }
-    let mut after_space = space_before != 0;
-    for &byte in chunks.remainder() {
-        let space = (byte == b' ') | (byte.wrapping_sub(b'\t') < 5);
-        words += usize::from(after_space & !space);
-        after_space = space;
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Padded with spaces, which start no word.
+        let mut last = [b' '; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        count(last);
     }
     words
 }

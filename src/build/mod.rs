@@ -8,12 +8,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::config::{BuildOptions, Config};
+use crate::config::{self, BuildOptions, Config};
 use crate::content::{self, Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, Output};
@@ -156,6 +156,7 @@ impl Session {
         self.config = Config::load(&self.options).map(Arc::new);
         self.documents.clear();
         self.assets.clear();
+        self.stale_assets.clear();
         self.discovery_problems.clear();
         let Ok(config) = self.config.clone() else {
             return self.compose(clock, None, None, staging);
@@ -176,7 +177,6 @@ impl Session {
             let path = config.content_dir.join(&relative);
             self.add_asset(relative, "content", path);
         }
-        self.stale_assets = self.assets.keys().cloned().collect();
         self.last_good = None;
         clock.lap("read");
         self.compose(clock, None, None, staging)
@@ -417,34 +417,21 @@ impl Session {
         };
         let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
         known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
-        let write_failure = Mutex::new(None);
         let pages_on_disk = AtomicUsize::new(0);
-        let deliver = |(path, bytes): render::Rendered| {
-            let Some(staging) = staging else {
-                return Some((path, bytes));
-            };
-            if self.assets.contains_key(&path) {
-                // Kept, so the clash with the copied file is reported below.
-                return Some((path, bytes));
+        let deliver = |(path, bytes): render::Rendered| match staging {
+            Some(staging) if !self.assets.contains_key(&path) => {
+                staging.write(&path, &bytes)?;
+                pages_on_disk.fetch_add(1, Ordering::Relaxed);
+                Ok(None)
             }
-            match staging.write(&path, &bytes) {
-                Ok(()) => {
-                    pages_on_disk.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(err) => {
-                    write_failure
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_insert(err);
-                }
-            }
-            None
+            // Kept in memory: the preview, or a page clashing with a copied file (reported below).
+            _ => Ok(Some((path, bytes))),
         };
         let feed_and_sitemap_stale = previous
             .as_ref()
             .is_none_or(|prev| !same_feed_and_sitemap(&prev.site, &site));
         // The sitemap and feed need only the graph: made beside the pages, not after them.
-        let ((rendered, problems), generated) = rayon::join(
+        let (rendered, generated) = rayon::join(
             || {
                 render::render_nodes(
                     &site,
@@ -458,12 +445,7 @@ impl Session {
             },
             || feed_and_sitemap_stale.then(|| generated_files(&site)),
         );
-        if let Some(err) = write_failure
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-        {
-            return Err(err);
-        }
+        let (rendered, problems) = rendered?;
         diagnostics.extend(problems);
         clock.lap("templates");
 
@@ -568,9 +550,10 @@ pub fn build_to_disk(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>
         Ok(config) => config,
         Err(problems) => return Ok(Err(problems)),
     };
+    config::validate_output_dir(&config)?;
     let staging = output::Staging::beside(&config.output_dir)?;
     let mut session = Session::empty(options.clone());
-    match session.reload_everything(Stopwatch::start(), Some(&staging))? {
+    match session.reload_everything(Stopwatch::with_memory(), Some(&staging))? {
         Outcome::Built(built) => {
             built.output.write_into(&staging)?;
             staging.commit()?;

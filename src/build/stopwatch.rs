@@ -7,27 +7,39 @@ use std::time::Instant;
 pub struct Stopwatch {
     started: Instant,
     last: Instant,
-    pub laps: Vec<(&'static str, f64)>,
-    /// Resident memory at the end of each lap, in MiB, where the platform tells.
-    pub resident_mib: Vec<Option<u64>>,
+    /// Each phase: its name, its time in ms, and the resident memory after it in MiB when
+    /// measured.
+    pub laps: Vec<(&'static str, f64, Option<u64>)>,
+    /// Reading the memory costs a read of /proc per lap: worth it for a full build, where it
+    /// says where the memory goes, not for every rebuild of the preview.
+    measure_memory: bool,
 }
 
 impl Stopwatch {
     pub fn start() -> Stopwatch {
+        Stopwatch::new(false)
+    }
+
+    /// A stopwatch that also notes the resident memory after each phase.
+    pub fn with_memory() -> Stopwatch {
+        Stopwatch::new(true)
+    }
+
+    fn new(measure_memory: bool) -> Stopwatch {
         let now = Instant::now();
         Stopwatch {
             started: now,
             last: now,
             laps: Vec::new(),
-            resident_mib: Vec::new(),
+            measure_memory,
         }
     }
 
     pub fn lap(&mut self, phase: &'static str) {
         let now = Instant::now();
-        self.laps
-            .push((phase, (now - self.last).as_secs_f64() * 1000.0));
-        self.resident_mib.push(resident_mib());
+        let ms = (now - self.last).as_secs_f64() * 1000.0;
+        let memory = self.measure_memory.then(resident_mib).flatten();
+        self.laps.push((phase, ms, memory));
         self.last = now;
     }
 
@@ -43,8 +55,7 @@ impl Stopwatch {
     pub fn report(&self) -> String {
         self.laps
             .iter()
-            .zip(&self.resident_mib)
-            .map(|((phase, ms), mib)| match mib {
+            .map(|(phase, ms, memory)| match memory {
                 Some(mib) => format!("{phase} {ms:.1} ms ({mib} MiB resident)"),
                 None => format!("{phase} {ms:.1} ms"),
             })
@@ -53,7 +64,7 @@ impl Stopwatch {
     }
 }
 
-/// The process's resident memory now: where a build's memory goes, for `--verbose`.
+/// The process's resident memory now, where the platform tells.
 fn resident_mib() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;

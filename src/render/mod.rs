@@ -371,7 +371,7 @@ pub fn template_for(site: &Site, node: Node) -> String {
 ///
 /// Each file goes to `deliver` on the thread that rendered it, which returns the files to keep
 /// in the list this returns: the preview keeps every page in memory, while a build writes each
-/// one out at once and keeps nothing.
+/// one out at once and keeps nothing. A failure of `deliver` (a write) stops the rendering.
 pub fn render_nodes(
     site: &Arc<Site>,
     templates: &Templates,
@@ -379,13 +379,18 @@ pub fn render_nodes(
     static_files: &Arc<BTreeSet<String>>,
     nodes: &[Node],
     include_404: bool,
-    deliver: &(dyn Fn(Rendered) -> Option<Rendered> + Sync),
-) -> (Vec<Rendered>, Diagnostics) {
+    deliver: &(dyn Fn(Rendered) -> anyhow::Result<Option<Rendered>> + Sync),
+) -> anyhow::Result<(Vec<Rendered>, Diagnostics)> {
     let tera = with_functions(templates, site, values, static_files);
     let results: Vec<Result<Option<Rendered>, Diagnostic>> = nodes
         .par_iter()
-        .map(|&node| render_node(site, templates, &tera, values, node).map(deliver))
-        .collect();
+        .map(
+            |&node| match render_node(site, templates, &tera, values, node) {
+                Ok(file) => deliver(file).map(Ok),
+                Err(mistake) => Ok(Err(mistake)),
+            },
+        )
+        .collect::<anyhow::Result<_>>()?;
     let mut outputs = Vec::with_capacity(results.len() + 1);
     let mut problems: BTreeMap<(String, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
     for (node, result) in nodes.iter().zip(results) {
@@ -405,7 +410,7 @@ pub fn render_nodes(
         let mut context = base_context(site, values, "404.html");
         context.insert("section", &values.sections[0]);
         match tera.render("404.html", &context) {
-            Ok(html) => outputs.extend(deliver(("404.html".into(), html.into_bytes()))),
+            Ok(html) => outputs.extend(deliver(("404.html".into(), html.into_bytes()))?),
             Err(err) => {
                 let d = template_diagnostic(&templates.sources, "404.html", &err, None);
                 problems
@@ -433,7 +438,7 @@ pub fn render_nodes(
             d
         })
         .collect();
-    (outputs, diagnostics)
+    Ok((outputs, diagnostics))
 }
 
 fn base_context(site: &Site, values: &SiteValues, site_path: &str) -> Context {
