@@ -2,7 +2,7 @@
 //! file is saved, notify reports it, the debouncer lets it through, `Session::apply` rebuilds
 //! what it invalidates and `Output::write_changes` puts the changed files in the output.
 //!
-//!   cargo bench --bench watch_edit -- SITE [--edits N]
+//!   cargo bench --bench watch_edit -- SITE [--edits N] [--only body|title]
 //!
 //! SITE is a briefing site, e.g. the 10,000-page one `bench/run.sh` leaves in
 //! `/tmp/briefing-bench/briefing-10000`. It is copied to a temporary directory first, so the
@@ -32,15 +32,17 @@ fn run() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     let mut site = None;
     let mut edits = 21;
+    let mut only: Option<String> = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => edits = args.next().context("--edits needs a number")?.parse()?,
+            "--only" => only = Some(args.next().context("--only needs body or title")?),
             _ if site.is_none() => site = Some(PathBuf::from(arg)),
             other => bail!("unexpected argument {other}"),
         }
     }
     let site = site.context(
-        "usage: cargo bench --bench watch_edit -- SITE [--edits N]\n\
+        "usage: cargo bench --bench watch_edit -- SITE [--edits N] [--only body|title]\n\
          SITE: a briefing site, e.g. /tmp/briefing-bench/briefing-10000 (bench/run.sh makes it)",
     )?;
     if !site.join("site.toml").is_file() {
@@ -85,7 +87,20 @@ fn run() -> anyhow::Result<()> {
 
     let step = (pages.len() / edits.max(1)).max(1);
     let kinds: [(&str, Edit); 2] = [("body edit", body_edit), ("title edit", title_edit)];
+    if let Some(only) = &only
+        && !kinds
+            .iter()
+            .any(|(kind, _)| kind.starts_with(only.as_str()))
+    {
+        bail!("--only takes body or title, not {only}");
+    }
     for (kind, edit) in kinds {
+        if only
+            .as_ref()
+            .is_some_and(|only| !kind.starts_with(only.as_str()))
+        {
+            continue;
+        }
         let mut save_to_output = Vec::new();
         // How long `apply` and the writes took, and the phases of that rebuild.
         let mut rebuilds: Vec<(Duration, String)> = Vec::new();

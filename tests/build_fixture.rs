@@ -127,6 +127,31 @@ fn drafts_are_skipped_unless_asked_for() {
     assert!(out.join("news/draft/index.html").exists());
 }
 
+#[test]
+fn get_url_resolves_content_paths_with_fragments_and_refuses_missing_ones() {
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "templates/index.html",
+        "<ul>",
+        r#"<a id="deep" href="{{ get_url(path='@/news/first.md#details') }}">deep</a><ul>"#,
+    );
+    let out = site.build_into("public", &[]);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains(r#"<a id="deep" href="/news/first/#details">"#),
+        "{home}"
+    );
+
+    site.replace("templates/index.html", "news/first.md#", "news/gone.md#");
+    let result = site.run(&["build"]);
+    let message = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("get_url: no content file `@/news/gone.md#details`"),
+        "{message}"
+    );
+}
+
 /// Builds once, breaks the site with `edit`, and checks the failure names `expected` and left the
 /// first output as it was.
 fn assert_fails_cleanly(edit: impl FnOnce(&TestSite), expected: &[&str]) {

@@ -1,7 +1,7 @@
 //! What a rebuild may keep from the previous build: the values of unchanged pages and sections,
 //! the feed and sitemap, and which pages must be rendered again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::Built;
@@ -106,19 +106,18 @@ pub(super) fn invalidated(
         })
         .collect();
     let any_content_changed = page_changed.iter().chain(&section_changed).any(|&c| c);
-    let mut reach_cache: BTreeMap<String, (render::TemplateReach, bool)> = BTreeMap::new();
-    let mut reach = |name: String| {
-        *reach_cache.entry(name.clone()).or_insert_with(|| {
-            let uses_changed = templates
-                .closure(&name)
-                .iter()
-                .any(|t| changed_templates.contains(t));
-            (templates.reach(&name), uses_changed)
-        })
-    };
+    // Nodes share a handful of templates: each one's reach is worked out once.
+    let mut reach_cache: HashMap<&str, (render::TemplateReach, bool)> = HashMap::new();
     site.nodes()
         .filter(|&node| {
-            let (reach, template_changed) = reach(render::template_for(site, node));
+            let name = render::template_for(site, node);
+            let (reach, template_changed) = *reach_cache.entry(name).or_insert_with(|| {
+                let uses_changed = templates
+                    .closure(name)
+                    .iter()
+                    .any(|t| changed_templates.contains(t));
+                (templates.reach(name), uses_changed)
+            });
             let own = match node {
                 Node::Page(i) => {
                     page_changed[i]

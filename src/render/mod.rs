@@ -4,7 +4,7 @@
 //! once per site ([`SiteValues`]) and shared by reference-counted clones, so a listing of a
 //! thousand pages costs a pointer copy per render, not a thousand serialisations.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -335,34 +335,26 @@ fn register_filters(tera: &mut Tera) {
 pub type Rendered = (String, Vec<u8>);
 
 /// Which template renders a node, following the documented precedence.
-pub fn template_for(site: &Site, node: Node) -> String {
+pub fn template_for(site: &Site, node: Node) -> &str {
     match node {
         Node::Section(0) => site.sections[0]
             .meta()
             .template
             .as_ref()
-            .map_or("index.html".into(), |t| t.get_ref().clone()),
+            .map_or("index.html", |t| t.get_ref()),
         Node::Section(i) => site.sections[i]
             .meta()
             .template
             .as_ref()
-            .map_or("section.html".into(), |t| t.get_ref().clone()),
+            .map_or("section.html", |t| t.get_ref()),
         Node::Page(i) => {
             let page = &site.pages[i];
             let own = match &page.doc.meta {
-                crate::content::Meta::Page(meta) => {
-                    meta.template.as_ref().map(|t| t.get_ref().clone())
-                }
+                crate::content::Meta::Page(meta) => meta.template.as_ref(),
                 crate::content::Meta::Section(_) => None,
             };
-            own.or_else(|| {
-                site.sections[page.section]
-                    .meta()
-                    .page_template
-                    .as_ref()
-                    .map(|t| t.get_ref().clone())
-            })
-            .unwrap_or_else(|| "page.html".into())
+            own.or(site.sections[page.section].meta().page_template.as_ref())
+                .map_or("page.html", |t| t.get_ref())
         }
     }
 }
@@ -467,10 +459,10 @@ fn render_node(
         Node::Section(i) => context.insert_value("section", values.sections[i].clone()),
     }
     let template = template_for(site, node);
-    if !templates.contains(&template) {
+    if !templates.contains(template) {
         let doc = site.doc(node);
         let names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
-        let hint = match did_you_mean(&template, names.iter().copied()) {
+        let hint = match did_you_mean(template, names.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("create templates/{template}, or name an existing template"),
         };
@@ -490,8 +482,8 @@ fn render_node(
     }
     // Room for the content and the template around it, so the page is written without regrowing.
     let mut html = Vec::with_capacity(site.rendered(node).html.len() + 16 * 1024);
-    tera.render_to(&template, &context, &mut html)
-        .map_err(|err| template_diagnostic(&templates.sources, &template, &err, None))?;
+    tera.render_to(template, &context, &mut html)
+        .map_err(|err| template_diagnostic(&templates.sources, template, &err, None))?;
     Ok((format!("{site_path}index.html"), html))
 }
 
@@ -525,17 +517,9 @@ fn with_functions(
     tera.register_function("sources", move |_: Kwargs, _: &State<'_>| {
         lookup.sources.clone()
     });
-    let config = Arc::clone(&site.config);
-    let urls: Arc<HashMap<String, String>> = Arc::new(
-        site.nodes()
-            .map(|n| {
-                (
-                    site.doc(n).relative_path.clone(),
-                    config.url_path(site.site_path(n)),
-                )
-            })
-            .collect(),
-    );
+    // Looked up in the site graph when called: most builds never call get_url with `@/`, and a
+    // map of every URL made up front would cost each rebuild a pass over the whole site.
+    let urls_site = Arc::clone(site);
     let files = Arc::clone(static_files);
     tera.register_function(
         "get_url",
@@ -545,8 +529,14 @@ fn with_functions(
                 let (target, fragment) = content_path
                     .split_once('#')
                     .map_or((content_path, None), |(t, f)| (t, Some(f)));
-                return match urls.get(target) {
-                    Some(url) => Ok(fragment.map_or_else(|| url.clone(), |f| format!("{url}#{f}"))),
+                return match urls_site.node(target) {
+                    Some(node) => {
+                        let url = urls_site.config.url_path(urls_site.site_path(node));
+                        Ok(match fragment {
+                            Some(fragment) => format!("{url}#{fragment}"),
+                            None => url,
+                        })
+                    }
                     None => Err(tera::Error::message(format!(
                         "get_url: no content file `{path}`"
                     ))),
@@ -555,7 +545,7 @@ fn with_functions(
             let file = path.trim_start_matches('/');
             let bare = file.split(['#', '?']).next().unwrap_or(file);
             if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
-                Ok(config.url_path(file))
+                Ok(urls_site.config.url_path(file))
             } else {
                 Err(tera::Error::message(format!(
                     "get_url: no file `{path}` in static/ or the generated files"
