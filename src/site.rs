@@ -382,7 +382,7 @@ impl Site {
     fn reusable_render(&self, doc: &Document, resolver: &Resolver) -> Option<Arc<Rendered>> {
         let node = self.node(&doc.relative_path)?;
         let old = self.doc(node);
-        if old.hash != doc.hash || old.split != doc.split {
+        if !old.same_bytes(doc) || old.split != doc.split {
             return None;
         }
         let rendered = self.rendered(node);

@@ -163,8 +163,18 @@ impl Session {
         };
         let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
         self.note_discovery_problems(problems);
-        let documents =
-            content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
+        clock.lap("list");
+        // A one-off build (the one with `staging`) is never rebuilt: its files need no hashes.
+        let fingerprint = match staging {
+            Some(_) => content::Fingerprint::Skip,
+            None => content::Fingerprint::Hash,
+        };
+        let documents = content::read_documents_each(
+            &config.root,
+            &config.content_dir,
+            &inventory.markdown,
+            fingerprint,
+        );
         self.documents = documents;
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config.root, &config.templates_dir);
@@ -254,8 +264,12 @@ impl Session {
             return;
         };
         self.note_discovery_problems(problems);
-        let documents =
-            content::read_documents_each(&config.root, &config.content_dir, &inventory.markdown);
+        let documents = content::read_documents_each(
+            &config.root,
+            &config.content_dir,
+            &inventory.markdown,
+            content::Fingerprint::Hash,
+        );
         self.documents.extend(documents);
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);

@@ -22,7 +22,7 @@ pub(super) fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) ->
         },
     };
     let old = &prev.pages[j];
-    let same = old.doc.hash == page.doc.hash
+    let same = old.doc.same_bytes(&page.doc)
         && Arc::ptr_eq(&old.rendered.html, &page.rendered.html)
         && old.site_path == page.site_path
         && prev.sections[old.section].doc.relative_path
