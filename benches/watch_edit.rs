@@ -18,6 +18,11 @@ use briefing::build::{Outcome, Session};
 use briefing::config::BuildOptions;
 use briefing::watch::{Layout, Watcher};
 
+// The allocator `briefing watch` runs with (src/main.rs).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,

@@ -94,7 +94,7 @@ fn quiet_and_verbose() {
     let verbose = site.run(&["build", "--verbose"]);
     let out = String::from_utf8_lossy(&verbose.stdout);
     assert!(
-        out.contains("timings: read") && out.contains("templates"),
+        out.contains("timings: list") && out.contains(", read ") && out.contains("templates"),
         "{out}"
     );
 }
