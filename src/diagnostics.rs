@@ -267,6 +267,12 @@ pub fn plural(n: usize) -> &'static str {
 
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    escape_html_into(&mut out, text);
+    out
+}
+
+/// [`escape_html`], appended to `out`.
+pub fn escape_html_into(out: &mut String, text: &str) {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -282,7 +288,6 @@ pub fn escape_html(text: &str) -> String {
         start = i + 1;
     }
     out.push_str(&text[start..]);
-    out
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.

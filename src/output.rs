@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 
-use crate::diagnostics::escape_html as escape_xml;
+use crate::diagnostics::{escape_html as escape_xml, escape_html_into as escape_xml_into};
 
 pub type Bytes = Arc<[u8]>;
 
@@ -262,13 +262,14 @@ pub fn sitemap(mut entries: Vec<SitemapEntry>) -> Vec<u8> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    xml.reserve(entries.iter().map(|e| 80 + e.url.len()).sum());
     for entry in entries {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_xml(&entry.url));
+        escape_xml_into(&mut xml, &entry.url);
         xml.push_str("</loc>\n");
         if let Some(lastmod) = entry.lastmod {
             xml.push_str("    <lastmod>");
-            xml.push_str(&escape_xml(&lastmod));
+            escape_xml_into(&mut xml, &lastmod);
             xml.push_str("</lastmod>\n");
         }
         xml.push_str("  </url>\n");
@@ -330,16 +331,33 @@ pub fn atom_feed(feed: &Feed<'_>, mut entries: Vec<FeedEntry>) -> Vec<u8> {
         "  <author><name>{}</name></author>\n",
         escape_xml(author)
     ));
+    // Every entry straight into the one buffer: a feed can hold thousands of them.
+    xml.reserve(
+        entries
+            .iter()
+            .map(|e| 300 + e.title.len() + 2 * e.url.len() + e.summary_html.len() * 5 / 4)
+            .sum(),
+    );
     for entry in entries {
-        xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
-            escape_xml(&entry.title),
-            escape_xml(&entry.url),
-            escape_xml(&entry.url),
-            escape_xml(&entry.published),
-            escape_xml(&entry.updated),
-            escape_xml(&entry.summary_html)
-        ));
+        let parts: [(&str, &str); 6] = [
+            ("  <entry>\n    <title>", &entry.title),
+            (
+                "</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"",
+                &entry.url,
+            ),
+            ("\"/>\n    <id>", &entry.url),
+            ("</id>\n    <published>", &entry.published),
+            ("</published>\n    <updated>", &entry.updated),
+            (
+                "</updated>\n    <summary type=\"html\">",
+                &entry.summary_html,
+            ),
+        ];
+        for (markup, text) in parts {
+            xml.push_str(markup);
+            escape_xml_into(&mut xml, text);
+        }
+        xml.push_str("</summary>\n  </entry>\n");
     }
     xml.push_str("</feed>\n");
     xml.into_bytes()

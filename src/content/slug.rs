@@ -3,16 +3,17 @@
 /// Lower-case ASCII letters and digits joined by single hyphens: `"Lionsgate × Runway"` gives
 /// `lionsgate-runway`. Non-Latin text is transliterated first.
 pub fn slugify(text: &str) -> String {
-    let ascii = deunicode::deunicode_with_tofu(text, "-");
+    // Borrowed, not copied, when the text is ASCII already (nearly every heading).
+    let ascii = deunicode::deunicode_with_tofu_cow(text, "-");
     let mut out = String::with_capacity(ascii.len());
     let mut pending_hyphen = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() {
+    for byte in ascii.bytes() {
+        if byte.is_ascii_alphanumeric() {
             if pending_hyphen && !out.is_empty() {
                 out.push('-');
             }
             pending_hyphen = false;
-            out.push(c.to_ascii_lowercase());
+            out.push(char::from(byte.to_ascii_lowercase()));
         } else {
             pending_hyphen = true;
         }
