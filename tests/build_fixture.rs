@@ -152,6 +152,27 @@ fn get_url_resolves_content_paths_with_fragments_and_refuses_missing_ones() {
     );
 }
 
+#[test]
+fn safe_filter_marks_text_safe_and_leaves_other_text_escaped() {
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "templates/index.html",
+        "<ul>",
+        r#"<p id="safe">{{ "<b>bold</b>" | safe }} {{ 3 | safe }} {{ "<i>" }}</p><ul>"#,
+    );
+    let out = site.build_into("public", &[]);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains(r#"<p id="safe"><b>bold</b> 3 &lt;i&gt;</p>"#),
+        "{home}"
+    );
+    let first = std::fs::read_to_string(out.join("news/first/index.html")).unwrap();
+    assert!(
+        first.contains(r#"<h2 id="details">"#) && !first.contains("&lt;h2"),
+        "page content through `| safe` is written as HTML, once: {first}"
+    );
+}
+
 /// Builds once, breaks the site with `edit`, and checks the failure names `expected` and left the
 /// first output as it was.
 fn assert_fails_cleanly(edit: impl FnOnce(&TestSite), expected: &[&str]) {

@@ -456,6 +456,19 @@ mod tests {
     }
 
     #[test]
+    fn only_hashed_documents_can_be_the_same_bytes() {
+        let text = b"+++\ntitle = \"A\"\n+++\nx".to_vec();
+        let read =
+            |fingerprint| read_document("a.md", "content/a.md", text.clone(), fingerprint).unwrap();
+        assert!(read(Fingerprint::Hash).same_bytes(&read(Fingerprint::Hash)));
+        let edited = doc("a.md", "+++\ntitle = \"A\"\n+++\ny").unwrap();
+        assert!(!read(Fingerprint::Hash).same_bytes(&edited));
+        // Unknown is not "the same": a one-off build's documents are never taken as unchanged.
+        assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Skip)));
+        assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Hash)));
+    }
+
+    #[test]
     fn escaping_slug_is_refused() {
         let err = doc("a.md", "+++\ntitle = \"A\"\nslug = \"../../etc\"\n+++\n").unwrap_err();
         assert!(err[0].message.contains("slug"), "{:?}", err);
