@@ -170,21 +170,6 @@ where
                 return Some(event);
             }
             let (event, range) = self.events.next()?;
-            // Most events, once the summary is taken, need nothing but their words counted: no
-            // heading is open, no citation is being skipped, and the depth no longer matters.
-            if self.summary == Summary::Done
-                && self.open_heading.is_none()
-                && !self.skipping_citation_text
-            {
-                match &event {
-                    Event::Text(text) | Event::Code(text) => {
-                        self.out.word_count += count_words(text);
-                        return Some(event);
-                    }
-                    Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. }) => {}
-                    _ => return Some(event),
-                }
-            }
             if let Some(event) = self.process(event, range) {
                 return Some(event);
             }
@@ -195,6 +180,21 @@ where
 impl<'a, I> Rewriter<'a, '_, I> {
     /// Takes the next event from the parser; returns what to write now, if anything.
     fn process(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        // Most events, once the summary is taken, need nothing but their words counted: no
+        // heading is open, no citation is being skipped, and the depth no longer matters.
+        if self.summary == Summary::Done
+            && self.open_heading.is_none()
+            && !self.skipping_citation_text
+        {
+            match &event {
+                Event::Text(text) | Event::Code(text) => {
+                    self.out.word_count += count_words(text);
+                    return Some(event);
+                }
+                Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. }) => {}
+                _ => return Some(event),
+            }
+        }
         if self.skipping_citation_text {
             if matches!(event, Event::End(TagEnd::Link)) {
                 self.skipping_citation_text = false;
