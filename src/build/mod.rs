@@ -150,10 +150,21 @@ impl Session {
     /// rendered instead of being kept.
     fn reload_everything(
         &mut self,
+        clock: Stopwatch,
+        staging: Option<&output::Staging>,
+    ) -> anyhow::Result<Outcome> {
+        let config = Config::load(&self.options).map(Arc::new);
+        self.read_all_with(config, clock, staging)
+    }
+
+    /// [`Session::reload_everything`] with the config already loaded.
+    fn read_all_with(
+        &mut self,
+        config: Result<Arc<Config>, Diagnostics>,
         mut clock: Stopwatch,
         staging: Option<&output::Staging>,
     ) -> anyhow::Result<Outcome> {
-        self.config = Config::load(&self.options).map(Arc::new);
+        self.config = config;
         self.documents.clear();
         self.assets.clear();
         self.stale_assets.clear();
@@ -169,13 +180,12 @@ impl Session {
             Some(_) => content::Fingerprint::Skip,
             None => content::Fingerprint::Hash,
         };
-        let documents = content::read_documents_each(
+        self.documents = content::read_documents_each(
             &config.root,
             &config.content_dir,
             &inventory.markdown,
             fingerprint,
         );
-        self.documents = documents;
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config.root, &config.templates_dir);
         let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
@@ -561,13 +571,14 @@ fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnosti
 /// whole build succeeded, and is removed otherwise. `Ok(Err(..))` is a site with mistakes.
 pub fn build_to_disk(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagnostics>> {
     let config = match Config::load(options) {
-        Ok(config) => config,
+        Ok(config) => Arc::new(config),
         Err(problems) => return Ok(Err(problems)),
     };
     config::validate_output_dir(&config)?;
     let staging = output::Staging::beside(&config.output_dir)?;
     let mut session = Session::empty(options.clone());
-    match session.reload_everything(Stopwatch::with_memory(), Some(&staging))? {
+    // The config just loaded is the one the build reads with: loaded once, not twice.
+    match session.read_all_with(Ok(config), Stopwatch::with_memory(), Some(&staging))? {
         Outcome::Built(built) => {
             built.output.write_into(&staging)?;
             staging.commit()?;
