@@ -9,17 +9,17 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{BIN, TestSite, repo_root};
+use common::{BIN, Running, TestSite, repo_root};
 
 /// Starts `briefing serve` for `site` on a free port; returns the process and its base URL.
-fn serve(site: &TestSite) -> (std::process::Child, String) {
-    let mut server = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+fn serve(site: &TestSite) -> (Running, String) {
+    let mut server = Running::spawn(
+        Command::new(BIN)
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&site.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let url = loop {
         let line = lines.next().expect("server exited").unwrap();
@@ -34,26 +34,40 @@ fn serve(site: &TestSite) -> (std::process::Child, String) {
     (server, url)
 }
 
-fn browser_available() -> bool {
-    let ready = Path::new("/usr/bin/chromium").exists()
-        && repo_root().join("node_modules/playwright-core").is_dir();
-    if !ready {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run the browser tests: install chromium and run npm ci (see .ci/run)"
-        );
-        eprintln!("skipping: needs /usr/bin/chromium and `npm ci` (both done by .ci/run)");
+/// Whether Chromium and the npm packages are there. When not, says so where a plain
+/// `cargo test` run shows it: the test harness captures `eprintln!`, not the stderr handle.
+fn browser_available(test: &str) -> bool {
+    let mut missing = Vec::new();
+    if !Path::new("/usr/bin/chromium").exists() {
+        missing.push("/usr/bin/chromium (apt-get install chromium)");
     }
-    ready
+    if !repo_root().join("node_modules/playwright-core").is_dir() {
+        missing.push("node_modules/playwright-core (npm ci)");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI must run the browser tests; missing {}",
+        missing.join(" and ")
+    );
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nNOT RUN: {test}: missing {} (.ci/run installs both)",
+        missing.join(" and ")
+    );
+    false
 }
 
 #[test]
 fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
-    if !browser_available() {
+    if !browser_available("an_edit_shows_in_the_open_page_without_a_manual_reload") {
         return;
     }
     let site = TestSite::fixture("basic");
-    let (mut server, url) = serve(&site);
+    let (server, url) = serve(&site);
     let result = Command::new("node")
         .current_dir(repo_root())
         .arg("tests/browser/live_reload.mjs")
@@ -63,8 +77,7 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
         .arg("Details edited while the browser watched")
         .output()
         .unwrap();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(
         result.status.success(),
@@ -81,7 +94,7 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
 /// Every page of the built briefing passes the Nu HTML Checker with zero errors.
 #[test]
 fn every_page_passes_the_nu_html_checker() {
-    if !browser_available() {
+    if !browser_available("every_page_passes_the_nu_html_checker") {
         return;
     }
     let site = TestSite::briefing();
@@ -110,11 +123,11 @@ fn every_page_passes_the_nu_html_checker() {
 /// Every page of the briefing has zero axe-core violations, in light and dark mode.
 #[test]
 fn every_page_passes_axe_in_light_and_dark_mode() {
-    if !browser_available() {
+    if !browser_available("every_page_passes_axe_in_light_and_dark_mode") {
         return;
     }
     let site = TestSite::briefing();
-    let (mut server, url) = serve(&site);
+    let (server, url) = serve(&site);
     let out = site.build_into("public", &[]);
     let mut urls: Vec<String> = common::snapshot(&out)
         .into_iter()
@@ -128,8 +141,7 @@ fn every_page_passes_axe_in_light_and_dark_mode() {
         .args(&urls)
         .output()
         .unwrap();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let report = String::from_utf8_lossy(&result.stdout);
     assert!(
         result.status.success(),

@@ -137,13 +137,13 @@ fn colour_only_on_terminals_or_when_forced() {
 #[test]
 fn watch_rebuilds_into_the_output_dir() {
     let site = TestSite::fixture("basic");
-    let mut child = Command::new(BIN)
-        .args(["watch", "--root"])
-        .arg(&site.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = common::Running::spawn(
+        Command::new(BIN)
+            .args(["watch", "--root"])
+            .arg(&site.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     while !lines.next().unwrap().unwrap().starts_with("Watching") {}
     std::thread::spawn(move || for _ in lines {});
@@ -175,8 +175,7 @@ fn watch_rebuilds_into_the_output_dir() {
         assert!(Instant::now() < deadline, "a deleted page stays in public/");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     // What watch left on disk is exactly a clean build of the same files.
     let clean = site.build_into("clean", &[]);
     assert!(common::snapshot(&site.path("public")) == common::snapshot(&clean));

@@ -20,15 +20,15 @@ struct Case {
 
 /// Runs `briefing` with a hard time limit: a hang is a failure, not a stuck CI.
 fn run_limited(site: &TestSite, args: &[String]) -> (i32, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("--root")
-        .arg(&site.root)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::Running::spawn(
+        Command::new(BIN)
+            .args(args)
+            .arg("--root")
+            .arg(&site.root)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
     let mut stderr = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -41,7 +41,6 @@ fn run_limited(site: &TestSite, args: &[String]) -> (i32, String) {
             break status;
         }
         if Instant::now() > deadline {
-            let _ = child.kill();
             panic!("briefing {args:?} hung");
         }
         std::thread::sleep(Duration::from_millis(20));

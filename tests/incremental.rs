@@ -29,14 +29,45 @@ impl Rng {
     }
 }
 
+/// A template edited so that every page using it changes: inside the content block of a child
+/// template (Tera refuses text outside blocks there), at the end of any other.
+fn marked(template: &str, step: usize) -> String {
+    let mark = format!("{{# edit {step} #}}<!-- {step} -->");
+    match template.find("{% endblock content %}") {
+        Some(at) => format!("{}{mark}{}", &template[..at], &template[at..]),
+        None => format!("{template}{mark}\n"),
+    }
+}
+
 fn full_build(options: &BuildOptions) -> Outcome {
     Session::start(options.clone()).unwrap().1
 }
 
+/// Templates the sequences switch sections and pages to: one reads its section's title, one
+/// uses a component from another file, one cannot render a section at all.
+const EXTRA_TEMPLATES: [(&str, &str); 4] = [
+    (
+        "alt-page.html",
+        "{% extends \"base.html\" %}{% block content %}<article class=\"alt\"><p>In {{ section.title }}</p>{{ <badge label={page.title} /> }}{{ page.content | safe }}</article>{% endblock content %}\n",
+    ),
+    (
+        "alt-section.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"alt\">{{ section.title }}</h1><ol>{% for p in section.pages %}<li>{{ p.title }}</li>{% endfor %}</ol>{% endblock content %}\n",
+    ),
+    (
+        "page-only.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.title }}{% endblock content %}\n",
+    ),
+    (
+        "components.html",
+        "{% component badge(label) %}<b class=\"badge\">{{ label }}</b>{% endcomponent %}\n",
+    ),
+];
+
 #[test]
 fn random_edit_sequences_match_clean_builds() {
-    for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124] {
-        run_sequence(seed, 120);
+    for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
+        run_sequence(seed, 150);
     }
 }
 
@@ -46,24 +77,34 @@ fn run_sequence(seed: u64, steps: usize) {
         root: site.root.clone(),
         ..BuildOptions::default()
     };
+    for (name, text) in EXTRA_TEMPLATES {
+        site.write(&format!("templates/{name}"), text);
+    }
     let (mut session, first) = Session::start(options.clone()).unwrap();
     assert!(matches!(first, Outcome::Built(_)));
     let layout = Layout::of(session.config().unwrap());
     let mut rng = Rng(seed);
     let mut generated: Vec<String> = Vec::new();
-    let mut broken: Option<(String, String)> = None;
+    // Files left broken, with their good text: other edits go on while the build fails.
+    let mut broken: Vec<(String, String)> = Vec::new();
+    let is_broken = |broken: &[(String, String)], path: &str| broken.iter().any(|(p, _)| p == path);
     let sections = ["news", "about", "fresh"];
+    let mut last_succeeded = true;
+    let mut successes = 0;
     for step in 0..steps {
         let mut touched: Vec<String> = Vec::new();
-        if let Some((path, good)) = broken.take() {
+        let mut body_edit_only = false;
+        if !broken.is_empty() && rng.below(3) != 0 {
+            let (path, good) = broken.remove(rng.below(broken.len()));
             site.write(&path, good);
             touched.push(path);
         } else {
-            match rng.below(13) {
+            match rng.below(24) {
                 0 => {
                     let page = ["content/news/first.md", "content/news/second.md"][rng.below(2)];
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
                     touched.push(page.into());
+                    body_edit_only = broken.is_empty() && last_succeeded;
                 }
                 1 => {
                     let page = "content/news/second.md";
@@ -115,13 +156,10 @@ fn run_sequence(seed: u64, steps: usize) {
                         "templates/base.html",
                         "templates/section.html",
                     ][rng.below(3)];
-                    site.write(
-                        template,
-                        site.read(template) + &format!("{{# edit {step} #}}\n<!-- {step} -->\n"),
-                    );
+                    site.write(template, marked(&site.read(template), step));
                     touched.push(template.into());
                 }
-                6 => {
+                6 if !is_broken(&broken, "static/css/site.css") => {
                     site.write(
                         "static/css/site.css",
                         site.read("static/css/site.css") + &format!("/* {step} */\n"),
@@ -137,11 +175,11 @@ fn run_sequence(seed: u64, steps: usize) {
                     }
                     touched.push(path);
                 }
-                8 => {
+                8 if !is_broken(&broken, "content/news/first.md") => {
                     let page = "content/news/first.md";
                     let good = site.read(page);
                     site.write(page, good.replacen("+++\n", "+++\ntitle = = broken\n", 1));
-                    broken = Some((page.into(), good));
+                    broken.push((page.into(), good));
                     touched.push(page.into());
                 }
                 9 if site.path("content/fresh").is_dir() => {
@@ -177,18 +215,143 @@ fn run_sequence(seed: u64, steps: usize) {
                     );
                     touched.push(sources.into());
                 }
-                11 => {
-                    // Renaming a heading breaks the anchors other pages link to; renaming it
-                    // back mends them. Only the body changes, so the fast path handles it.
+                11 if !is_broken(&broken, "content/news/first.md") => {
+                    // Renaming a heading breaks the anchors other pages link to; putting it back
+                    // mends them. Only the body changes, so the fast path handles it.
                     let page = "content/news/first.md";
-                    let text = site.read(page);
-                    let toggled = if text.contains("## Details") {
-                        text.replacen("## Details", "## Detail", 1)
-                    } else {
-                        text.replacen("## Detail", "## Details", 1)
-                    };
-                    site.write(page, toggled);
+                    let good = site.read(page);
+                    site.write(page, good.replacen("## Details", "## Detail", 1));
+                    broken.push((page.into(), good));
                     touched.push(page.into());
+                }
+                13 => {
+                    // A section's templates, order and title: what its pages render with.
+                    let page_template = ["", "page_template = \"alt-page.html\"\n"][rng.below(2)];
+                    let template = ["", "template = \"alt-section.html\"\n"][rng.below(2)];
+                    let sort_by = ["date", "weight", "title"][rng.below(3)];
+                    let title =
+                        [String::from("News"), format!("News {step}")][rng.below(2)].clone();
+                    let path = "content/news/_index.md";
+                    // Now and then a template that cannot render a section, until put back.
+                    let template = match rng.below(5) {
+                        0 if !is_broken(&broken, path) => {
+                            broken.push((path.into(), site.read(path)));
+                            "template = \"page-only.html\"\n"
+                        }
+                        _ => template,
+                    };
+                    site.write(path, format!("+++\ntitle = \"{title}\"\nsort_by = \"{sort_by}\"\n{template}{page_template}+++\nAll the news.\n"));
+                    touched.push(path.into());
+                }
+                14 => {
+                    let page = "content/news/second.md";
+                    let kept: String = site
+                        .read(page)
+                        .lines()
+                        .filter(|l| !l.starts_with("template ="))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    let template = match rng.below(5) {
+                        0 if !is_broken(&broken, page) => {
+                            broken.push((page.into(), site.read(page)));
+                            "template = \"missing.html\"\n"
+                        }
+                        1 | 2 => "template = \"alt-page.html\"\n",
+                        _ => "",
+                    };
+                    site.write(page, kept.replacen("+++\n", &format!("+++\n{template}"), 1));
+                    touched.push(page.into());
+                }
+                15 => {
+                    let path = "templates/components.html";
+                    site.write(path, format!("{{% component badge(label) %}}<b class=\"badge v{step}\">{{{{ label }}}}</b>{{% endcomponent %}}\n"));
+                    touched.push(path.into());
+                }
+                16 => {
+                    let path = "templates/alt-page.html";
+                    site.write(path, marked(&site.read(path), step));
+                    touched.push(path.into());
+                }
+                17 => {
+                    // A file replaced by a directory of the same name, and back.
+                    let path = site.path("static/swap");
+                    if path.is_dir() {
+                        std::fs::remove_dir_all(&path).unwrap();
+                        site.write("static/swap", format!("file {step}"));
+                    } else {
+                        let _ = std::fs::remove_file(&path);
+                        site.write("static/swap/inner.txt", format!("inner {step}"));
+                    }
+                    touched.push("static/swap".into());
+                }
+                18 => {
+                    let config = "site.toml";
+                    let text: String = site
+                        .read(config)
+                        .lines()
+                        .map(|l| match l.starts_with("title =") {
+                            true => format!("title = \"Fixture {step}\"\n"),
+                            false => format!("{l}\n"),
+                        })
+                        .collect();
+                    site.write(config, text);
+                    touched.push(config.into());
+                }
+                19 => {
+                    // Dates move a page in its listing, the feed and the sitemap.
+                    let page = ["content/news/first.md", "content/news/second.md"][rng.below(2)];
+                    let text: String = site
+                        .read(page)
+                        .lines()
+                        .map(|l| match l.starts_with("date =") {
+                            true => format!(
+                                "date = 2026-{:02}-{:02}\n",
+                                1 + rng.below(12),
+                                1 + rng.below(28)
+                            ),
+                            false => format!("{l}\n"),
+                        })
+                        .collect();
+                    site.write(page, text);
+                    touched.push(page.into());
+                }
+                20 if !is_broken(&broken, "templates/alt-page.html") => {
+                    let path = "templates/alt-page.html";
+                    let good = site.read(path);
+                    site.write(path, good.clone() + "{% if %}\n");
+                    broken.push((path.into(), good));
+                    touched.push(path.into());
+                }
+                21 if !is_broken(&broken, "templates/alt-section.html") => {
+                    // A template in use deleted for a while.
+                    let path = "templates/alt-section.html";
+                    let good = site.read(path);
+                    std::fs::remove_file(site.path(path)).unwrap();
+                    broken.push((path.into(), good));
+                    touched.push(path.into());
+                }
+                22 if !is_broken(&broken, "templates/base.html") => {
+                    // A template error that only shows when rendering.
+                    let path = "templates/base.html";
+                    let good = site.read(path);
+                    site.write(
+                        path,
+                        good.replacen(
+                            "{{ config.title }}",
+                            "{{ config.title | no_such_filter }}",
+                            1,
+                        ),
+                    );
+                    broken.push((path.into(), good));
+                    touched.push(path.into());
+                }
+                23 if !is_broken(&broken, "static/css/site.css") => {
+                    // A file a template asks `get_url` for, gone for a while.
+                    let path = "static/css/site.css";
+                    let good = site.read(path);
+                    std::fs::remove_file(site.path(path)).unwrap();
+                    broken.push((path.into(), good));
+                    touched.push(path.into());
                 }
                 _ => {
                     let page = "content/about/_index.md";
@@ -204,8 +367,16 @@ fn run_sequence(seed: u64, steps: usize) {
         let changes = classify(&paths, &layout);
         let incremental = session.apply(&changes).unwrap();
         let clean = full_build(&options);
+        last_succeeded = matches!(incremental, Outcome::Built(_));
+        successes += usize::from(last_succeeded);
         match (&incremental, &clean) {
             (Outcome::Built(a), Outcome::Built(b)) => {
+                // Reuse must happen, not only give the right output: a body edit renders one page.
+                assert!(
+                    !body_edit_only || a.rendered_pages == 1,
+                    "seed {seed:#x} step {step}: a body edit rendered {} pages",
+                    a.rendered_pages
+                );
                 if a.output != b.output {
                     let differing: Vec<&str> = b
                         .output
@@ -226,5 +397,60 @@ fn run_sequence(seed: u64, steps: usize) {
                 "seed {seed:#x} step {step}: incremental and clean builds disagree on success after {touched:?}"
             ),
         }
+    }
+    // Most steps must build, or the sequence would test little but error reporting.
+    assert!(
+        successes * 2 > steps,
+        "seed {seed:#x}: only {successes} of {steps} steps built"
+    );
+}
+
+/// Applies the given edited paths as the watcher would and returns the outcome.
+fn apply(session: &mut Session, site: &TestSite, touched: &[&str]) -> Outcome {
+    let layout = Layout::of(session.config().unwrap());
+    let paths: Vec<PathBuf> = touched
+        .iter()
+        .map(|t| std::path::absolute(site.path(t)).unwrap())
+        .collect();
+    session.apply(&classify(&paths, &layout)).unwrap()
+}
+
+#[test]
+fn template_edits_made_while_the_build_fails_are_not_forgotten() {
+    let site = TestSite::fixture("basic");
+    let options = BuildOptions {
+        root: site.root.clone(),
+        ..BuildOptions::default()
+    };
+    let (mut session, first) = Session::start(options.clone()).unwrap();
+    assert!(matches!(first, Outcome::Built(_)));
+    let page = "content/news/first.md";
+    let good = site.read(page);
+    site.write(page, good.replacen("+++\n", "+++\ntitle = = broken\n", 1));
+    assert!(matches!(
+        apply(&mut session, &site, &[page]),
+        Outcome::Failed(_)
+    ));
+    site.replace("templates/base.html", "<main>", "<main class=\"edited\">");
+    assert!(matches!(
+        apply(&mut session, &site, &["templates/base.html"]),
+        Outcome::Failed(_)
+    ));
+    site.write(page, good);
+    let Outcome::Built(built) = apply(&mut session, &site, &[page]) else {
+        panic!("the fixed site must build")
+    };
+    let pages: Vec<&str> = built
+        .output
+        .paths()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    assert!(pages.len() > 3);
+    for path in pages {
+        let html = String::from_utf8_lossy(built.output.get(path).unwrap());
+        assert!(
+            html.contains("<main class=\"edited\">"),
+            "{path} misses the edit"
+        );
     }
 }

@@ -23,7 +23,7 @@ use crate::site::{Bodies, Node, Site};
 mod reuse;
 mod stopwatch;
 
-use reuse::{invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
+use reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 pub use stopwatch::Stopwatch;
 
 /// A successful build: the site graph it came from and the files it made.
@@ -36,12 +36,17 @@ pub struct Built {
     pub pages_on_disk: usize,
     /// The output paths that are copied files rather than pages.
     asset_paths: BTreeSet<String>,
+    /// The templates it rendered with: a later build re-renders what any change since uses,
+    /// however many failed builds came in between.
+    template_sources: render::TemplateSources,
     /// Warnings only: a build with errors returns them instead.
     pub warnings: Diagnostics,
     pub elapsed_ms: u128,
     pub timings: Stopwatch,
     /// How many pages and sections were rendered (all of them for a full build).
     pub rendered: usize,
+    /// How many of those were pages: a body edit renders one.
+    pub rendered_pages: usize,
 }
 
 impl Built {
@@ -108,6 +113,13 @@ pub struct Session {
     more_than_content_since_good: bool,
 }
 
+/// Whether a build starts from nothing or from the last good build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rebuild {
+    Full,
+    Incremental,
+}
+
 pub enum Outcome {
     Built(Arc<Built>),
     Failed(Diagnostics),
@@ -170,7 +182,7 @@ impl Session {
         self.stale_assets.clear();
         self.discovery_problems.clear();
         let Ok(config) = self.config.clone() else {
-            return self.compose(clock, None, None, staging);
+            return self.compose(clock, Rebuild::Full, None, staging);
         };
         let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
         self.note_discovery_problems(problems);
@@ -199,7 +211,7 @@ impl Session {
         }
         self.last_good = None;
         clock.lap("read");
-        self.compose(clock, None, None, staging)
+        self.compose(clock, Rebuild::Full, None, staging)
     }
 
     /// Applies changed paths and rebuilds what they invalidate.
@@ -237,17 +249,11 @@ impl Session {
         for relative in &changes.static_files {
             self.refresh_static(&config, relative);
         }
-        let mut changed_templates = BTreeSet::new();
         if changes.templates {
-            let reloaded = Templates::load(&config.root, &config.templates_dir);
-            changed_templates = match (&self.templates, &reloaded) {
-                (Ok(old), Ok(new)) => old.changed_since(new),
-                _ => BTreeSet::from(["*".to_string()]),
-            };
-            self.templates = reloaded;
+            self.templates = Templates::load(&config.root, &config.templates_dir);
         }
         clock.lap("read");
-        self.compose(clock, Some(changed_templates), body_edits, None)
+        self.compose(clock, Rebuild::Incremental, body_edits, None)
     }
 
     fn refresh_content(&mut self, config: &Config, relative: &str) {
@@ -329,12 +335,12 @@ impl Session {
         }
     }
 
-    /// Everything read so far, put together. `changed_templates` is `None` for a full build.
-    /// Only a failure of the machine (writing to `staging`) is an error.
+    /// Everything read so far, put together. Only a failure of the machine (writing to
+    /// `staging`) is an error.
     fn compose(
         &mut self,
         mut clock: Stopwatch,
-        changed_templates: Option<BTreeSet<String>>,
+        rebuild: Rebuild,
         body_edits: Option<Vec<Arc<Document>>>,
         staging: Option<&output::Staging>,
     ) -> anyhow::Result<Outcome> {
@@ -384,7 +390,7 @@ impl Session {
         let previous = self
             .last_good
             .clone()
-            .filter(|_| changed_templates.is_some());
+            .filter(|_| rebuild == Rebuild::Incremental);
         // Assembled even when some files failed, so their links and anchors are checked too.
         let edited = match (&previous, body_edits) {
             (Some(prev), Some(edits)) if unparsed.is_empty() && prev.site.sources == sources => {
@@ -433,11 +439,15 @@ impl Session {
             }),
         ));
         clock.lap("template values");
-        let dirty = match (&previous, &changed_templates) {
-            (Some(prev), Some(changed)) => {
-                invalidated(prev, &site, &values, &page_reuse, templates, changed)
+        let dirty = match &previous {
+            Some(prev) => {
+                let since = Since {
+                    templates: templates.changed_since(&prev.template_sources),
+                    files: !prev.asset_paths.iter().eq(self.assets.keys()),
+                };
+                invalidated(prev, &site, &values, &page_reuse, templates, &since)
             }
-            _ => site.nodes().collect(),
+            None => site.nodes().collect(),
         };
         let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
         known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
@@ -533,6 +543,7 @@ impl Session {
         }
         let built = Arc::new(Built {
             asset_paths: self.assets.keys().cloned().collect(),
+            template_sources: Arc::clone(templates.sources()),
             site,
             values,
             output,
@@ -541,6 +552,7 @@ impl Session {
             elapsed_ms: clock.elapsed_ms(),
             timings: clock,
             rendered: dirty.len(),
+            rendered_pages: dirty.iter().filter(|n| matches!(n, Node::Page(_))).count(),
         });
         self.last_good = Some(Arc::clone(&built));
         self.touched_since_good.clear();

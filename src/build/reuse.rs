@@ -69,6 +69,14 @@ pub(super) fn unchanged_section(
     same.then_some(j)
 }
 
+/// What changed since the previous good build besides content.
+pub(super) struct Since {
+    /// Templates added, removed or edited since the previous good build.
+    pub templates: BTreeSet<String>,
+    /// Whether files to copy were added or removed (which `get_url` can tell).
+    pub files: bool,
+}
+
 /// The pages and sections whose output may differ from the previous build's.
 pub(super) fn invalidated(
     prev: &Built,
@@ -76,7 +84,7 @@ pub(super) fn invalidated(
     values: &SiteValues,
     page_reuse: &[Option<usize>],
     templates: &Templates,
-    changed_templates: &BTreeSet<String>,
+    since: &Since,
 ) -> Vec<Node> {
     let old = &prev.site;
     // Same files in the same order with the same URLs: compared index by index, without lookups.
@@ -89,21 +97,17 @@ pub(super) fn invalidated(
             && old.sections.iter().zip(&site.sections).all(|(a, b)| {
                 a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
             });
-    let urls_changed = !same_urls;
-    let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
-    if urls_changed || changed_templates.contains("*") {
+    if !same_urls {
         return site.nodes().collect();
     }
-    let page_changed: Vec<bool> = (0..site.pages.len())
-        .map(|i| page_reuse[i].is_none())
-        .collect();
+    let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
+    let page_changed: Vec<bool> = page_reuse.iter().map(Option::is_none).collect();
+    // Indices match the previous build's: `same_urls` compared them one by one.
     let section_changed: Vec<bool> = (0..site.sections.len())
-        .map(|i| match old.node(&site.sections[i].doc.relative_path) {
-            Some(Node::Section(j)) => {
-                !values.section_reused(i) && prev.values.section(j) != values.section(i)
-            }
-            _ => true,
-        })
+        .map(|i| !values.section_reused(i) && prev.values.section(i) != values.section(i))
+        .collect();
+    let section_head_changed: Vec<bool> = (0..site.sections.len())
+        .map(|i| section_changed[i] && values.section_head_differs(i, &prev.values, i))
         .collect();
     let any_content_changed = page_changed.iter().chain(&section_changed).any(|&c| c);
     // Nodes share a handful of templates: each one's reach is worked out once.
@@ -115,19 +119,23 @@ pub(super) fn invalidated(
                 let uses_changed = templates
                     .closure(name)
                     .iter()
-                    .any(|t| changed_templates.contains(t));
+                    .any(|t| since.templates.contains(t));
                 (templates.reach(name), uses_changed)
             });
             let own = match node {
                 Node::Page(i) => {
+                    let section = site.pages[i].section;
                     page_changed[i]
-                        || (reach.section_pages && section_changed[site.pages[i].section])
+                        || section_head_changed[section]
+                        || (reach.section_pages && section_changed[section])
                 }
                 Node::Section(i) => section_changed[i],
             };
             own || template_changed
+                || render::template_for(old, node) != name
                 || (reach.other_content && any_content_changed)
                 || (reach.sources && sources_changed)
+                || (reach.files && since.files)
         })
         .collect()
 }

@@ -27,8 +27,16 @@ const BUILTIN_404: &str = include_str!("../builtin/404.html");
 #[derive(Clone)]
 pub struct Templates {
     tera: Tera,
-    sources: BTreeMap<String, String>,
+    /// Shared with every build made from these templates, so a later build can tell exactly
+    /// which templates changed since any earlier one, failed builds in between or not.
+    sources: Arc<BTreeMap<String, String>>,
+    /// Templates that define Tera components: components are global, so any render may use
+    /// them without an extends or include naming their file.
+    component_files: BTreeSet<String>,
 }
+
+/// The text of every template a build rendered with, by name.
+pub type TemplateSources = Arc<BTreeMap<String, String>>;
 
 impl Templates {
     /// Reads and parses every file under `templates/`, reporting every syntax error at once.
@@ -116,15 +124,32 @@ impl Templates {
             diagnostics.push(template_diagnostic(&sources, &first, &err, None));
             return Err(diagnostics);
         }
-        Ok(Templates { tera, sources })
+        let component_files = sources
+            .iter()
+            .filter(|(_, text)| defines_component(text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        Ok(Templates {
+            tera,
+            sources: Arc::new(sources),
+            component_files,
+        })
     }
 
-    /// Names of the templates that differ between `self` and `newer` (added, removed or edited).
-    pub fn changed_since(&self, newer: &Templates) -> BTreeSet<String> {
-        let names: BTreeSet<&String> = self.sources.keys().chain(newer.sources.keys()).collect();
+    /// The templates' text, to compare a later set of templates with.
+    pub fn sources(&self) -> &TemplateSources {
+        &self.sources
+    }
+
+    /// Names of the templates that differ between `older` and these (added, removed or edited).
+    pub fn changed_since(&self, older: &TemplateSources) -> BTreeSet<String> {
+        if Arc::ptr_eq(older, &self.sources) {
+            return BTreeSet::new();
+        }
+        let names: BTreeSet<&String> = older.keys().chain(self.sources.keys()).collect();
         names
             .into_iter()
-            .filter(|n| self.sources.get(*n) != newer.sources.get(*n))
+            .filter(|n| older.get(*n) != self.sources.get(*n))
             .cloned()
             .collect()
     }
@@ -144,14 +169,17 @@ impl Templates {
             reach.section_pages |= text.contains("pages");
             reach.other_content |= text.contains("get_page") || text.contains("get_section");
             reach.sources |= text.contains("sources(");
+            reach.files |= text.contains("get_url");
         }
         reach
     }
 
-    /// Names of the templates `name` extends or includes, directly or not, itself included.
+    /// Names of the templates a render of `name` can use: itself, what it extends or includes,
+    /// directly or not, and every template that defines components.
     pub fn closure(&self, name: &str) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
         let mut todo = vec![name.to_string()];
+        todo.extend(self.component_files.iter().cloned());
         while let Some(current) = todo.pop() {
             if !seen.insert(current.clone()) {
                 continue;
@@ -173,6 +201,17 @@ pub struct TemplateReach {
     pub other_content: bool,
     /// Calls sources().
     pub sources: bool,
+    /// Calls get_url, which fails for a file that is not in the output.
+    pub files: bool,
+}
+
+/// Whether a template's text holds a `{% component ... %}` definition.
+fn defines_component(text: &str) -> bool {
+    text.split("{%").skip(1).any(|tag| {
+        tag.trim_start_matches('-')
+            .trim_start()
+            .starts_with("component ")
+    })
 }
 
 /// The template names in `{% extends "x" %}` and `{% include "x" %}` tags.

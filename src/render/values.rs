@@ -273,16 +273,25 @@ impl SiteValues {
         Value::from(full)
     }
 
-    pub fn node_for(&self, relative_path: &str) -> Option<Node> {
-        self.by_path.get(relative_path).copied()
-    }
-
-    pub fn config(&self) -> &Value {
-        &self.config
-    }
-
-    pub fn summary(&self, page: usize) -> &Value {
-        &self.summaries[page]
+    /// Whether section `index` shows its pages anything new: any field but its listing differs
+    /// from section `old_index` of `old`. A page template can read every field of its section.
+    pub fn section_head_differs(&self, index: usize, old: &SiteValues, old_index: usize) -> bool {
+        if self.reused_sections[index] {
+            return false;
+        }
+        match (
+            self.sections[index].as_map(),
+            old.sections[old_index].as_map(),
+        ) {
+            (Some(new), Some(old)) => {
+                new.len() != old.len()
+                    || new
+                        .iter()
+                        .filter(|(key, _)| key.as_str() != Some("pages"))
+                        .any(|(key, value)| old.get(key) != Some(value))
+            }
+            _ => true,
+        }
     }
 
     pub fn section(&self, section: usize) -> &Value {

@@ -221,3 +221,33 @@ pub fn assert_links_resolve(out: &Path, base_url: &str, base_path: &str) {
         problems.join("\n")
     );
 }
+
+/// A process a test started, killed and reaped when the test ends, passing or failing: a
+/// failed assertion must not leave `briefing watch` or `serve` running.
+pub struct Running(pub std::process::Child);
+
+impl Running {
+    pub fn spawn(command: &mut std::process::Command) -> Running {
+        Running(command.spawn().expect("cannot start the process"))
+    }
+}
+
+impl std::ops::Deref for Running {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
