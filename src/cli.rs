@@ -373,10 +373,12 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let built = match outcome {
         Outcome::Built(built) => built,
         Outcome::Failed(diagnostics) => {
-            report_failure(&diagnostics);
-            anyhow::bail!(
-                "the site must build once before it can be served; fix the errors above and run again"
+            // No build has ever succeeded, so there is no last good one to keep showing.
+            report_diagnostics(&diagnostics);
+            anstream::eprintln!(
+                "The site did not build, so there is nothing to serve: fix the errors above and run `briefing serve` again."
             );
+            return Ok(ExitCode::from(1));
         }
     };
     say.built(&built, "memory", None);

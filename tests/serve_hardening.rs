@@ -8,6 +8,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt as _;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::TestSite;
@@ -464,4 +465,45 @@ fn files_are_served_with_the_types_browsers_expect() {
         assert!(content_type.starts_with(expected), "{path}: {content_type}");
         assert_eq!(response.header("X-Content-Type-Options"), Some("nosniff"));
     }
+}
+
+#[test]
+fn a_site_that_never_built_says_so_and_exits_1() {
+    let site = TestSite::fixture("basic");
+    site.replace("content/news/first.md", "title = ", "title = = ");
+    let child = serve_command(&site, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = Server { child, port: 0 };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve kept running with no site");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    server
+        .child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/news/first.md:2:"), "{stderr}");
+    assert!(stderr.contains("nothing to serve"), "{stderr}");
+    assert!(!stderr.contains("last good build"), "{stderr}");
+    assert!(!stdout.contains("Serving"), "{stdout}");
 }
