@@ -129,6 +129,7 @@ fn running_out_of_file_descriptors_does_not_close_the_port() {
         .collect();
     let deadline = Instant::now() + Duration::from_secs(10);
     while (server.open_fds() as u64) < limit {
+        assert!(server.is_running(), "the server exited on running out");
         assert!(
             Instant::now() < deadline,
             "the server never ran out: {} of {limit} files open",
@@ -391,6 +392,8 @@ fn head_answers_with_headers_only_on_every_route() {
         if *path == "/__briefing/events" {
             assert_eq!(head.status, 200);
             assert_eq!(head.header("Content-Type"), Some("text/event-stream"));
+            // The stream has no length: a HEAD must not claim one.
+            assert_eq!(head.header("Content-Length"), None);
             continue;
         }
         let get = get(server.port, path);
