@@ -100,6 +100,11 @@ pub struct ServeArgs {
     /// The port to listen on; the next free one is taken when it is busy
     #[arg(long, short = 'p', default_value_t = 1111)]
     pub port: u16,
+    /// Also answer requests for this host name or address (repeatable). By default the preview
+    /// answers only to localhost, 127.0.0.1, [::1] and the --interface address, so that other
+    /// web sites cannot read it through DNS rebinding
+    #[arg(long = "allowed-host", value_name = "NAME", value_parser = serve::parse_allowed_host)]
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -341,6 +346,11 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
             args.interface
         );
     }
+    if args.interface.is_unspecified() && args.allowed_hosts.is_empty() {
+        anstream::eprintln!(
+            "note: requests are answered for localhost, 127.0.0.1 and [::1] only; name this machine with --allowed-host NAME to open the preview from elsewhere"
+        );
+    }
     let listener = serve::bind(args.interface, args.port)?;
     let address = listener.local_addr()?;
     let host = match address.ip() {
@@ -363,10 +373,12 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let built = match outcome {
         Outcome::Built(built) => built,
         Outcome::Failed(diagnostics) => {
-            report_failure(&diagnostics);
-            anyhow::bail!(
-                "the site must build once before it can be served; fix the errors above and run again"
+            // No build has ever succeeded, so there is no last good one to keep showing.
+            report_diagnostics(&diagnostics);
+            anstream::eprintln!(
+                "The site did not build, so there is nothing to serve: fix the errors above and run `briefing serve` again."
             );
+            return Ok(ExitCode::from(1));
         }
     };
     say.built(&built, "memory", None);
@@ -393,7 +405,8 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     });
     // Always printed, even with --quiet: it is how a user (and the tests) learn the address.
     anstream::println!("Serving {url} (Ctrl-C to stop)");
-    serve::run(listener, preview)?;
+    let hosts = serve::AllowedHosts::new(args.interface, &args.allowed_hosts);
+    serve::run(listener, preview, hosts)?;
     Ok(ExitCode::SUCCESS)
 }
 

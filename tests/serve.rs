@@ -5,90 +5,12 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::server::{Response, get, request, start};
 use common::{BIN, TestSite};
-
-struct Server {
-    child: Child,
-    port: u16,
-    _site: Option<TestSite>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[allow(clippy::zombie_processes)] // `Server::drop` kills and waits for it.
-fn start(site: &TestSite, extra: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the server never said where it serves");
-        if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
-            let port = rest.split('/').next().unwrap().parse().unwrap();
-            return Server {
-                child,
-                port,
-                _site: None,
-            };
-        }
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: String,
-    body: String,
-}
-
-fn request(port: u16, method: &str, path: &str) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
-    Response {
-        status,
-        headers: head.to_string(),
-        body: body.to_string(),
-    }
-}
-
-fn get(port: u16, path: &str) -> Response {
-    request(port, "GET", path)
-}
 
 /// Polls until `path` satisfies `check`, so tests wait for a rebuild without fixed sleeps.
 fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(&Response) -> bool) -> Response {

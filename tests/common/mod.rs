@@ -2,6 +2,8 @@
 //! independent of the crate's own link checker.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod server;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
