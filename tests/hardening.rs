@@ -507,6 +507,31 @@ fn every_bad_input_fails_cleanly() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The last day TOML can write is a date like any other: shown, sorted and in the feed.
+#[test]
+fn the_last_possible_date_builds() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/news/far.md",
+        page("title = \"Far\"\ndate = 9999-12-31\nupdated = 9999-12-31T23:59:59Z\nsources = [\"report\"]", "Later."),
+    );
+    let (code, stderr) = run_limited(&site, &["build".to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    let feed = site.read("public/atom.xml");
+    assert!(
+        feed.contains("<published>9999-12-31T00:00:00Z</published>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<updated>9999-12-31T23:59:59Z</updated>"),
+        "{feed}"
+    );
+    let news = site.read("public/news/index.html");
+    assert!(news.contains("31 December 9999"), "{news}");
+    // Newest first: the far page heads the list.
+    assert!(news.find("Far").unwrap() < news.find("Second story").unwrap());
+}
+
 /// Large but valid input builds, within the time limit, without a panic.
 #[test]
 fn huge_inputs_build() {

@@ -311,16 +311,12 @@ fn register_filters(tera: &mut Tera) {
         "date",
         |value: &str, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
             let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-            let zoned = if let Ok(date) = value.parse::<jiff::civil::Date>() {
-                date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                    .map_err(|e| tera::Error::message(e.to_string()))?
-            } else {
-                value
-                    .parse::<jiff::Timestamp>()
-                    .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?
-                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            };
-            jiff::fmt::strtime::format(format, &zoned)
+            // The front matter's own reading, so every date a page accepts can be shown.
+            let date = crate::content::front_matter::date_from_str(value)
+                .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?;
+            let mut time = jiff::fmt::strtime::BrokenDownTime::from(date.utc);
+            time.set_offset(Some(jiff::tz::Offset::UTC));
+            time.to_string(format)
                 .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
         },
     );
