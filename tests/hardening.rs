@@ -266,7 +266,7 @@ const CASES: &[Case] = &[
         code: 1,
         expect: &[
             "content/loop-a.md",
-            "cannot be followed",
+            "points to loop-b.md, which leads back to itself",
             "a loop of links never ends",
         ],
     },
@@ -405,6 +405,49 @@ const CASES: &[Case] = &[
         args: None,
         code: 1,
         expect: &["static/news/first/index.html", "both write"],
+    },
+    Case {
+        name: "path longer than the system allows",
+        setup: |s| {
+            // Made one directory at a time: the whole path is too long for one system call.
+            let name = "d".repeat(250);
+            let script = format!(
+                "cd '{}' && for i in $(seq 17); do mkdir {name} && cd {name}; done && echo x > page.md",
+                s.path("content").display()
+            );
+            assert!(
+                Command::new("bash")
+                    .args(["-c", &script])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        },
+        args: None,
+        code: 1,
+        expect: &["content/dddd", "longer than the file system allows"],
+    },
+    Case {
+        name: "static file name that is not UTF-8",
+        setup: |s| {
+            use std::os::unix::ffi::OsStrExt as _;
+            let name = std::ffi::OsStr::from_bytes(b"caf\xe9.css");
+            std::fs::write(s.path("static/css").join(name), "x").unwrap();
+        },
+        args: None,
+        code: 1,
+        expect: &["static/css/caf\u{FFFD}.css", "not valid UTF-8"],
+    },
+    Case {
+        name: "content file name that is not UTF-8",
+        setup: |s| {
+            use std::os::unix::ffi::OsStrExt as _;
+            let name = std::ffi::OsStr::from_bytes(b"photo-\xff.png");
+            std::fs::write(s.path("content/news").join(name), "x").unwrap();
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/photo-\u{FFFD}.png", "not valid UTF-8"],
     },
     Case {
         name: "output dir is the root",

@@ -188,10 +188,11 @@ impl Session {
         );
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config.root, &config.templates_dir);
-        let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
+        let (static_files, problems) =
+            content::discover_static(&config.root, &config.static_dir, &config.static_dir)?;
         self.note_discovery_problems(problems);
-        for (relative, path) in static_files {
-            self.add_asset(relative, "static", path);
+        for file in static_files {
+            self.add_asset(file.relative, "static", file.path);
         }
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
@@ -235,7 +236,7 @@ impl Session {
             _ => None,
         };
         for relative in &changes.static_files {
-            self.refresh_static(&config, relative);
+            self.refresh_static(&config, relative)?;
         }
         let mut changed_templates = BTreeSet::new();
         if changes.templates {
@@ -311,22 +312,23 @@ impl Session {
             .retain(|path, _| path != display_path && !path.starts_with(&prefix));
     }
 
-    fn refresh_static(&mut self, config: &Config, relative: &str) {
+    fn refresh_static(&mut self, config: &Config, relative: &str) -> anyhow::Result<()> {
         let prefix = format!("{relative}/");
         self.forget_discovery_problems(&format!("static/{relative}"));
         self.assets.retain(|k, a| {
             !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix)))
         });
         let path = config.static_dir.join(relative);
-        if path.is_dir() {
-            let (files, problems) = content::discover_static(&config.root, &path);
-            self.note_discovery_problems(problems);
-            for (inner, file) in files {
-                self.add_asset(format!("{relative}/{inner}"), "static", file);
-            }
-        } else if path.is_file() && !path.file_name().is_some_and(content::is_ignored_name) {
-            self.add_asset(relative.to_string(), "static", path);
+        // A dangling link exists too, and is reported.
+        if path.symlink_metadata().is_err() {
+            return Ok(());
         }
+        let (files, problems) = content::discover_static(&config.root, &config.static_dir, &path)?;
+        self.note_discovery_problems(problems);
+        for file in files {
+            self.add_asset(file.relative, "static", file.path);
+        }
+        Ok(())
     }
 
     /// Everything read so far, put together. `changed_templates` is `None` for a full build.
@@ -510,7 +512,7 @@ impl Session {
                 }
                 Err(err) => diagnostics.push(
                     Diagnostic::error(&asset.display, format!("cannot read this file: {err}"))
-                        .hint("check the file's permissions"),
+                        .hint(content::io_hint(&err)),
                 ),
             }
         }

@@ -42,25 +42,19 @@ impl Templates {
             return Err(diagnostics);
         }
         let mut sources = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored_name(e.file_name()))
-        {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    diagnostics.push(crate::content::unreadable_entry(root, &err, "templates/"));
-                    continue;
-                }
-            };
-            if !entry.path().is_file() {
-                continue;
+        let files = match crate::content::walk::list_files(root, dir, dir) {
+            Ok((files, problems)) => {
+                diagnostics.extend(problems);
+                files
             }
-            let Some(name) = crate::content::relative_slash_path(dir, entry.path()) else {
-                continue;
-            };
-            match std::fs::read(entry.path()).map(String::from_utf8) {
+            Err(err) => {
+                diagnostics.push(Diagnostic::error("templates/", format!("{err:#}")));
+                return Err(diagnostics);
+            }
+        };
+        for file in files {
+            let name = file.relative;
+            match std::fs::read(&file.path).map(String::from_utf8) {
                 Ok(Ok(text)) => {
                     sources.insert(name, text);
                 }
@@ -76,7 +70,7 @@ impl Templates {
                         format!("templates/{name}"),
                         format!("cannot read this template: {err}"),
                     )
-                    .hint("check the file's permissions"),
+                    .hint(crate::content::io_hint(&err)),
                 ),
             }
         }
