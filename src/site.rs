@@ -2,8 +2,8 @@
 //! depend on which.
 //!
 //! [`Site::assemble`] takes parsed documents and produces an immutable snapshot that rendering
-//! reads from many threads. It also finds every problem that needs the whole site to see: two
-//! files writing one URL, links to pages or anchors that do not exist, unknown sources.
+//! reads from many threads. It also finds every problem that needs the whole site to see: links
+//! to pages or anchors that do not exist, unknown sources.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -119,17 +119,13 @@ impl Site {
             .map(|d| section_site_path(&d.relative_path))
             .collect();
         let page_paths: Vec<String> = page_docs.iter().map(|d| page_site_path(d)).collect();
+        // Two files on one URL are found with every other output clash, by the build.
         let mut by_path = HashMap::new();
-        let mut owners: BTreeMap<&str, &Document> = BTreeMap::new();
-        for (i, (doc, path)) in section_docs.iter().zip(&section_paths).enumerate() {
+        for (i, doc) in section_docs.iter().enumerate() {
             by_path.insert(doc.relative_path.clone(), Node::Section(i));
-            owners.insert(path, doc);
         }
-        for (i, (doc, path)) in page_docs.iter().zip(&page_paths).enumerate() {
+        for (i, doc) in page_docs.iter().enumerate() {
             by_path.insert(doc.relative_path.clone(), Node::Page(i));
-            if let Some(first) = owners.insert(path, doc) {
-                diagnostics.push(duplicate_url(&config, path, first, doc));
-            }
         }
 
         let resolver = Resolver {
@@ -697,24 +693,6 @@ fn implicit_root(config: &Config) -> Arc<Document> {
         .unwrap_or_else(|_| unreachable!("a generated root section always parses"))
 }
 
-fn duplicate_url(
-    config: &Config,
-    site_path: &str,
-    first: &Document,
-    second: &Document,
-) -> Diagnostic {
-    Diagnostic::error(
-        &second.display_path,
-        format!(
-            "{} and {} both write the URL {}",
-            first.display_path,
-            second.display_path,
-            config.url_path(site_path)
-        ),
-    )
-    .hint("give one of them another file name or a different `slug` in its front matter")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -801,20 +779,6 @@ mod tests {
         assert_eq!(
             site.linked_from("s/a.md").collect::<Vec<_>>(),
             ["_index.md"]
-        );
-    }
-
-    #[test]
-    fn two_files_one_url_is_an_error() {
-        let docs = vec![
-            doc("a.md", "title = \"A\"\nslug = \"same\"", ""),
-            doc("same.md", "title = \"B\"", ""),
-        ];
-        let (_, diagnostics) = assemble(config(), docs);
-        assert!(
-            diagnostics
-                .iter()
-                .any(|d| d.message.contains("both write the URL /b/same/"))
         );
     }
 

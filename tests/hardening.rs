@@ -407,6 +407,24 @@ const CASES: &[Case] = &[
         expect: &["static/news/first/index.html", "both write"],
     },
     Case {
+        name: "slug longer than a file name may be",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"", "")
+                    .replace("title", &format!("slug = \"{}\"\ntitle", "a".repeat(300))),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:2:8",
+            "a name of 300 bytes",
+            "at most 255",
+            "shorten",
+        ],
+    },
+    Case {
         name: "path longer than the system allows",
         setup: |s| {
             // Made one directory at a time: the whole path is too long for one system call.

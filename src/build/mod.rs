@@ -20,9 +20,11 @@ use crate::output::{self, Output};
 use crate::render::{self, SiteValues, Templates};
 use crate::site::{Bodies, Node, Site};
 
+mod claims;
 mod reuse;
 mod stopwatch;
 
+use claims::Claims;
 use reuse::{invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 pub use stopwatch::Stopwatch;
 
@@ -85,7 +87,8 @@ impl Changes {
 
 #[derive(Debug, Clone)]
 struct Asset {
-    display: String,
+    /// Where it is copied to in the output.
+    output: String,
     path: PathBuf,
 }
 
@@ -98,10 +101,14 @@ pub struct Session {
     discovery_problems: BTreeMap<String, Vec<Diagnostic>>,
     sources: Result<Vec<Source>, Diagnostics>,
     templates: Result<Templates, Diagnostics>,
-    /// By output path: files of static/ and non-Markdown files of content/.
+    /// Files of static/ and non-Markdown files of content/, by their path under the root
+    /// (`static/css/site.css`): two of them may claim one output path, which is a clash.
     assets: BTreeMap<String, Asset>,
     /// Assets whose bytes must be read again (all of them after a full scan).
     stale_assets: BTreeSet<String>,
+    /// The output paths of the last build and their clashes; `None` once the copied files
+    /// changed.
+    claims: Option<Arc<Claims>>,
     last_good: Option<Arc<Built>>,
     /// Content files changed since `last_good`, and whether anything else changed too.
     touched_since_good: BTreeSet<String>,
@@ -132,6 +139,7 @@ impl Session {
             templates: Err(Diagnostics::new()),
             assets: BTreeMap::new(),
             stale_assets: BTreeSet::new(),
+            claims: None,
             last_good: None,
             touched_since_good: BTreeSet::new(),
             more_than_content_since_good: false,
@@ -168,6 +176,7 @@ impl Session {
         self.documents.clear();
         self.assets.clear();
         self.stale_assets.clear();
+        self.claims = None;
         self.discovery_problems.clear();
         let Ok(config) = self.config.clone() else {
             return self.compose(clock, None, None, staging);
@@ -263,9 +272,7 @@ impl Session {
         // this covers a deleted file, a renamed directory and a directory created after start.
         self.documents
             .retain(|k, _| k != relative && !k.starts_with(&prefix));
-        self.assets.retain(|k, a| {
-            !(a.display.starts_with("content/") && (k == relative || k.starts_with(&prefix)))
-        });
+        self.forget_assets(&format!("content/{relative}"));
         if !path.exists() && path.symlink_metadata().is_err() {
             return;
         }
@@ -288,12 +295,25 @@ impl Session {
         }
     }
 
-    /// Records a file to copy to `key` in the output, from `origin` (`content` or `static`); its
-    /// bytes are read again by the next build.
-    fn add_asset(&mut self, key: String, origin: &str, path: PathBuf) {
-        self.stale_assets.insert(key.clone());
-        let display = format!("{origin}/{key}");
-        self.assets.insert(key, Asset { display, path });
+    /// Records a file to copy to `output` in the output, from `origin` (`content` or
+    /// `static`); its bytes are read again by the next build.
+    fn add_asset(&mut self, output: String, origin: &str, path: PathBuf) {
+        let display = format!("{origin}/{output}");
+        self.stale_assets.insert(display.clone());
+        self.assets.insert(display, Asset { output, path });
+        self.claims = None;
+    }
+
+    /// Forgets the copied files at or under `display_path` (`static/css`), which is about to be
+    /// listed again.
+    fn forget_assets(&mut self, display_path: &str) {
+        let prefix = format!("{display_path}/");
+        let before = self.assets.len();
+        self.assets
+            .retain(|k, _| k != display_path && !k.starts_with(&prefix));
+        if self.assets.len() != before {
+            self.claims = None;
+        }
     }
 
     fn note_discovery_problems(&mut self, problems: Diagnostics) {
@@ -313,11 +333,8 @@ impl Session {
     }
 
     fn refresh_static(&mut self, config: &Config, relative: &str) -> anyhow::Result<()> {
-        let prefix = format!("{relative}/");
         self.forget_discovery_problems(&format!("static/{relative}"));
-        self.assets.retain(|k, a| {
-            !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix)))
-        });
+        self.forget_assets(&format!("static/{relative}"));
         let path = config.static_dir.join(relative);
         // A dangling link exists too, and is reported.
         if path.symlink_metadata().is_err() {
@@ -405,6 +422,8 @@ impl Session {
             )
         });
         diagnostics.extend(problems);
+        let claims = self.claims_of(&site, &config);
+        diagnostics.extend(claims.problems.iter().cloned());
         clock.lap("markdown and site graph");
         let templates = match &self.templates {
             Ok(templates) if unparsed.is_empty() => templates,
@@ -441,16 +460,19 @@ impl Session {
             }
             _ => site.nodes().collect(),
         };
-        let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
+        let asset_paths: BTreeSet<String> =
+            self.assets.values().map(|a| a.output.clone()).collect();
+        let mut known_files = asset_paths.clone();
         known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
         let pages_on_disk = AtomicUsize::new(0);
+        // With a clash or a path the disk would refuse, pages are kept, not written: the build
+        // fails, and it must fail with those messages rather than an error of the disk.
         let deliver = |(path, bytes): render::Rendered| match staging {
-            Some(staging) if !self.assets.contains_key(&path) => {
+            Some(staging) if claims.problems.is_empty() => {
                 staging.write(&path, &bytes)?;
                 pages_on_disk.fetch_add(1, Ordering::Relaxed);
                 Ok(None)
             }
-            // Kept in memory: the preview, or a page clashing with a copied file (reported below).
             _ => Ok(Some((path, bytes))),
         };
         let feed_and_sitemap_stale = previous
@@ -488,45 +510,39 @@ impl Session {
                         output.remove(&output_path(&prev.site, node));
                     }
                 }
-                for path in prev
-                    .asset_paths
-                    .iter()
-                    .filter(|p| !self.assets.contains_key(*p))
-                {
+                for path in prev.asset_paths.difference(&asset_paths) {
                     output.remove(path);
                 }
                 output
             }
             None => Output::new(),
         };
-        let mut asset_owner: BTreeMap<&str, &str> = BTreeMap::new();
         let stale = std::mem::take(&mut self.stale_assets);
-        for (relative, asset) in &self.assets {
-            asset_owner.insert(relative, &asset.display);
-            if output.contains(relative) && !stale.contains(relative) {
+        for (display, asset) in &self.assets {
+            if output.contains(&asset.output) && !stale.contains(display) {
                 continue;
             }
             match std::fs::read(&asset.path) {
                 Ok(bytes) => {
-                    output.insert(relative.clone(), bytes);
+                    output.insert(asset.output.clone(), bytes);
                 }
                 Err(err) => diagnostics.push(
-                    Diagnostic::error(&asset.display, format!("cannot read this file: {err}"))
+                    Diagnostic::error(display, format!("cannot read this file: {err}"))
                         .hint(content::io_hint(&err)),
                 ),
             }
         }
         for (path, bytes) in rendered {
-            if let Some(owner) = asset_owner.get(path.as_str()) {
-                diagnostics.push(
-                    Diagnostic::error(*owner, format!("this file and a page both write {path}"))
-                        .hint("rename the file, or change the page's slug"),
-                );
-            }
             output.insert(path, bytes);
         }
         for (path, bytes) in generated.into_iter().flatten() {
             output.insert(path, bytes);
+        }
+        // Made every time, it is so small: a robots.txt of the user's that was just removed
+        // leaves the place to it even when the sitemap and feed are unchanged.
+        if !claims.user_robots {
+            let robots = output::robots_txt(&config.permalink("sitemap.xml"));
+            output.insert(claims::ROBOTS, robots);
         }
         clock.lap("output");
         if diagnostics.has_errors() {
@@ -534,7 +550,7 @@ impl Session {
             return Ok(Outcome::Failed(diagnostics.sorted()));
         }
         let built = Arc::new(Built {
-            asset_paths: self.assets.keys().cloned().collect(),
+            asset_paths,
             site,
             values,
             output,
@@ -548,6 +564,25 @@ impl Session {
         self.touched_since_good.clear();
         self.more_than_content_since_good = false;
         Ok(Outcome::Built(built))
+    }
+}
+
+impl Session {
+    /// The claims of `site` on the output: those of the last build when neither the page and
+    /// section paths nor the copied files changed since (an edit of a page's text).
+    fn claims_of(&mut self, site: &Site, config: &Config) -> Arc<Claims> {
+        if let Some(claims) = &self.claims
+            && claims.made_for(site)
+        {
+            return Arc::clone(claims);
+        }
+        let copied = self
+            .assets
+            .iter()
+            .map(|(display, asset)| (asset.output.as_str(), display.as_str()));
+        let claims = Arc::new(Claims::collect(site, copied, &config.output_dir));
+        self.claims = Some(Arc::clone(&claims));
+        claims
     }
 }
 
@@ -599,8 +634,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
     })
 }
 
-/// sitemap.xml, atom.xml and robots.txt, from the site graph.
-pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 3] {
+/// sitemap.xml and atom.xml, from the site graph.
+pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
     let config = &site.config;
     let mut entries = Vec::new();
     for node in site.nodes() {
@@ -641,10 +676,6 @@ pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 3] {
     [
         ("sitemap.xml", sitemap),
         ("atom.xml", output::atom_feed(&feed, feed_entries)),
-        (
-            "robots.txt",
-            output::robots_txt(&config.permalink("sitemap.xml")),
-        ),
     ]
 }
 
