@@ -173,7 +173,9 @@ impl Site {
             .map(|doc| {
                 let rendered = render(&doc);
                 // Later messages point into a body only for its links and problems.
-                let unreferenced = rendered.links.is_empty() && rendered.problems.is_empty();
+                let unreferenced = rendered.links.is_empty()
+                    && rendered.root_links.is_empty()
+                    && rendered.problems.is_empty();
                 if bodies == Bodies::Release && unreferenced {
                     (Arc::new(doc.without_body()), rendered)
                 } else {
@@ -669,6 +671,31 @@ fn slugified_dirs(dir: &str) -> String {
         .filter(|s| !s.is_empty())
         .map(|s| format!("{}/", slugify(s)))
         .collect()
+}
+
+/// The output file a site path names (`news/` is `news/index.html`), percent-escapes decoded.
+pub fn output_key(site_path: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(site_path).decode_utf8_lossy();
+    if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else {
+        decoded.into_owned()
+    }
+}
+
+/// The site path a Markdown file has when its front matter sets no `slug`: what a link to a
+/// file that failed to parse most likely means.
+pub fn default_site_path(relative_path: &str) -> String {
+    if crate::content::is_section_file(relative_path) {
+        return section_site_path(relative_path);
+    }
+    let stem = relative_path.rsplit('/').next().unwrap_or(relative_path);
+    let stem = stem.strip_suffix(".md").unwrap_or(stem);
+    format!(
+        "{}{}/",
+        slugified_dirs(dir_of(relative_path)),
+        slugify(stem)
+    )
 }
 
 pub fn section_site_path(relative_path: &str) -> String {

@@ -1,4 +1,5 @@
-//! Which input writes which file of the output, and the clashes between them.
+//! Which input writes which file of the output, the clashes between them, and the
+//! root-relative links of the Markdown, which must name one of those files.
 //!
 //! Pages, sections, copied files (`static/` and the non-Markdown files of `content/`) and the
 //! generated files each claim output paths. Two claims clash when a host would store them as one
@@ -9,14 +10,14 @@
 //! wins over the generated one, which is then not written.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization as _;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::{Node, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::site::{Node, Site, default_site_path, output_key};
 
 pub(super) const ROBOTS: &str = "robots.txt";
 
@@ -49,6 +50,7 @@ enum Claimant<'a> {
 pub(super) struct Claims {
     /// The page and section paths of the site these were found for.
     site_paths: Arc<HashMap<String, Node>>,
+    outputs: HashSet<String>,
     /// A copied file is the site's robots.txt, so the generated one is not written.
     pub(super) user_robots: bool,
     pub(super) problems: Diagnostics,
@@ -112,6 +114,10 @@ impl Claims {
         }
         Claims {
             site_paths: site.paths(),
+            outputs: claims
+                .into_iter()
+                .map(|(path, _)| path.into_owned())
+                .collect(),
             user_robots,
             problems,
         }
@@ -121,6 +127,68 @@ impl Claims {
     /// same paths (the copied files are the caller's to watch).
     pub(super) fn made_for(&self, site: &Site) -> bool {
         Arc::ptr_eq(&self.site_paths, &site.paths())
+    }
+
+    /// Every root-relative link of the Markdown that names no file of the output. A link to a
+    /// file of `unparsed` (reported already) is left alone.
+    pub(super) fn broken_root_links(
+        &self,
+        site: &Site,
+        unparsed: &BTreeSet<String>,
+    ) -> Diagnostics {
+        let unparsed: HashSet<String> = unparsed
+            .iter()
+            .map(|path| format!("{}index.html", default_site_path(path)))
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        let mut urls: Option<Vec<String>> = None;
+        for node in site.nodes() {
+            let rendered = site.rendered(node);
+            if rendered.root_links.is_empty() {
+                continue;
+            }
+            let doc = site.doc(node);
+            for link in &rendered.root_links {
+                let written = link.href.split(['#', '?']).next().unwrap_or("");
+                let key = output_key(written.trim_start_matches('/'));
+                let as_directory = format!("{key}/index.html");
+                if [&key, &as_directory]
+                    .iter()
+                    .any(|k| self.outputs.contains(*k) || unparsed.contains(*k))
+                {
+                    continue;
+                }
+                let urls = urls.get_or_insert_with(|| self.urls());
+                let hint = match did_you_mean(written, urls.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "link to a page by its file, e.g. [text](@/partnerships/a24-google.md), so the link follows the page; files come from static/ or beside the Markdown".into(),
+                };
+                let body = doc.split.body.start;
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.display_path,
+                        format!(
+                            "the link `{}` points to a page or file that does not exist",
+                            link.href
+                        ),
+                    )
+                    .in_text(&doc.text, body + link.range.start..body + link.range.end)
+                    .hint(hint),
+                );
+            }
+        }
+        diagnostics
+    }
+
+    /// The output as root-relative URLs (`/news/`, `/css/site.css`), for suggestions.
+    fn urls(&self) -> Vec<String> {
+        let mut urls: Vec<String> = self
+            .outputs
+            .iter()
+            .map(|path| format!("/{}", path.strip_suffix("index.html").unwrap_or(path)))
+            .collect();
+        urls.sort();
+        urls
     }
 }
 

@@ -424,6 +424,7 @@ impl Session {
         diagnostics.extend(problems);
         let claims = self.claims_of(&site, &config);
         diagnostics.extend(claims.problems.iter().cloned());
+        diagnostics.extend(claims.broken_root_links(&site, &unparsed));
         clock.lap("markdown and site graph");
         let templates = match &self.templates {
             Ok(templates) if unparsed.is_empty() => templates,
