@@ -340,3 +340,18 @@ fn too_long(site: &Site, path: &str, who: Claimant<'_>, room: usize) -> Option<D
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_as_a_case_insensitive_normalising_host_compares_them() {
+        assert!(matches!(fold("news/first/index.html"), Cow::Borrowed(_)));
+        assert_eq!(fold("News/First.PNG"), "news/first.png");
+        assert_eq!(fold("caf\u{e9}.txt"), fold("cafe\u{301}.txt"));
+        assert_eq!(fold("CAF\u{c9}.txt"), fold("cafe\u{301}.txt"));
+        assert_eq!(fold("\u{3a3}\u{3a9}.txt"), fold("\u{3c3}\u{3c9}.txt"));
+        assert_ne!(fold("cafe.txt"), fold("caf\u{e9}.txt"));
+    }
+}

@@ -540,10 +540,13 @@ impl Session {
             output.insert(path, bytes);
         }
         // Made every time, it is so small: a robots.txt of the user's that was just removed
-        // leaves the place to it even when the sitemap and feed are unchanged.
+        // leaves the place to it even when the sitemap and feed are unchanged. One of the
+        // user's named in another case stands for it too, and the generated one goes.
         if !claims.user_robots {
             let robots = output::robots_txt(&config.permalink("sitemap.xml"));
             output.insert(claims::ROBOTS, robots);
+        } else if !asset_paths.contains(claims::ROBOTS) {
+            output.remove(claims::ROBOTS);
         }
         clock.lap("output");
         if diagnostics.has_errors() {
@@ -566,9 +569,7 @@ impl Session {
         self.more_than_content_since_good = false;
         Ok(Outcome::Built(built))
     }
-}
 
-impl Session {
     /// The claims of `site` on the output: those of the last build when neither the page and
     /// section paths nor the copied files changed since (an edit of a page's text).
     fn claims_of(&mut self, site: &Site, config: &Config) -> Arc<Claims> {
