@@ -129,12 +129,13 @@ impl Claims {
         Arc::ptr_eq(&self.site_paths, &site.paths())
     }
 
-    /// Every root-relative link of the Markdown that names no file of the output. A link to a
-    /// file of `unparsed` (reported already) is left alone.
+    /// Every root-relative link in the Markdown of `nodes` that names no file of the output. A
+    /// link to a file of `unparsed` (reported already) is left alone.
     pub(super) fn broken_root_links(
         &self,
         site: &Site,
         unparsed: &BTreeSet<String>,
+        nodes: &[Node],
     ) -> Diagnostics {
         let unparsed: HashSet<String> = unparsed
             .iter()
@@ -142,7 +143,7 @@ impl Claims {
             .collect();
         let mut diagnostics = Diagnostics::new();
         let mut urls: Option<Vec<String>> = None;
-        for node in site.nodes() {
+        for &node in nodes {
             let rendered = site.rendered(node);
             if rendered.root_links.is_empty() {
                 continue;

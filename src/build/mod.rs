@@ -407,24 +407,39 @@ impl Session {
         // Assembled even when some files failed, so their links and anchors are checked too.
         let edited = match (&previous, body_edits) {
             (Some(prev), Some(edits)) if unparsed.is_empty() && prev.site.sources == sources => {
-                prev.site.with_edited_bodies(&edits)
+                prev.site
+                    .with_edited_bodies(&edits)
+                    .map(|edited| (edited, edits))
             }
             _ => None,
         };
-        let (site, problems) = edited.unwrap_or_else(|| {
-            Site::assemble(
-                Arc::clone(&config),
-                documents,
-                sources,
-                previous.as_ref().map(|b| b.site.as_ref()),
-                &unparsed,
-                bodies,
-            )
-        });
+        let ((site, problems), edits) = match edited {
+            Some((edited, edits)) => (edited, Some(edits)),
+            None => {
+                let assembled = Site::assemble(
+                    Arc::clone(&config),
+                    documents,
+                    sources,
+                    previous.as_ref().map(|b| b.site.as_ref()),
+                    &unparsed,
+                    bodies,
+                );
+                (assembled, None)
+            }
+        };
         diagnostics.extend(problems);
         let claims = self.claims_of(&site, &config);
         diagnostics.extend(claims.problems.iter().cloned());
-        diagnostics.extend(claims.broken_root_links(&site, &unparsed));
+        // Edits of bodies alone leave the last good build's files as they were, and every link
+        // of the other pages resolved then: only the edited pages' links are checked again.
+        let linking: Vec<Node> = match &edits {
+            Some(edits) => edits
+                .iter()
+                .filter_map(|doc| site.node(&doc.relative_path))
+                .collect(),
+            None => site.nodes().collect(),
+        };
+        diagnostics.extend(claims.broken_root_links(&site, &unparsed, &linking));
         clock.lap("markdown and site graph");
         let templates = match &self.templates {
             Ok(templates) if unparsed.is_empty() => templates,
