@@ -675,11 +675,17 @@ fn slugified_dirs(dir: &str) -> String {
 
 /// The output file a site path names (`news/` is `news/index.html`), percent-escapes decoded.
 pub fn output_key(site_path: &str) -> String {
-    let decoded = percent_encoding::percent_decode_str(site_path).decode_utf8_lossy();
-    if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}index.html")
-    } else {
-        decoded.into_owned()
+    let mut key = String::new();
+    output_key_into(site_path, &mut key);
+    key
+}
+
+/// [`output_key`], written into `key` (cleared first), for callers that look up many.
+pub fn output_key_into(site_path: &str, key: &mut String) {
+    key.clear();
+    key.push_str(&percent_encoding::percent_decode_str(site_path).decode_utf8_lossy());
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
     }
 }
 

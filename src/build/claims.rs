@@ -17,7 +17,7 @@ use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::{Node, Site, default_site_path, output_key};
+use crate::site::{Node, Site, default_site_path, output_key_into};
 
 pub(super) const ROBOTS: &str = "robots.txt";
 
@@ -48,8 +48,10 @@ enum Claimant<'a> {
 /// files and the output directory, so a rebuild that changes none of them keeps it.
 #[derive(Debug)]
 pub(super) struct Claims {
-    /// The page and section paths of the site these were found for.
+    /// The page and section paths of the site these were found for, and a hash of every
+    /// file's URL, which a rebuild with new front matter but the same URLs compares.
     site_paths: Arc<HashMap<String, Node>>,
+    urls_hash: blake3::Hash,
     outputs: HashSet<String>,
     /// A copied file is the site's robots.txt, so the generated one is not written.
     pub(super) user_robots: bool,
@@ -114,6 +116,7 @@ impl Claims {
         }
         Claims {
             site_paths: site.paths(),
+            urls_hash: urls_hash(site),
             outputs: claims
                 .into_iter()
                 .map(|(path, _)| path.into_owned())
@@ -124,9 +127,11 @@ impl Claims {
     }
 
     /// Whether these are the claims of `site` too: it has the same pages and sections at the
-    /// same paths (the copied files are the caller's to watch).
+    /// same URLs (the copied files are the caller's to watch). Claims with problems are found
+    /// again: their messages point into front matter that may have moved.
     pub(super) fn made_for(&self, site: &Site) -> bool {
         Arc::ptr_eq(&self.site_paths, &site.paths())
+            || (self.problems.is_empty() && self.urls_hash == urls_hash(site))
     }
 
     /// Every root-relative link in the Markdown of `nodes` that names no file of the output. A
@@ -141,8 +146,11 @@ impl Claims {
             .iter()
             .map(|path| format!("{}index.html", default_site_path(path)))
             .collect();
+        let known = |key: &str| self.outputs.contains(key) || unparsed.contains(key);
         let mut diagnostics = Diagnostics::new();
         let mut urls: Option<Vec<String>> = None;
+        // One buffer for every lookup: a large site has tens of thousands of these links.
+        let mut key = String::new();
         for &node in nodes {
             let rendered = site.rendered(node);
             if rendered.root_links.is_empty() {
@@ -151,12 +159,13 @@ impl Claims {
             let doc = site.doc(node);
             for link in &rendered.root_links {
                 let written = link.href.split(['#', '?']).next().unwrap_or("");
-                let key = output_key(written.trim_start_matches('/'));
-                let as_directory = format!("{key}/index.html");
-                if [&key, &as_directory]
-                    .iter()
-                    .any(|k| self.outputs.contains(*k) || unparsed.contains(*k))
-                {
+                output_key_into(written.trim_start_matches('/'), &mut key);
+                if known(&key) {
+                    continue;
+                }
+                // `/news/first` names the page at `/news/first/` too.
+                key.push_str("/index.html");
+                if known(&key) {
                     continue;
                 }
                 let urls = urls.get_or_insert_with(|| self.urls());
@@ -191,6 +200,18 @@ impl Claims {
         urls.sort();
         urls
     }
+}
+
+/// Every page's and section's file and URL, in order, hashed.
+fn urls_hash(site: &Site) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    for node in site.nodes() {
+        hasher.update(site.doc(node).relative_path.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(site.site_path(node).as_bytes());
+        hasher.update(b"\0");
+    }
+    hasher.finalize()
 }
 
 /// How a case-insensitive, normalising host compares names: Unicode's canonical caseless

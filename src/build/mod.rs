@@ -38,6 +38,8 @@ pub struct Built {
     pub pages_on_disk: usize,
     /// The output paths that are copied files rather than pages.
     asset_paths: BTreeSet<String>,
+    /// Every output path, and its clashes (none, in a build that succeeded).
+    claims: Arc<Claims>,
     /// Warnings only: a build with errors returns them instead.
     pub warnings: Diagnostics,
     pub elapsed_ms: u128,
@@ -430,14 +432,19 @@ impl Session {
         diagnostics.extend(problems);
         let claims = self.claims_of(&site, &config);
         diagnostics.extend(claims.problems.iter().cloned());
-        // Edits of bodies alone leave the last good build's files as they were, and every link
-        // of the other pages resolved then: only the edited pages' links are checked again.
-        let linking: Vec<Node> = match &edits {
-            Some(edits) => edits
+        // Every root link resolved in the last good build: with the same output files, only
+        // the links of pages rendered anew are checked again (the edited ones, for edits of
+        // bodies alone).
+        let linking: Vec<Node> = match (&edits, &previous) {
+            (Some(edits), _) => edits
                 .iter()
                 .filter_map(|doc| site.node(&doc.relative_path))
                 .collect(),
-            None => site.nodes().collect(),
+            (None, Some(prev)) if Arc::ptr_eq(&prev.claims, &claims) => site
+                .nodes()
+                .filter(|&node| !same_render(&prev.site, &site, node))
+                .collect(),
+            _ => site.nodes().collect(),
         };
         diagnostics.extend(claims.broken_root_links(&site, &unparsed, &linking));
         clock.lap("markdown and site graph");
@@ -570,6 +577,7 @@ impl Session {
         }
         let built = Arc::new(Built {
             asset_paths,
+            claims,
             site,
             values,
             output,
@@ -601,6 +609,24 @@ impl Session {
         self.claims = Some(Arc::clone(&claims));
         claims
     }
+}
+
+/// Whether `node` of `site` has the very render it had in `previous` (found at the same index,
+/// as it is unless files were added or removed).
+fn same_render(previous: &Site, site: &Site, node: Node) -> bool {
+    let (old, new) = match node {
+        Node::Page(i) => (
+            previous.pages.get(i).map(|p| (&p.doc, &p.rendered)),
+            (&site.pages[i].doc, &site.pages[i].rendered),
+        ),
+        Node::Section(i) => (
+            previous.sections.get(i).map(|s| (&s.doc, &s.rendered)),
+            (&site.sections[i].doc, &site.sections[i].rendered),
+        ),
+    };
+    old.is_some_and(|(doc, rendered)| {
+        doc.relative_path == new.0.relative_path && Arc::ptr_eq(rendered, new.1)
+    })
 }
 
 fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnostics> {
