@@ -59,7 +59,7 @@ fn run_sequence(seed: u64, steps: usize) {
             site.write(&path, good);
             touched.push(path);
         } else {
-            match rng.below(13) {
+            match rng.below(15) {
                 0 => {
                     let page = ["content/news/first.md", "content/news/second.md"][rng.below(2)];
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
@@ -189,6 +189,35 @@ fn run_sequence(seed: u64, steps: usize) {
                     };
                     site.write(page, toggled);
                     touched.push(page.into());
+                }
+                12 => {
+                    // A root link to a file that comes and goes with edit 7: body-only edits
+                    // check only the edited page's links, deletions check them all.
+                    let page = "content/news/second.md";
+                    let text = site.read(page);
+                    let link = " [extra](/extra-0.txt)";
+                    let toggled = if text.contains(link) {
+                        text.replacen(link, "", 1)
+                    } else {
+                        text.replacen("A second story", &format!("A second story{link}"), 1)
+                    };
+                    site.write(page, toggled);
+                    touched.push(page.into());
+                }
+                13 => {
+                    // Files that clash with a page (in another case, too), and a robots.txt of
+                    // the user's that replaces the generated one.
+                    let path = [
+                        "static/news/second/index.html",
+                        "static/News/First/index.html",
+                        "static/robots.txt",
+                    ][rng.below(3)];
+                    if site.path(path).exists() {
+                        std::fs::remove_file(site.path(path)).unwrap();
+                    } else {
+                        site.write(path, format!("user's {step}"));
+                    }
+                    touched.push(path.into());
                 }
                 _ => {
                     let page = "content/about/_index.md";

@@ -115,6 +115,9 @@ pub struct Session {
     /// Content files changed since `last_good`, and whether anything else changed too.
     touched_since_good: BTreeSet<String>,
     more_than_content_since_good: bool,
+    /// Templates changed since `last_good`: an edit made while the site failed for another
+    /// reason must still re-render the pages using it once the site builds again.
+    templates_since_good: BTreeSet<String>,
 }
 
 pub enum Outcome {
@@ -145,6 +148,7 @@ impl Session {
             last_good: None,
             touched_since_good: BTreeSet::new(),
             more_than_content_since_good: false,
+            templates_since_good: BTreeSet::new(),
         }
     }
 
@@ -249,16 +253,17 @@ impl Session {
         for relative in &changes.static_files {
             self.refresh_static(&config, relative)?;
         }
-        let mut changed_templates = BTreeSet::new();
         if changes.templates {
             let reloaded = Templates::load(&config.root, &config.templates_dir);
-            changed_templates = match (&self.templates, &reloaded) {
+            let changed = match (&self.templates, &reloaded) {
                 (Ok(old), Ok(new)) => old.changed_since(new),
                 _ => BTreeSet::from(["*".to_string()]),
             };
+            self.templates_since_good.extend(changed);
             self.templates = reloaded;
         }
         clock.lap("read");
+        let changed_templates = self.templates_since_good.clone();
         self.compose(clock, Some(changed_templates), body_edits, None)
     }
 
@@ -590,6 +595,7 @@ impl Session {
         self.last_good = Some(Arc::clone(&built));
         self.touched_since_good.clear();
         self.more_than_content_since_good = false;
+        self.templates_since_good.clear();
         Ok(Outcome::Built(built))
     }
 
