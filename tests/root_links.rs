@@ -157,4 +157,14 @@ fn a_body_edit_while_watching_is_checked_too() {
         site.read("public/news/second/index.html")
             .contains("Mended.")
     );
+    // The front matter and the text at once: the page is assembled anew, with every other
+    // page as it was.
+    site.write(
+        "content/news/second.md",
+        site.read("content/news/second.md")
+            .replace("Second story", "Second story, retitled")
+            .replace("Mended.", "[gone](/news/gone/)"),
+    );
+    let seen = wait_for("Build failed");
+    assert!(seen.contains("the link `/news/gone/`"), "{seen}");
 }

@@ -21,7 +21,7 @@ use crate::site::{Node, Site, default_site_path, output_key_into};
 
 pub(super) const ROBOTS: &str = "robots.txt";
 
-/// The files briefing writes itself, with what makes them.
+/// The files briefing writes itself, and how messages name them.
 const GENERATED: [(&str, &str); 4] = [
     ("sitemap.xml", "the generated sitemap"),
     ("atom.xml", "the generated Atom feed"),
@@ -31,9 +31,10 @@ const GENERATED: [(&str, &str); 4] = [
 
 /// Most file systems refuse a longer name for one file or directory.
 const NAME_MAX: usize = 255;
-/// Linux refuses a longer path. The staging directory a build writes into has a name up to
-/// this much longer than the output directory's.
+/// Linux refuses a longer path.
 const PATH_MAX: usize = 4096;
+/// How much longer than the output directory's the path of the staging directory a build
+/// writes into may be.
 const STAGING_ALLOWANCE: usize = 48;
 
 #[derive(Debug, Clone, Copy)]
@@ -200,6 +201,24 @@ impl Claims {
         urls.sort();
         urls
     }
+}
+
+/// Whether `node` of `site` has the very render it had in `previous` (found at the same index,
+/// as it is unless files were added or removed).
+pub(super) fn same_render(previous: &Site, site: &Site, node: Node) -> bool {
+    let (old, new) = match node {
+        Node::Page(i) => (
+            previous.pages.get(i).map(|p| (&p.doc, &p.rendered)),
+            (&site.pages[i].doc, &site.pages[i].rendered),
+        ),
+        Node::Section(i) => (
+            previous.sections.get(i).map(|s| (&s.doc, &s.rendered)),
+            (&site.sections[i].doc, &site.sections[i].rendered),
+        ),
+    };
+    old.is_some_and(|(doc, rendered)| {
+        doc.relative_path == new.0.relative_path && Arc::ptr_eq(rendered, new.1)
+    })
 }
 
 /// Every page's and section's file and URL, in order, hashed.

@@ -447,7 +447,7 @@ impl Session {
                 .collect(),
             (None, Some(prev)) if Arc::ptr_eq(&prev.claims, &claims) => site
                 .nodes()
-                .filter(|&node| !same_render(&prev.site, &site, node))
+                .filter(|&node| !claims::same_render(&prev.site, &site, node))
                 .collect(),
             _ => site.nodes().collect(),
         };
@@ -615,24 +615,6 @@ impl Session {
         self.claims = Some(Arc::clone(&claims));
         claims
     }
-}
-
-/// Whether `node` of `site` has the very render it had in `previous` (found at the same index,
-/// as it is unless files were added or removed).
-fn same_render(previous: &Site, site: &Site, node: Node) -> bool {
-    let (old, new) = match node {
-        Node::Page(i) => (
-            previous.pages.get(i).map(|p| (&p.doc, &p.rendered)),
-            (&site.pages[i].doc, &site.pages[i].rendered),
-        ),
-        Node::Section(i) => (
-            previous.sections.get(i).map(|s| (&s.doc, &s.rendered)),
-            (&site.sections[i].doc, &site.sections[i].rendered),
-        ),
-    };
-    old.is_some_and(|(doc, rendered)| {
-        doc.relative_path == new.0.relative_path && Arc::ptr_eq(rendered, new.1)
-    })
 }
 
 fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnostics> {
