@@ -1,9 +1,9 @@
 //! Finding and reading what editors wrote under `content/`.
 //!
 //! [`discover`] walks the directory (following symbolic links inside the site, refusing
-//! those that leave it: see [`walk`]), and [`parse_document`] turns one Markdown file into a [`Document`]:
-//! its front matter read and validated, its body located. Both are pure with respect to the
-//! rest of the site, so the watcher can re-read a single file.
+//! those that leave it: see [`walk`]), and [`parse_document`] turns one Markdown file into a
+//! [`Document`]: its front matter read and validated, its body located. Both are pure with
+//! respect to the rest of the site, so the watcher can re-read a single file.
 
 pub mod front_matter;
 pub mod slug;
