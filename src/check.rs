@@ -127,16 +127,8 @@ fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) ->
         }
         joined
     };
-    let decoded = percent_encoding::percent_decode_str(&site_path)
-        .decode_utf8_lossy()
-        .into_owned();
-    let key = if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}index.html")
-    } else {
-        decoded
-    };
     LinkTarget::Internal {
-        key,
+        key: crate::site::output_key(&site_path),
         fragment: fragment.filter(|f| !f.is_empty()).map(|f| {
             percent_encoding::percent_decode_str(&f)
                 .decode_utf8_lossy()

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::build::{self, Built, Changes, Outcome, Session};
 use crate::config::{self, BuildOptions};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::{check, scaffold, serve, watch};
 
 #[derive(Debug, Parser)]
@@ -145,24 +145,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => run_serve(&args, say),
         Command::Watch(args) => run_watch(&args, say),
         Command::Check(args) => run_check(&args, say),
-        Command::Init { dir } => {
-            let written = scaffold::init(&dir)?;
-            say.info(&format!(
-                "Created a new site in {} ({} files). Next: cd {} && briefing serve",
-                dir.display(),
-                written.len(),
-                dir.display()
-            ));
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Init { dir } => match scaffold::init(&dir)? {
+            Ok(written) => {
+                say.info(&format!(
+                    "Created a new site in {} ({} files). Next: cd {} && briefing serve",
+                    dir.display(),
+                    written.len(),
+                    dir.display()
+                ));
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(refusal) => Ok(report_refusal(refusal)),
+        },
         Command::New { path, root } => {
             let today = jiff::ZonedDateTime::now().date().to_string();
-            let written = scaffold::new_page(&root, &path, &today)?;
-            say.info(&format!(
-                "Created {}: fill in the placeholders, then save",
-                written.display()
-            ));
-            Ok(ExitCode::SUCCESS)
+            match scaffold::new_page(&root, &path, &today)? {
+                Ok(written) => {
+                    say.info(&format!(
+                        "Created {}: fill in the placeholders, then save",
+                        written.display()
+                    ));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(refusal) => Ok(report_refusal(refusal)),
+            }
         }
     }
 }
@@ -450,6 +456,13 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
 fn report_failure(diagnostics: &Diagnostics) {
     report_diagnostics(diagnostics);
     anstream::eprintln!("Build failed; still showing the last good build.");
+}
+
+/// A request `init` or `new` refused is the user's to fix: exit 1, like a site with mistakes.
+fn report_refusal(refusal: scaffold::Refusal) -> ExitCode {
+    let diagnostic = Diagnostic::error(refusal.path, refusal.message).hint(refusal.hint);
+    report_diagnostics(&std::iter::once(diagnostic).collect());
+    ExitCode::from(1)
 }
 
 pub fn report_diagnostics(diagnostics: &Diagnostics) {

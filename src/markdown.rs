@@ -50,6 +50,15 @@ pub struct InternalLink {
     pub range: Range<usize>,
 }
 
+/// A root-relative link (`/news/`, `/atom.xml`) as written, to be checked against the files of
+/// the output once they are all known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootLink {
+    pub href: String,
+    /// Byte range in the Markdown body.
+    pub range: Range<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
     pub id: String,
@@ -73,6 +82,7 @@ pub struct Rendered {
     /// Every heading id, in document order.
     pub anchors: Vec<String>,
     pub links: Vec<InternalLink>,
+    pub root_links: Vec<RootLink>,
     pub citations: Vec<Citation>,
     pub word_count: usize,
     pub problems: Vec<Problem>,
@@ -464,8 +474,14 @@ fn rewrite_link(
     }
     // Root-relative links mean "from the site's root", which includes the base path when the
     // site is hosted in a subfolder.
-    if dest.starts_with('/') && !dest.starts_with("//") && resolver.base_path() != "/" {
-        return Some(format!("{}{}", resolver.base_path(), &dest[1..]));
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        out.root_links.push(RootLink {
+            href: dest.to_string(),
+            range: range.clone(),
+        });
+        if resolver.base_path() != "/" {
+            return Some(format!("{}{}", resolver.base_path(), &dest[1..]));
+        }
     }
     None
 }

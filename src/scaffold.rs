@@ -1,13 +1,34 @@
 //! `briefing init` and `briefing new`: starting a site, and starting a page.
 //!
-//! Neither ever overwrites a file: an editor's work is worth more than a template.
+//! Neither ever overwrites a file: an editor's work is worth more than a template. What they
+//! refuse to do is a [`Refusal`], the user's to fix; only a failing disk is an error.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 
 use crate::config::CONFIG_FILE;
-use crate::content::front_matter;
+use crate::content::{front_matter, is_ignored_name};
+
+/// A request refused because of what was asked: the path named, what is wrong, what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub path: String,
+    pub message: String,
+    pub hint: String,
+}
+
+fn refuse(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Refusal {
+    Refusal {
+        path: path.into(),
+        message: message.into(),
+        hint: hint.into(),
+    }
+}
+
+/// Most file systems refuse a longer name for one file or directory, Linux a longer path.
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4096;
 
 /// The starter site: every file `init` writes, with its contents.
 const STARTER: &[(&str, &str)] = &[
@@ -63,14 +84,15 @@ const STARTER: &[(&str, &str)] = &[
 ];
 
 /// Writes a new site into `dir`, which must not hold a site already.
-pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub fn init(dir: &Path) -> anyhow::Result<Result<Vec<PathBuf>, Refusal>> {
     for (relative, _) in STARTER {
         let path = dir.join(relative);
         if path.exists() {
-            bail!(
-                "{} already exists; `briefing init` never overwrites files. Choose an empty directory",
-                path.display()
-            );
+            return Ok(Err(refuse(
+                path.display().to_string(),
+                "this file already exists; `briefing init` never overwrites files",
+                "choose an empty or new directory for the new site",
+            )));
         }
     }
     let mut written = Vec::new();
@@ -84,39 +106,53 @@ pub fn init(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
-    Ok(written)
+    Ok(Ok(written))
 }
 
-/// Writes `content/<relative>` with the front matter fields its sibling pages use, as
+/// Writes `content/<requested>` with the front matter fields its sibling pages use, as
 /// placeholders. Returns the path written.
-pub fn new_page(root: &Path, relative: &str, today: &str) -> anyhow::Result<PathBuf> {
-    let relative = relative
-        .trim_start_matches("content/")
-        .trim_start_matches('/');
-    if !relative.ends_with(".md") || relative.ends_with("_index.md") {
-        bail!(
-            "`{relative}` is not a page path: give one like partnerships/netflix-example.md (relative to content/)"
-        );
-    }
-    if relative
-        .split('/')
-        .any(|part| part == ".." || part == "." || part.is_empty())
-    {
-        bail!("`{relative}` must stay inside content/");
-    }
+pub fn new_page(
+    root: &Path,
+    requested: &str,
+    today: &str,
+) -> anyhow::Result<Result<PathBuf, Refusal>> {
     let content_dir = root.join("content");
+    let relative = match page_path(&content_dir, requested) {
+        Ok(relative) => relative,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     if !content_dir.is_dir() {
-        bail!(
-            "there is no content/ directory in {}; run briefing from the site's root, or pass --root",
-            root.display()
-        );
+        return Ok(Err(refuse(
+            content_dir.display().to_string(),
+            "there is no content/ directory here",
+            "run briefing from the site's root, or pass --root DIR",
+        )));
     }
     let path = content_dir.join(relative);
-    if path.exists() {
-        bail!(
-            "{} already exists; `briefing new` never overwrites a page",
-            path.display()
-        );
+    let mut ancestor = content_dir.clone();
+    for part in relative.split('/') {
+        if ancestor.is_file() {
+            return Ok(Err(refuse(
+                ancestor.display().to_string(),
+                "this is a file, so the page cannot go inside it",
+                "choose a section directory for the page",
+            )));
+        }
+        ancestor.push(part);
+    }
+    if path.symlink_metadata().is_ok() {
+        return Ok(Err(refuse(
+            path.display().to_string(),
+            "this file already exists; `briefing new` never overwrites a page",
+            "choose another file name, or edit the existing page",
+        )));
+    }
+    if std::path::absolute(&path).map_or(0, |p| p.as_os_str().len()) >= PATH_MAX {
+        return Ok(Err(refuse(
+            requested,
+            format!("the page's path would be longer than the {PATH_MAX} bytes a path may have"),
+            "use shorter directory and file names",
+        )));
     }
     let section_dir = path.parent().unwrap_or(&content_dir).to_path_buf();
     let siblings = sibling_front_matter(&section_dir);
@@ -124,7 +160,67 @@ pub fn new_page(root: &Path, relative: &str, today: &str) -> anyhow::Result<Path
     std::fs::create_dir_all(&section_dir)
         .with_context(|| format!("cannot create {}", section_dir.display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
+    Ok(Ok(path))
+}
+
+/// The page's path relative to `content/`, if `requested` names a page a build would publish.
+fn page_path<'a>(content_dir: &Path, requested: &'a str) -> Result<&'a str, Refusal> {
+    if Path::new(requested).is_absolute() {
+        let inside = std::path::absolute(content_dir).ok().and_then(|dir| {
+            Path::new(requested)
+                .strip_prefix(dir)
+                .ok()
+                .map(Path::to_path_buf)
+        });
+        let hint = match inside {
+            Some(relative) => format!(
+                "give the path relative to content/: briefing new {}",
+                relative.display()
+            ),
+            None => {
+                "give the path relative to content/, e.g. partnerships/netflix-example.md".into()
+            }
+        };
+        return Err(refuse(requested, "this is an absolute path", hint));
+    }
+    let trimmed = requested.strip_prefix("./").unwrap_or(requested);
+    let relative = trimmed.strip_prefix("content/").unwrap_or(trimmed);
+    if !relative.ends_with(".md") || relative.rsplit('/').next() == Some("_index.md") {
+        return Err(refuse(
+            requested,
+            "this is not a page path",
+            "give one like partnerships/netflix-example.md (relative to content/); sections are directories with an _index.md",
+        ));
+    }
+    for part in relative.split('/') {
+        if part == ".." || part == "." || part.is_empty() {
+            return Err(refuse(
+                requested,
+                "this path does not stay inside content/",
+                "give a path such as partnerships/netflix-example.md, without `..` or empty parts",
+            ));
+        }
+        if is_ignored_name(std::ffi::OsStr::new(part)) {
+            return Err(refuse(
+                requested,
+                format!(
+                    "builds skip `{part}` (dotfiles and editor backups are never content), so this page would never be published"
+                ),
+                "name it without the leading dot or the backup suffix, e.g. notes/hidden-page.md",
+            ));
+        }
+        if part.len() > NAME_MAX {
+            return Err(refuse(
+                requested,
+                format!(
+                    "a name in this path is {} bytes long; file systems allow at most {NAME_MAX}",
+                    part.len()
+                ),
+                "shorten the file name; a `slug` in the front matter can set the URL",
+            ));
+        }
+    }
+    Ok(relative)
 }
 
 fn title_from_file_name(relative: &str) -> String {

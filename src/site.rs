@@ -2,8 +2,8 @@
 //! depend on which.
 //!
 //! [`Site::assemble`] takes parsed documents and produces an immutable snapshot that rendering
-//! reads from many threads. It also finds every problem that needs the whole site to see: two
-//! files writing one URL, links to pages or anchors that do not exist, unknown sources.
+//! reads from many threads. It also finds every problem that needs the whole site to see: links
+//! to pages or anchors that do not exist, unknown sources.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -119,17 +119,13 @@ impl Site {
             .map(|d| section_site_path(&d.relative_path))
             .collect();
         let page_paths: Vec<String> = page_docs.iter().map(|d| page_site_path(d)).collect();
+        // Two files on one URL are found with every other output clash, by the build.
         let mut by_path = HashMap::new();
-        let mut owners: BTreeMap<&str, &Document> = BTreeMap::new();
-        for (i, (doc, path)) in section_docs.iter().zip(&section_paths).enumerate() {
+        for (i, doc) in section_docs.iter().enumerate() {
             by_path.insert(doc.relative_path.clone(), Node::Section(i));
-            owners.insert(path, doc);
         }
-        for (i, (doc, path)) in page_docs.iter().zip(&page_paths).enumerate() {
+        for (i, doc) in page_docs.iter().enumerate() {
             by_path.insert(doc.relative_path.clone(), Node::Page(i));
-            if let Some(first) = owners.insert(path, doc) {
-                diagnostics.push(duplicate_url(&config, path, first, doc));
-            }
         }
 
         let resolver = Resolver {
@@ -177,7 +173,9 @@ impl Site {
             .map(|doc| {
                 let rendered = render(&doc);
                 // Later messages point into a body only for its links and problems.
-                let unreferenced = rendered.links.is_empty() && rendered.problems.is_empty();
+                let unreferenced = rendered.links.is_empty()
+                    && rendered.root_links.is_empty()
+                    && rendered.problems.is_empty();
                 if bodies == Bodies::Release && unreferenced {
                     (Arc::new(doc.without_body()), rendered)
                 } else {
@@ -675,6 +673,37 @@ fn slugified_dirs(dir: &str) -> String {
         .collect()
 }
 
+/// The output file a site path names (`news/` is `news/index.html`), percent-escapes decoded.
+pub fn output_key(site_path: &str) -> String {
+    let mut key = String::new();
+    output_key_into(site_path, &mut key);
+    key
+}
+
+/// [`output_key`], written into `key` (cleared first), for callers that look up many.
+pub fn output_key_into(site_path: &str, key: &mut String) {
+    key.clear();
+    key.push_str(&percent_encoding::percent_decode_str(site_path).decode_utf8_lossy());
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
+    }
+}
+
+/// The site path a Markdown file has when its front matter sets no `slug`: what a link to a
+/// file that failed to parse most likely means.
+pub fn default_site_path(relative_path: &str) -> String {
+    if crate::content::is_section_file(relative_path) {
+        return section_site_path(relative_path);
+    }
+    let stem = relative_path.rsplit('/').next().unwrap_or(relative_path);
+    let stem = stem.strip_suffix(".md").unwrap_or(stem);
+    format!(
+        "{}{}/",
+        slugified_dirs(dir_of(relative_path)),
+        slugify(stem)
+    )
+}
+
 pub fn section_site_path(relative_path: &str) -> String {
     slugified_dirs(dir_of(relative_path))
 }
@@ -695,24 +724,6 @@ fn implicit_root(config: &Config) -> Arc<Document> {
     crate::content::parse_document("_index.md", "content/_index.md", text.into_bytes())
         .map(Arc::new)
         .unwrap_or_else(|_| unreachable!("a generated root section always parses"))
-}
-
-fn duplicate_url(
-    config: &Config,
-    site_path: &str,
-    first: &Document,
-    second: &Document,
-) -> Diagnostic {
-    Diagnostic::error(
-        &second.display_path,
-        format!(
-            "{} and {} both write the URL {}",
-            first.display_path,
-            second.display_path,
-            config.url_path(site_path)
-        ),
-    )
-    .hint("give one of them another file name or a different `slug` in its front matter")
 }
 
 #[cfg(test)]
@@ -801,20 +812,6 @@ mod tests {
         assert_eq!(
             site.linked_from("s/a.md").collect::<Vec<_>>(),
             ["_index.md"]
-        );
-    }
-
-    #[test]
-    fn two_files_one_url_is_an_error() {
-        let docs = vec![
-            doc("a.md", "title = \"A\"\nslug = \"same\"", ""),
-            doc("same.md", "title = \"B\"", ""),
-        ];
-        let (_, diagnostics) = assemble(config(), docs);
-        assert!(
-            diagnostics
-                .iter()
-                .any(|d| d.message.contains("both write the URL /b/same/"))
         );
     }
 

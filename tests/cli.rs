@@ -50,7 +50,7 @@ fn init_makes_a_site_that_builds_at_once_and_never_overwrites() {
     let checked = briefing(&["check", "--deny-warnings", "--root", site.to_str().unwrap()]);
     assert!(checked.status.success(), "{}", stderr(&checked));
     let again = briefing(&["init", site.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("never overwrites"));
 }
 
@@ -79,10 +79,51 @@ fn new_page_takes_its_sections_fields_and_never_overwrites() {
         "the new page is a row of the table"
     );
     let again = site.run(&["new", "partnerships/netflix-example.md"]);
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "a user's mistake, not the machine's"
+    );
     assert!(stderr(&again).contains("never overwrites"));
     assert_eq!(site.read("content/partnerships/netflix-example.md"), text);
-    assert_eq!(site.run(&["new", "../outside.md"]).status.code(), Some(2));
+    assert_eq!(site.run(&["new", "../outside.md"]).status.code(), Some(1));
+}
+
+#[test]
+fn new_refuses_paths_a_build_would_not_publish_with_a_hint() {
+    let site = TestSite::briefing();
+    let inside = site.path("content/partnerships/abs.md");
+    let long = format!("partnerships/{}.md", "a".repeat(300));
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            "/abs/p.md",
+            &["/abs/p.md", "absolute path", "relative to content/"],
+        ),
+        (
+            inside.to_str().unwrap(),
+            &["absolute path", "briefing new partnerships/abs.md"],
+        ),
+        (
+            "partnerships/.hidden.md",
+            &["never content", "without the leading dot"],
+        ),
+        (".drafts/page.md", &["`.drafts`", "never be published"]),
+        (&long, &["303 bytes long", "at most 255", "shorten"]),
+    ];
+    for (path, expected) in cases {
+        let result = site.run(&["new", path]);
+        let message = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{path}: {message}");
+        for part in expected {
+            assert!(
+                message.contains(part),
+                "{path}: {part:?} missing from\n{message}"
+            );
+        }
+        assert!(message.contains("help:"), "{message}");
+    }
+    assert!(!site.path("content/abs").exists() && !inside.exists());
+    assert!(!site.path("content/partnerships/.hidden.md").exists());
 }
 
 #[test]

@@ -265,7 +265,7 @@ const CASES: &[Case] = &[
         code: 1,
         expect: &[
             "content/loop-a.md",
-            "cannot be followed",
+            "points to loop-b.md, which leads back to itself",
             "a loop of links never ends",
         ],
     },
@@ -406,6 +406,67 @@ const CASES: &[Case] = &[
         expect: &["static/news/first/index.html", "both write"],
     },
     Case {
+        name: "slug longer than a file name may be",
+        setup: |s| {
+            s.write(
+                "content/news/bad.md",
+                page("title = \"x\"", "")
+                    .replace("title", &format!("slug = \"{}\"\ntitle", "a".repeat(300))),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/bad.md:2:8",
+            "a name of 300 bytes",
+            "at most 255",
+            "shorten",
+        ],
+    },
+    Case {
+        name: "path longer than the system allows",
+        setup: |s| {
+            // Made one directory at a time: the whole path is too long for one system call.
+            let name = "d".repeat(250);
+            let script = format!(
+                "cd '{}' && for i in $(seq 17); do mkdir {name} && cd {name}; done && echo x > page.md",
+                s.path("content").display()
+            );
+            assert!(
+                Command::new("bash")
+                    .args(["-c", &script])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        },
+        args: None,
+        code: 1,
+        expect: &["content/dddd", "longer than the file system allows"],
+    },
+    Case {
+        name: "static file name that is not UTF-8",
+        setup: |s| {
+            use std::os::unix::ffi::OsStrExt as _;
+            let name = std::ffi::OsStr::from_bytes(b"caf\xe9.css");
+            std::fs::write(s.path("static/css").join(name), "x").unwrap();
+        },
+        args: None,
+        code: 1,
+        expect: &["static/css/caf\u{FFFD}.css", "not valid UTF-8"],
+    },
+    Case {
+        name: "content file name that is not UTF-8",
+        setup: |s| {
+            use std::os::unix::ffi::OsStrExt as _;
+            let name = std::ffi::OsStr::from_bytes(b"photo-\xff.png");
+            std::fs::write(s.path("content/news").join(name), "x").unwrap();
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/photo-\u{FFFD}.png", "not valid UTF-8"],
+    },
+    Case {
         name: "output dir is the root",
         setup: |_| {},
         args: Some(|s| {
@@ -504,6 +565,31 @@ fn every_bad_input_fails_cleanly() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The last day TOML can write is a date like any other: shown, sorted and in the feed.
+#[test]
+fn the_last_possible_date_builds() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/news/far.md",
+        page("title = \"Far\"\ndate = 9999-12-31\nupdated = 9999-12-31T23:59:59Z\nsources = [\"report\"]", "Later."),
+    );
+    let (code, stderr) = run_limited(&site, &["build".to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    let feed = site.read("public/atom.xml");
+    assert!(
+        feed.contains("<published>9999-12-31T00:00:00Z</published>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<updated>9999-12-31T23:59:59Z</updated>"),
+        "{feed}"
+    );
+    let news = site.read("public/news/index.html");
+    assert!(news.contains("31 December 9999"), "{news}");
+    // Newest first: the far page heads the list.
+    assert!(news.find("Far").unwrap() < news.find("Second story").unwrap());
 }
 
 /// Large but valid input builds, within the time limit, without a panic.

@@ -86,8 +86,9 @@ fn run_sequence(seed: u64, steps: usize) {
     let mut rng = Rng(seed);
     let mut generated: Vec<String> = Vec::new();
     // Files left broken, with their good text: other edits go on while the build fails.
-    let mut broken: Vec<(String, String)> = Vec::new();
-    let is_broken = |broken: &[(String, String)], path: &str| broken.iter().any(|(p, _)| p == path);
+    let mut broken: Vec<(String, Option<String>)> = Vec::new();
+    let is_broken =
+        |broken: &[(String, Option<String>)], path: &str| broken.iter().any(|(p, _)| p == path);
     let sections = ["news", "about", "fresh"];
     let mut last_succeeded = true;
     let mut successes = 0;
@@ -95,11 +96,19 @@ fn run_sequence(seed: u64, steps: usize) {
         let mut touched: Vec<String> = Vec::new();
         let mut body_edit_only = false;
         if !broken.is_empty() && rng.below(3) != 0 {
-            let (path, good) = broken.remove(rng.below(broken.len()));
-            site.write(&path, good);
-            touched.push(path);
+            // Put back: the good text, or no file at all.
+            match broken.remove(rng.below(broken.len())) {
+                (path, Some(good)) => {
+                    site.write(&path, good);
+                    touched.push(path);
+                }
+                (path, None) => {
+                    let _ = std::fs::remove_file(site.path(&path));
+                    touched.push(path);
+                }
+            }
         } else {
-            match rng.below(24) {
+            match rng.below(26) {
                 0 => {
                     let page = ["content/news/first.md", "content/news/second.md"][rng.below(2)];
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
@@ -179,7 +188,7 @@ fn run_sequence(seed: u64, steps: usize) {
                     let page = "content/news/first.md";
                     let good = site.read(page);
                     site.write(page, good.replacen("+++\n", "+++\ntitle = = broken\n", 1));
-                    broken.push((page.into(), good));
+                    broken.push((page.into(), Some(good)));
                     touched.push(page.into());
                 }
                 9 if site.path("content/fresh").is_dir() => {
@@ -221,7 +230,7 @@ fn run_sequence(seed: u64, steps: usize) {
                     let page = "content/news/first.md";
                     let good = site.read(page);
                     site.write(page, good.replacen("## Details", "## Detail", 1));
-                    broken.push((page.into(), good));
+                    broken.push((page.into(), Some(good)));
                     touched.push(page.into());
                 }
                 13 => {
@@ -235,7 +244,7 @@ fn run_sequence(seed: u64, steps: usize) {
                     // Now and then a template that cannot render a section, until put back.
                     let template = match rng.below(5) {
                         0 if !is_broken(&broken, path) => {
-                            broken.push((path.into(), site.read(path)));
+                            broken.push((path.into(), Some(site.read(path))));
                             "template = \"page-only.html\"\n"
                         }
                         _ => template,
@@ -253,7 +262,7 @@ fn run_sequence(seed: u64, steps: usize) {
                         .collect();
                     let template = match rng.below(5) {
                         0 if !is_broken(&broken, page) => {
-                            broken.push((page.into(), site.read(page)));
+                            broken.push((page.into(), Some(site.read(page))));
                             "template = \"missing.html\"\n"
                         }
                         1 | 2 => "template = \"alt-page.html\"\n",
@@ -319,7 +328,7 @@ fn run_sequence(seed: u64, steps: usize) {
                     let path = "templates/alt-page.html";
                     let good = site.read(path);
                     site.write(path, good.clone() + "{% if %}\n");
-                    broken.push((path.into(), good));
+                    broken.push((path.into(), Some(good)));
                     touched.push(path.into());
                 }
                 21 if !is_broken(&broken, "templates/alt-section.html") => {
@@ -327,7 +336,7 @@ fn run_sequence(seed: u64, steps: usize) {
                     let path = "templates/alt-section.html";
                     let good = site.read(path);
                     std::fs::remove_file(site.path(path)).unwrap();
-                    broken.push((path.into(), good));
+                    broken.push((path.into(), Some(good)));
                     touched.push(path.into());
                 }
                 22 if !is_broken(&broken, "templates/base.html") => {
@@ -342,7 +351,7 @@ fn run_sequence(seed: u64, steps: usize) {
                             1,
                         ),
                     );
-                    broken.push((path.into(), good));
+                    broken.push((path.into(), Some(good)));
                     touched.push(path.into());
                 }
                 23 if !is_broken(&broken, "static/css/site.css") => {
@@ -350,7 +359,38 @@ fn run_sequence(seed: u64, steps: usize) {
                     let path = "static/css/site.css";
                     let good = site.read(path);
                     std::fs::remove_file(site.path(path)).unwrap();
-                    broken.push((path.into(), good));
+                    broken.push((path.into(), Some(good)));
+                    touched.push(path.into());
+                }
+                24 if !is_broken(&broken, "content/news/second.md") => {
+                    // A root link to a file that comes and goes with edit 7: body-only edits
+                    // check only the edited page's links, deletions check them all.
+                    let page = "content/news/second.md";
+                    let good = site.read(page);
+                    let link = " [extra](/extra-0.txt)";
+                    site.write(
+                        page,
+                        good.replacen("A second story", &format!("A second story{link}"), 1),
+                    );
+                    broken.push((page.into(), Some(good)));
+                    touched.push(page.into());
+                }
+                25 => {
+                    // Files that clash with a page (in another case, too), and a robots.txt of
+                    // the user's that replaces the generated one.
+                    let path = [
+                        "static/news/second/index.html",
+                        "static/News/First/index.html",
+                        "static/robots.txt",
+                    ][rng.below(3)];
+                    if site.path(path).exists() {
+                        std::fs::remove_file(site.path(path)).unwrap();
+                    } else {
+                        site.write(path, format!("user's {step}"));
+                        if !path.ends_with("robots.txt") {
+                            broken.push((path.into(), None));
+                        }
+                    }
                     touched.push(path.into());
                 }
                 _ => {

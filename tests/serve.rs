@@ -129,9 +129,11 @@ fn serves_pages_with_types_404_head_and_no_listing() {
 #[test]
 fn refuses_every_path_outside_the_output() {
     let site = TestSite::fixture("basic");
+    let server = start(&site, &[]);
+    // Links out of the site fail a build (the preview keeps the last good one), and are
+    // never followed by the server either.
     std::os::unix::fs::symlink("/etc", site.path("static/etc-link")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", site.path("static/passwd-link")).unwrap();
-    let server = start(&site, &[]);
     for path in [
         "/../../../../etc/passwd",
         "/%2e%2e/%2e%2e/etc/passwd",

@@ -20,9 +20,11 @@ use crate::output::{self, Output};
 use crate::render::{self, SiteValues, Templates};
 use crate::site::{Bodies, Node, Site};
 
+mod claims;
 mod reuse;
 mod stopwatch;
 
+use claims::Claims;
 use reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 pub use stopwatch::Stopwatch;
 
@@ -39,6 +41,8 @@ pub struct Built {
     /// The templates it rendered with: a later build re-renders what any change since uses,
     /// however many failed builds came in between.
     template_sources: render::TemplateSources,
+    /// Every output path, and its clashes (none, in a build that succeeded).
+    claims: Arc<Claims>,
     /// Warnings only: a build with errors returns them instead.
     pub warnings: Diagnostics,
     pub elapsed_ms: u128,
@@ -90,7 +94,8 @@ impl Changes {
 
 #[derive(Debug, Clone)]
 struct Asset {
-    display: String,
+    /// Where it is copied to in the output.
+    output: String,
     path: PathBuf,
 }
 
@@ -103,10 +108,14 @@ pub struct Session {
     discovery_problems: BTreeMap<String, Vec<Diagnostic>>,
     sources: Result<Vec<Source>, Diagnostics>,
     templates: Result<Templates, Diagnostics>,
-    /// By output path: files of static/ and non-Markdown files of content/.
+    /// Files of static/ and non-Markdown files of content/, by their path under the root
+    /// (`static/css/site.css`): two of them may claim one output path, which is a clash.
     assets: BTreeMap<String, Asset>,
     /// Assets whose bytes must be read again (all of them after a full scan).
     stale_assets: BTreeSet<String>,
+    /// The output paths of the last build and their clashes; `None` once the copied files
+    /// changed.
+    claims: Option<Arc<Claims>>,
     last_good: Option<Arc<Built>>,
     /// Content files changed since `last_good`, and whether anything else changed too.
     touched_since_good: BTreeSet<String>,
@@ -144,6 +153,7 @@ impl Session {
             templates: Err(Diagnostics::new()),
             assets: BTreeMap::new(),
             stale_assets: BTreeSet::new(),
+            claims: None,
             last_good: None,
             touched_since_good: BTreeSet::new(),
             more_than_content_since_good: false,
@@ -180,6 +190,7 @@ impl Session {
         self.documents.clear();
         self.assets.clear();
         self.stale_assets.clear();
+        self.claims = None;
         self.discovery_problems.clear();
         let Ok(config) = self.config.clone() else {
             return self.compose(clock, Rebuild::Full, None, staging);
@@ -200,10 +211,11 @@ impl Session {
         );
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config.root, &config.templates_dir);
-        let (static_files, problems) = content::discover_static(&config.root, &config.static_dir);
+        let (static_files, problems) =
+            content::discover_static(&config.root, &config.static_dir, &config.static_dir)?;
         self.note_discovery_problems(problems);
-        for (relative, path) in static_files {
-            self.add_asset(relative, "static", path);
+        for file in static_files {
+            self.add_asset(file.relative, "static", file.path);
         }
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
@@ -247,7 +259,7 @@ impl Session {
             _ => None,
         };
         for relative in &changes.static_files {
-            self.refresh_static(&config, relative);
+            self.refresh_static(&config, relative)?;
         }
         if changes.templates {
             self.templates = Templates::load(&config.root, &config.templates_dir);
@@ -268,9 +280,7 @@ impl Session {
         // this covers a deleted file, a renamed directory and a directory created after start.
         self.documents
             .retain(|k, _| k != relative && !k.starts_with(&prefix));
-        self.assets.retain(|k, a| {
-            !(a.display.starts_with("content/") && (k == relative || k.starts_with(&prefix)))
-        });
+        self.forget_assets(&format!("content/{relative}"));
         if !path.exists() && path.symlink_metadata().is_err() {
             return;
         }
@@ -293,12 +303,25 @@ impl Session {
         }
     }
 
-    /// Records a file to copy to `key` in the output, from `origin` (`content` or `static`); its
-    /// bytes are read again by the next build.
-    fn add_asset(&mut self, key: String, origin: &str, path: PathBuf) {
-        self.stale_assets.insert(key.clone());
-        let display = format!("{origin}/{key}");
-        self.assets.insert(key, Asset { display, path });
+    /// Records a file to copy to `output` in the output, from `origin` (`content` or
+    /// `static`); its bytes are read again by the next build.
+    fn add_asset(&mut self, output: String, origin: &str, path: PathBuf) {
+        let display = format!("{origin}/{output}");
+        self.stale_assets.insert(display.clone());
+        self.assets.insert(display, Asset { output, path });
+        self.claims = None;
+    }
+
+    /// Forgets the copied files at or under `display_path` (`static/css`), which is about to be
+    /// listed again.
+    fn forget_assets(&mut self, display_path: &str) {
+        let prefix = format!("{display_path}/");
+        let before = self.assets.len();
+        self.assets
+            .retain(|k, _| k != display_path && !k.starts_with(&prefix));
+        if self.assets.len() != before {
+            self.claims = None;
+        }
     }
 
     fn note_discovery_problems(&mut self, problems: Diagnostics) {
@@ -317,22 +340,20 @@ impl Session {
             .retain(|path, _| path != display_path && !path.starts_with(&prefix));
     }
 
-    fn refresh_static(&mut self, config: &Config, relative: &str) {
-        let prefix = format!("{relative}/");
+    fn refresh_static(&mut self, config: &Config, relative: &str) -> anyhow::Result<()> {
         self.forget_discovery_problems(&format!("static/{relative}"));
-        self.assets.retain(|k, a| {
-            !(a.display.starts_with("static/") && (k == relative || k.starts_with(&prefix)))
-        });
+        self.forget_assets(&format!("static/{relative}"));
         let path = config.static_dir.join(relative);
-        if path.is_dir() {
-            let (files, problems) = content::discover_static(&config.root, &path);
-            self.note_discovery_problems(problems);
-            for (inner, file) in files {
-                self.add_asset(format!("{relative}/{inner}"), "static", file);
-            }
-        } else if path.is_file() && !path.file_name().is_some_and(content::is_ignored_name) {
-            self.add_asset(relative.to_string(), "static", path);
+        // A dangling link exists too, and is reported.
+        if path.symlink_metadata().is_err() {
+            return Ok(());
         }
+        let (files, problems) = content::discover_static(&config.root, &config.static_dir, &path)?;
+        self.note_discovery_problems(problems);
+        for file in files {
+            self.add_asset(file.relative, "static", file.path);
+        }
+        Ok(())
     }
 
     /// Everything read so far, put together. Only a failure of the machine (writing to
@@ -394,21 +415,44 @@ impl Session {
         // Assembled even when some files failed, so their links and anchors are checked too.
         let edited = match (&previous, body_edits) {
             (Some(prev), Some(edits)) if unparsed.is_empty() && prev.site.sources == sources => {
-                prev.site.with_edited_bodies(&edits)
+                prev.site
+                    .with_edited_bodies(&edits)
+                    .map(|edited| (edited, edits))
             }
             _ => None,
         };
-        let (site, problems) = edited.unwrap_or_else(|| {
-            Site::assemble(
-                Arc::clone(&config),
-                documents,
-                sources,
-                previous.as_ref().map(|b| b.site.as_ref()),
-                &unparsed,
-                bodies,
-            )
-        });
+        let ((site, problems), edits) = match edited {
+            Some((edited, edits)) => (edited, Some(edits)),
+            None => {
+                let assembled = Site::assemble(
+                    Arc::clone(&config),
+                    documents,
+                    sources,
+                    previous.as_ref().map(|b| b.site.as_ref()),
+                    &unparsed,
+                    bodies,
+                );
+                (assembled, None)
+            }
+        };
         diagnostics.extend(problems);
+        let claims = self.claims_of(&site, &config);
+        diagnostics.extend(claims.problems.iter().cloned());
+        // Every root link resolved in the last good build: with the same output files, only
+        // the links of pages rendered anew are checked again (the edited ones, for edits of
+        // bodies alone).
+        let linking: Vec<Node> = match (&edits, &previous) {
+            (Some(edits), _) => edits
+                .iter()
+                .filter_map(|doc| site.node(&doc.relative_path))
+                .collect(),
+            (None, Some(prev)) if Arc::ptr_eq(&prev.claims, &claims) => site
+                .nodes()
+                .filter(|&node| !claims::same_render(&prev.site, &site, node))
+                .collect(),
+            _ => site.nodes().collect(),
+        };
+        diagnostics.extend(claims.broken_root_links(&site, &unparsed, &linking));
         clock.lap("markdown and site graph");
         let templates = match &self.templates {
             Ok(templates) if unparsed.is_empty() => templates,
@@ -439,26 +483,29 @@ impl Session {
             }),
         ));
         clock.lap("template values");
+        let asset_paths: BTreeSet<String> =
+            self.assets.values().map(|a| a.output.clone()).collect();
         let dirty = match &previous {
             Some(prev) => {
                 let since = Since {
                     templates: templates.changed_since(&prev.template_sources),
-                    files: !prev.asset_paths.iter().eq(self.assets.keys()),
+                    files: prev.asset_paths != asset_paths,
                 };
                 invalidated(prev, &site, &values, &page_reuse, templates, &since)
             }
             None => site.nodes().collect(),
         };
-        let mut known_files: BTreeSet<String> = self.assets.keys().cloned().collect();
+        let mut known_files = asset_paths.clone();
         known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
         let pages_on_disk = AtomicUsize::new(0);
+        // With a clash or a path the disk would refuse, pages are kept, not written: the build
+        // fails, and it must fail with those messages rather than an error of the disk.
         let deliver = |(path, bytes): render::Rendered| match staging {
-            Some(staging) if !self.assets.contains_key(&path) => {
+            Some(staging) if claims.problems.is_empty() => {
                 staging.write(&path, &bytes)?;
                 pages_on_disk.fetch_add(1, Ordering::Relaxed);
                 Ok(None)
             }
-            // Kept in memory: the preview, or a page clashing with a copied file (reported below).
             _ => Ok(Some((path, bytes))),
         };
         let feed_and_sitemap_stale = previous
@@ -496,45 +543,42 @@ impl Session {
                         output.remove(&output_path(&prev.site, node));
                     }
                 }
-                for path in prev
-                    .asset_paths
-                    .iter()
-                    .filter(|p| !self.assets.contains_key(*p))
-                {
+                for path in prev.asset_paths.difference(&asset_paths) {
                     output.remove(path);
                 }
                 output
             }
             None => Output::new(),
         };
-        let mut asset_owner: BTreeMap<&str, &str> = BTreeMap::new();
         let stale = std::mem::take(&mut self.stale_assets);
-        for (relative, asset) in &self.assets {
-            asset_owner.insert(relative, &asset.display);
-            if output.contains(relative) && !stale.contains(relative) {
+        for (display, asset) in &self.assets {
+            if output.contains(&asset.output) && !stale.contains(display) {
                 continue;
             }
             match std::fs::read(&asset.path) {
                 Ok(bytes) => {
-                    output.insert(relative.clone(), bytes);
+                    output.insert(asset.output.clone(), bytes);
                 }
                 Err(err) => diagnostics.push(
-                    Diagnostic::error(&asset.display, format!("cannot read this file: {err}"))
-                        .hint("check the file's permissions"),
+                    Diagnostic::error(display, format!("cannot read this file: {err}"))
+                        .hint(content::io_hint(&err)),
                 ),
             }
         }
         for (path, bytes) in rendered {
-            if let Some(owner) = asset_owner.get(path.as_str()) {
-                diagnostics.push(
-                    Diagnostic::error(*owner, format!("this file and a page both write {path}"))
-                        .hint("rename the file, or change the page's slug"),
-                );
-            }
             output.insert(path, bytes);
         }
         for (path, bytes) in generated.into_iter().flatten() {
             output.insert(path, bytes);
+        }
+        // Made every time, it is so small: a robots.txt of the user's that was just removed
+        // leaves the place to it even when the sitemap and feed are unchanged. One of the
+        // user's named in another case stands for it too, and the generated one goes.
+        if !claims.user_robots {
+            let robots = output::robots_txt(&config.permalink("sitemap.xml"));
+            output.insert(claims::ROBOTS, robots);
+        } else if !asset_paths.contains(claims::ROBOTS) {
+            output.remove(claims::ROBOTS);
         }
         clock.lap("output");
         if diagnostics.has_errors() {
@@ -542,7 +586,8 @@ impl Session {
             return Ok(Outcome::Failed(diagnostics.sorted()));
         }
         let built = Arc::new(Built {
-            asset_paths: self.assets.keys().cloned().collect(),
+            asset_paths,
+            claims,
             template_sources: Arc::clone(templates.sources()),
             site,
             values,
@@ -558,6 +603,23 @@ impl Session {
         self.touched_since_good.clear();
         self.more_than_content_since_good = false;
         Ok(Outcome::Built(built))
+    }
+
+    /// The claims of `site` on the output: those of the last build when neither the page and
+    /// section paths nor the copied files changed since (an edit of a page's text).
+    fn claims_of(&mut self, site: &Site, config: &Config) -> Arc<Claims> {
+        if let Some(claims) = &self.claims
+            && claims.made_for(site)
+        {
+            return Arc::clone(claims);
+        }
+        let copied = self
+            .assets
+            .iter()
+            .map(|(display, asset)| (asset.output.as_str(), display.as_str()));
+        let claims = Arc::new(Claims::collect(site, copied, &config.output_dir));
+        self.claims = Some(Arc::clone(&claims));
+        claims
     }
 }
 
@@ -609,8 +671,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
     })
 }
 
-/// sitemap.xml, atom.xml and robots.txt, from the site graph.
-pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 3] {
+/// sitemap.xml and atom.xml, from the site graph.
+pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
     let config = &site.config;
     let mut entries = Vec::new();
     for node in site.nodes() {
@@ -651,10 +713,6 @@ pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 3] {
     [
         ("sitemap.xml", sitemap),
         ("atom.xml", output::atom_feed(&feed, feed_entries)),
-        (
-            "robots.txt",
-            output::robots_txt(&config.permalink("sitemap.xml")),
-        ),
     ]
 }
 

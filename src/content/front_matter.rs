@@ -122,14 +122,16 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
 /// A validated date: what templates show and what sorting and feeds use.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
-    pub timestamp: jiff::Timestamp,
+    /// The moment in UTC. A civil date-time rather than a `jiff::Timestamp`, whose range ends a
+    /// day before 9999-12-31: every date TOML can write is a date here.
+    pub utc: jiff::civil::DateTime,
     /// As an editor expects to see it: `2026-11-24`, or RFC 3339 when a time was given.
     pub display: String,
 }
 
 impl Date {
     pub fn rfc3339(&self) -> String {
-        self.timestamp.to_string()
+        format!("{}Z", self.utc)
     }
 }
 
@@ -141,7 +143,16 @@ pub fn parse_date(
     value: &Spanned<toml::Value>,
 ) -> Result<Date, Diagnostic> {
     let span = value.span();
+    let at = offset + span.start..offset + span.end;
     let written = match value.get_ref() {
+        toml::Value::Datetime(dt) if dt.date.is_none() => {
+            return Err(Diagnostic::error(
+                path,
+                format!("`{dt}` is a time of day without a date"),
+            )
+            .in_text(text, at)
+            .hint("write the date, with the time after it if it matters: 2026-11-24 or 2026-11-24T10:00:00Z"));
+        }
         toml::Value::Datetime(dt) => dt.to_string(),
         toml::Value::String(s) => s.clone(),
         other => {
@@ -149,45 +160,47 @@ pub fn parse_date(
                 path,
                 format!("a date must be a date, not a {}", other.type_str()),
             )
-            .in_text(text, offset + span.start..offset + span.end)
+            .in_text(text, at)
             .hint("write it as date = 2026-11-24 (no quotes needed)"));
         }
     };
-    date_from_str(&written).ok_or_else(|| {
-        Diagnostic::error(path, format!("`{written}` is not a valid date"))
-            .in_text(text, offset + span.start..offset + span.end)
-            .hint("write it as YYYY-MM-DD, for example 2026-11-24, or as RFC 3339 with a time")
+    date_from_str(&written).map_err(|problem| {
+        Diagnostic::error(path, format!("`{written}` is not a valid date: {problem}"))
+            .in_text(text, at)
+            .hint("write it as YYYY-MM-DD, for example 2026-11-24, or as RFC 3339 with a time, 2026-11-24T10:00:00Z")
     })
 }
 
-fn date_from_str(written: &str) -> Option<Date> {
-    if let Ok(date) = written.parse::<jiff::civil::Date>()
-        && written.len() == 10
-    {
-        let timestamp = date
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .ok()?
-            .timestamp();
-        return Some(Date {
-            timestamp,
-            display: date.to_string(),
-        });
+/// A date as written: a date alone is midnight UTC; a date-time with an offset is moved to
+/// UTC; one without an offset is taken as UTC, so builds do not depend on the machine's time
+/// zone.
+pub fn date_from_str(written: &str) -> Result<Date, String> {
+    use jiff::fmt::temporal::{Pieces, PiecesOffset};
+    let pieces = Pieces::parse(written).map_err(|err| err.to_string())?;
+    if pieces.time_zone_annotation().is_some() {
+        return Err("time zone names are not supported, only offsets such as +02:00".into());
     }
-    if let Ok(timestamp) = written.parse::<jiff::Timestamp>() {
-        return Some(Date {
-            timestamp,
-            display: written.to_string(),
+    let Some(time) = pieces.time() else {
+        if written.len() != 10 {
+            return Err("a date alone is written with four digits for the year, YYYY-MM-DD".into());
+        }
+        return Ok(Date {
+            utc: pieces.date().to_datetime(jiff::civil::Time::midnight()),
+            display: pieces.date().to_string(),
         });
-    }
-    // A local date-time without an offset is taken as UTC, so builds do not depend on the
-    // machine's time zone.
-    let civil = written.parse::<jiff::civil::DateTime>().ok()?;
-    let timestamp = civil
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .ok()?
-        .timestamp();
-    Some(Date {
-        timestamp,
+    };
+    let local = pieces.date().to_datetime(time);
+    let offset = match pieces.offset() {
+        Some(PiecesOffset::Numeric(numeric)) => numeric.offset(),
+        _ => jiff::tz::Offset::UTC,
+    };
+    let utc = local
+        .checked_sub(jiff::SignedDuration::from_secs(i64::from(offset.seconds())))
+        .ok()
+        .filter(|utc| (0..=9999).contains(&utc.year()))
+        .ok_or("in UTC it falls outside the years 0000 to 9999")?;
+    Ok(Date {
+        utc,
         display: written.to_string(),
     })
 }
@@ -250,14 +263,89 @@ mod tests {
 
     #[test]
     fn dates_in_every_accepted_form() {
-        assert_eq!(date_from_str("2026-11-24").unwrap().display, "2026-11-24");
+        let date = |written| date_from_str(written).unwrap();
+        assert_eq!(date("2026-11-24").display, "2026-11-24");
+        assert_eq!(date("2026-11-24").rfc3339(), "2026-11-24T00:00:00Z");
+        // The last day TOML can write, past the end of jiff's Timestamp.
+        assert_eq!(date("9999-12-31").rfc3339(), "9999-12-31T00:00:00Z");
         assert_eq!(
-            date_from_str("2026-11-24").unwrap().rfc3339(),
-            "2026-11-24T00:00:00Z"
+            date("9999-12-31T23:59:59Z").rfc3339(),
+            "9999-12-31T23:59:59Z"
         );
-        assert!(date_from_str("2026-11-24T10:00:00+02:00").is_some());
-        assert!(date_from_str("2026-11-24T10:00:00").is_some());
-        assert!(date_from_str("2026-13-01").is_none());
-        assert!(date_from_str("yesterday").is_none());
+        assert_eq!(date("0000-01-01").rfc3339(), "0000-01-01T00:00:00Z");
+        // An offset moves the moment to UTC; the display keeps what was written.
+        let offset = date("2026-11-24T10:00:00+02:00");
+        assert_eq!(offset.rfc3339(), "2026-11-24T08:00:00Z");
+        assert_eq!(offset.display, "2026-11-24T10:00:00+02:00");
+        assert_eq!(
+            date("2026-11-24T10:00:00-05:30").rfc3339(),
+            "2026-11-24T15:30:00Z"
+        );
+        // No offset: UTC, whatever the machine's zone.
+        assert_eq!(
+            date("2026-11-24T10:00:00").rfc3339(),
+            "2026-11-24T10:00:00Z"
+        );
+        assert_eq!(
+            date("2026-11-24 10:00:00Z").rfc3339(),
+            "2026-11-24T10:00:00Z"
+        );
+        assert_eq!(
+            date("2026-11-24T10:00:00.5Z").rfc3339(),
+            "2026-11-24T10:00:00.5Z"
+        );
+        // Order is by the moment, not by the text.
+        assert!(date("2026-11-24T10:00:00+02:00") < date("2026-11-24T09:00:00Z"));
+        assert!(date("2026-11-24") < date("2026-11-24T00:00:01Z"));
+    }
+
+    #[test]
+    fn dates_that_are_refused() {
+        for written in [
+            "2026-13-01",
+            "2026-02-30",
+            "2026-11-24T25:00:00",
+            "yesterday",
+            "26-11-24",
+            "2026-11-24T10:00:00+02:00[Europe/Paris]",
+            // In UTC these fall in the year 10000 and before the year 0.
+            "9999-12-31T23:00:00-02:00",
+            "0000-01-01T01:00:00+02:00",
+        ] {
+            assert!(date_from_str(written).is_err(), "{written} was accepted");
+        }
+    }
+
+    #[test]
+    fn toml_dates_times_and_strings() {
+        let read = |front: &str| {
+            let text = format!("+++\ntitle = \"A\"\n{front}\n+++\n");
+            let s = split("x.md", &text).unwrap();
+            let meta = parse::<PageMeta>("x.md", &text, &s).unwrap();
+            parse_date(
+                "x.md",
+                &text,
+                s.front_matter.start,
+                meta.date.as_ref().unwrap(),
+            )
+        };
+        assert_eq!(read("date = 9999-12-31").unwrap().display, "9999-12-31");
+        assert_eq!(read("date = \"2026-11-24\"").unwrap().display, "2026-11-24");
+        assert_eq!(
+            read("date = 1979-05-27T07:32:00-08:00").unwrap().rfc3339(),
+            "1979-05-27T15:32:00Z"
+        );
+        assert_eq!(
+            read("date = 1979-05-27 07:32:00").unwrap().rfc3339(),
+            "1979-05-27T07:32:00Z"
+        );
+        let time_only = read("date = 07:32:00").unwrap_err();
+        assert!(
+            time_only.message.contains("without a date"),
+            "{time_only:?}"
+        );
+        assert_eq!(time_only.location.unwrap().line, 3);
+        let number = read("date = 20261124").unwrap_err();
+        assert!(number.message.contains("not a integer"), "{number:?}");
     }
 }

@@ -1,19 +1,19 @@
 //! Finding and reading what editors wrote under `content/`.
 //!
-//! [`discover`] walks the directory (never following symlinked directories, refusing links
-//! that leave the site), and [`parse_document`] turns one Markdown file into a [`Document`]:
-//! its front matter read and validated, its body located. Both are pure with respect to the
-//! rest of the site, so the watcher can re-read a single file.
+//! [`discover`] walks the directory (following symbolic links inside the site, refusing
+//! those that leave it: see [`walk`]), and [`parse_document`] turns one Markdown file into a
+//! [`Document`]: its front matter read and validated, its body located. Both are pure with
+//! respect to the rest of the site, so the watcher can re-read a single file.
 
 pub mod front_matter;
 pub mod slug;
 pub mod sources;
+pub mod walk;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -53,90 +53,8 @@ pub fn discover_under(
     start: &Path,
 ) -> anyhow::Result<(Inventory, Diagnostics)> {
     let mut inventory = Inventory::default();
-    let mut diagnostics = Diagnostics::new();
-    let root_canonical = root
-        .canonicalize()
-        .with_context(|| format!("cannot resolve {}", root.display()))?;
-    let walker = walkdir::WalkDir::new(start)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| !is_ignored_name(entry.file_name()) || entry.path() == content_dir);
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                diagnostics.push(unreadable_entry(root, &err, "content/"));
-                continue;
-            }
-        };
-        if entry.path() == content_dir {
-            continue;
-        }
-        let Some(relative) = relative_slash_path(content_dir, entry.path()) else {
-            diagnostics.push(
-                Diagnostic::error(
-                    display_path(root, entry.path()),
-                    "this file name is not valid UTF-8",
-                )
-                .hint("rename the file with a UTF-8 name"),
-            );
-            continue;
-        };
-        let file_type = entry.file_type();
-        if file_type.is_symlink() {
-            match entry.path().canonicalize() {
-                Err(err) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            display_path(root, entry.path()),
-                            format!("this symbolic link cannot be followed: {err}"),
-                        )
-                        .hint("remove the link or point it at an existing file inside the site (a loop of links never ends)"),
-                    );
-                    continue;
-                }
-                Ok(target) if !target.starts_with(&root_canonical) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            display_path(root, entry.path()),
-                            format!(
-                                "this symbolic link points outside the site, to {}",
-                                target.display()
-                            ),
-                        )
-                        .hint("copy the file into the site instead: a build only reads files under its root"),
-                    );
-                    continue;
-                }
-                Ok(target) if !target.is_dir() && !target.is_file() => {
-                    diagnostics.push(
-                        Diagnostic::error(display_path(root, entry.path()), "this link points to something that is not a regular file (a pipe, socket or device)")
-                            .hint("remove it from content/: only files and directories are content"),
-                    );
-                    continue;
-                }
-                Ok(target) if target.is_dir() => {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            display_path(root, entry.path()),
-                            "symbolic links to directories are not followed",
-                        )
-                        .hint("move the directory here, or link the files one by one"),
-                    );
-                    continue;
-                }
-                Ok(_) => {}
-            }
-        } else if file_type.is_dir() {
-            continue;
-        } else if !file_type.is_file() {
-            diagnostics.push(
-                Diagnostic::error(display_path(root, entry.path()), "this is not a regular file (a pipe, socket or device), so it cannot be read as content")
-                    .hint("remove it from content/: only files and directories are content"),
-            );
-            continue;
-        }
+    let (files, diagnostics) = walk::list_files(root, content_dir, start)?;
+    for walk::Listed { relative, .. } in files {
         if relative == SOURCES_FILE {
             inventory.has_sources = true;
         } else if relative.ends_with(".md") {
@@ -148,13 +66,24 @@ pub fn discover_under(
     Ok((inventory, diagnostics))
 }
 
-/// A directory entry that could not be read, as a diagnostic naming it (or `fallback`).
-pub fn unreadable_entry(root: &Path, err: &walkdir::Error, fallback: &str) -> Diagnostic {
-    let path = err
-        .path()
-        .map_or_else(|| fallback.to_string(), |p| display_path(root, p));
-    Diagnostic::error(path, format!("cannot read this entry: {err}"))
-        .hint("check its permissions, and remove symbolic links that loop")
+/// A hint for a failed read that fits its cause: a name too long is not a permissions problem.
+pub fn io_hint(err: &std::io::Error) -> &'static str {
+    let raw = err.raw_os_error();
+    if raw == Some(rustix::io::Errno::NAMETOOLONG.raw_os_error()) {
+        return "the path is longer than the file system allows (255 bytes for one name, 4096 for a whole path): shorten the file or directory names";
+    }
+    if raw == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+        return "remove the symbolic links that loop";
+    }
+    match err.kind() {
+        std::io::ErrorKind::NotFound => {
+            "check that it exists: it may have been moved or deleted during the build"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "check its permissions (chmod u+r for files, u+rx for directories)"
+        }
+        _ => "check that it is a readable file",
+    }
 }
 
 /// Dotfiles, editor backups and swap files are never content.
@@ -275,7 +204,7 @@ pub fn read_documents_each(
             let bytes = std::fs::read(content_dir.join(relative)).map_err(|err| {
                 vec![
                     Diagnostic::error(&display, format!("cannot read this file: {err}"))
-                        .hint("check that the file exists and is readable (chmod u+r)"),
+                        .hint(io_hint(&err)),
                 ]
             })?;
             read_document(relative, &display, bytes, fingerprint).map(Arc::new)
@@ -415,29 +344,17 @@ fn into_text(display_path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// The files of `static/`, relative to it, sorted; dotfiles and editor files skipped.
-pub fn discover_static(root: &Path, static_dir: &Path) -> (Vec<(String, PathBuf)>, Diagnostics) {
-    let mut files = Vec::new();
-    let mut diagnostics = Diagnostics::new();
+/// The files of `static/` at or under `start`, relative to `static/`, sorted; dotfiles and
+/// editor files skipped. A site without `static/` has none.
+pub fn discover_static(
+    root: &Path,
+    static_dir: &Path,
+    start: &Path,
+) -> anyhow::Result<(Vec<walk::Listed>, Diagnostics)> {
     if !static_dir.is_dir() {
-        return (files, diagnostics);
+        return Ok((Vec::new(), Diagnostics::new()));
     }
-    let walker = walkdir::WalkDir::new(static_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored_name(entry.file_name()));
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                if let Some(relative) = relative_slash_path(static_dir, entry.path()) {
-                    files.push((relative, entry.path().to_path_buf()));
-                }
-            }
-            Ok(_) => {}
-            Err(err) => diagnostics.push(unreadable_entry(root, &err, "static/")),
-        }
-    }
-    (files, diagnostics)
+    walk::list_files(root, static_dir, start)
 }
 
 #[cfg(test)]

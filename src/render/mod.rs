@@ -50,25 +50,19 @@ impl Templates {
             return Err(diagnostics);
         }
         let mut sources = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored_name(e.file_name()))
-        {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    diagnostics.push(crate::content::unreadable_entry(root, &err, "templates/"));
-                    continue;
-                }
-            };
-            if !entry.path().is_file() {
-                continue;
+        let files = match crate::content::walk::list_files(root, dir, dir) {
+            Ok((files, problems)) => {
+                diagnostics.extend(problems);
+                files
             }
-            let Some(name) = crate::content::relative_slash_path(dir, entry.path()) else {
-                continue;
-            };
-            match std::fs::read(entry.path()).map(String::from_utf8) {
+            Err(err) => {
+                diagnostics.push(Diagnostic::error("templates/", format!("{err:#}")));
+                return Err(diagnostics);
+            }
+        };
+        for file in files {
+            let name = file.relative;
+            match std::fs::read(&file.path).map(String::from_utf8) {
                 Ok(Ok(text)) => {
                     sources.insert(name, text);
                 }
@@ -84,7 +78,7 @@ impl Templates {
                         format!("templates/{name}"),
                         format!("cannot read this template: {err}"),
                     )
-                    .hint("check the file's permissions"),
+                    .hint(crate::content::io_hint(&err)),
                 ),
             }
         }
@@ -120,8 +114,7 @@ impl Templates {
         if let Err(err) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
-            let first = sources.keys().next().cloned().unwrap_or_default();
-            diagnostics.push(template_diagnostic(&sources, &first, &err, None));
+            diagnostics.extend(batch_diagnostics(&sources, &err));
             return Err(diagnostics);
         }
         let component_files = sources
@@ -232,6 +225,81 @@ fn referenced_templates(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The problems Tera found across templates when adding them all (an unknown filter, test,
+/// function or included template, a block missing from every parent), each in its own template.
+///
+/// Tera returns these as one message of rendered reports, each with `--> name:line:col` and a
+/// line of carets; its API has no positions for them, so they are read back from that text.
+/// Anything that does not have that shape is reported whole, against templates/.
+fn batch_diagnostics(sources: &BTreeMap<String, String>, err: &tera::Error) -> Vec<Diagnostic> {
+    let tera::ErrorKind::Msg(message) = err.kind() else {
+        return vec![template_diagnostic(sources, "", err, None)];
+    };
+    let lines: Vec<&str> = message.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(text) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some((name, line, column)) = lines
+            .get(i + 1)
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+            .and_then(parse_position)
+        else {
+            continue;
+        };
+        let Some(line_text) = sources.get(name).and_then(|t| t.lines().nth(line - 1)) else {
+            continue;
+        };
+        let mut location = Location::at_line(line, column, line_text);
+        let carets = lines.get(i + 4).map_or(0, |l| l.matches('^').count());
+        location.span.end = (location.span.start + carets).min(line_text.len());
+        found.push(
+            Diagnostic::error(
+                format!("templates/{name}"),
+                format!("template error: {text}"),
+            )
+            .at(location)
+            .hint(reference_hint(text)),
+        );
+    }
+    if found.is_empty() {
+        found.push(
+            Diagnostic::error(
+                "templates/",
+                format!("template error: {}", first_line(message)),
+            )
+            .hint("check the templates against docs/templates.md"),
+        );
+    }
+    found
+}
+
+/// `page.html:12:5` as a name, a line and a column; the name may hold colons itself.
+fn parse_position(position: &str) -> Option<(&str, usize, usize)> {
+    let (rest, column) = position.trim().rsplit_once(':')?;
+    let (name, line) = rest.rsplit_once(':')?;
+    Some((name, line.parse().ok()?, column.parse().ok()?))
+}
+
+fn reference_hint(message: &str) -> String {
+    let known = |kind: &str, names: &[&str]| {
+        format!(
+            "check the {kind}'s name: besides Tera's own, briefing has {}",
+            names.join(", ")
+        )
+    };
+    if message.starts_with("Unknown filter") {
+        known("filter", &["date", "json_encode", "safe"])
+    } else if message.starts_with("Unknown function") {
+        known("function", &SITE_FUNCTIONS)
+    } else if message.starts_with("Unknown template") {
+        "create the template in templates/, or fix the name".into()
+    } else {
+        template_hint(message)
+    }
 }
 
 fn template_diagnostic(
@@ -350,16 +418,12 @@ fn register_filters(tera: &mut Tera) {
         "date",
         |value: &str, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
             let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-            let zoned = if let Ok(date) = value.parse::<jiff::civil::Date>() {
-                date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                    .map_err(|e| tera::Error::message(e.to_string()))?
-            } else {
-                value
-                    .parse::<jiff::Timestamp>()
-                    .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?
-                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            };
-            jiff::fmt::strtime::format(format, &zoned)
+            // The front matter's own reading, so every date a page accepts can be shown.
+            let date = crate::content::front_matter::date_from_str(value)
+                .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?;
+            let mut time = jiff::fmt::strtime::BrokenDownTime::from(date.utc);
+            time.set_offset(Some(jiff::tz::Offset::UTC));
+            time.to_string(format)
                 .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
         },
     );

@@ -1,0 +1,398 @@
+//! Which input writes which file of the output, the clashes between them, and the
+//! root-relative links of the Markdown, which must name one of those files.
+//!
+//! Pages, sections, copied files (`static/` and the non-Markdown files of `content/`) and the
+//! generated files each claim output paths. Two claims clash when a host would store them as one
+//! file: paths are compared as a case-insensitive, Unicode-normalising host compares them (macOS,
+//! Windows, a CDN that lower-cases keys), so `News/a.png` and `news/a.png`, or `café` written
+//! precomposed and decomposed, are one file there. A claim on `a` also clashes with any claim
+//! that needs `a` to be a directory. The one documented exception: a `robots.txt` of the user's
+//! wins over the generated one, which is then not written.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use unicode_normalization::UnicodeNormalization as _;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::site::{Node, Site, default_site_path, output_key_into};
+
+pub(super) const ROBOTS: &str = "robots.txt";
+
+/// The files briefing writes itself, and how messages name them.
+const GENERATED: [(&str, &str); 4] = [
+    ("sitemap.xml", "the generated sitemap"),
+    ("atom.xml", "the generated Atom feed"),
+    (ROBOTS, "the generated robots.txt"),
+    ("404.html", "the 404 page (from templates/404.html)"),
+];
+
+/// Most file systems refuse a longer name for one file or directory.
+const NAME_MAX: usize = 255;
+/// Linux refuses a longer path.
+const PATH_MAX: usize = 4096;
+/// How much longer than the output directory's the path of the staging directory a build
+/// writes into may be.
+const STAGING_ALLOWANCE: usize = 48;
+
+#[derive(Debug, Clone, Copy)]
+enum Claimant<'a> {
+    Node(Node),
+    /// A copied file, by its path under the site root (`static/css/site.css`).
+    File(&'a str),
+    Generated(&'static str),
+}
+
+/// Every output path of a site and its problems. Depends only on the site's URLs, the copied
+/// files and the output directory, so a rebuild that changes none of them keeps it.
+#[derive(Debug)]
+pub(super) struct Claims {
+    /// The page and section paths of the site these were found for, and a hash of every
+    /// file's URL, which a rebuild with new front matter but the same URLs compares.
+    site_paths: Arc<HashMap<String, Node>>,
+    urls_hash: blake3::Hash,
+    outputs: HashSet<String>,
+    /// A copied file is the site's robots.txt, so the generated one is not written.
+    pub(super) user_robots: bool,
+    pub(super) problems: Diagnostics,
+}
+
+impl Claims {
+    /// The claims of `site`'s pages and sections, of `copied` files (output path, then path
+    /// under the root) and of the generated files, and every clash between them.
+    pub(super) fn collect<'a>(
+        site: &Site,
+        copied: impl Iterator<Item = (&'a str, &'a str)>,
+        output_dir: &Path,
+    ) -> Claims {
+        let mut claims: Vec<(Cow<'a, str>, Claimant<'a>)> = site
+            .nodes()
+            .map(|node| {
+                let path = format!("{}index.html", site.site_path(node));
+                (Cow::Owned(path), Claimant::Node(node))
+            })
+            .collect();
+        claims.extend(
+            copied.map(|(output, display)| (Cow::Borrowed(output), Claimant::File(display))),
+        );
+        let user_robots = claims
+            .iter()
+            .any(|(path, who)| matches!(who, Claimant::File(_)) && fold(path) == ROBOTS);
+        for (name, _) in GENERATED {
+            if !(name == ROBOTS && user_robots) {
+                claims.push((Cow::Borrowed(name), Claimant::Generated(name)));
+            }
+        }
+        let mut problems = Diagnostics::new();
+        let room = std::path::absolute(output_dir).map_or(0, |dir| dir.as_os_str().len())
+            + 1
+            + STAGING_ALLOWANCE;
+        for (path, who) in &claims {
+            if let Some(problem) = too_long(site, path, *who, room) {
+                problems.push(problem);
+            }
+        }
+        let folded: Vec<Cow<'_, str>> = claims.iter().map(|(path, _)| fold(path)).collect();
+        let mut first_by_folded: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
+        for (i, key) in folded.iter().enumerate() {
+            match first_by_folded.get(key.as_ref()) {
+                Some(&first) => problems.push(clash(site, &claims[first], &claims[i])),
+                None => {
+                    first_by_folded.insert(key, i);
+                }
+            }
+        }
+        // A file where another claim needs a directory: reported once for each such file.
+        let mut reported = HashSet::new();
+        for (i, key) in folded.iter().enumerate() {
+            for (at, _) in key.match_indices('/') {
+                if let Some(&file) = first_by_folded.get(&key[..at])
+                    && reported.insert(file)
+                {
+                    problems.push(file_in_the_way(site, &claims[file], &claims[i]));
+                }
+            }
+        }
+        Claims {
+            site_paths: site.paths(),
+            urls_hash: urls_hash(site),
+            outputs: claims
+                .into_iter()
+                .map(|(path, _)| path.into_owned())
+                .collect(),
+            user_robots,
+            problems,
+        }
+    }
+
+    /// Whether these are the claims of `site` too: it has the same pages and sections at the
+    /// same URLs (the copied files are the caller's to watch). Claims with problems are found
+    /// again: their messages point into front matter that may have moved.
+    pub(super) fn made_for(&self, site: &Site) -> bool {
+        Arc::ptr_eq(&self.site_paths, &site.paths())
+            || (self.problems.is_empty() && self.urls_hash == urls_hash(site))
+    }
+
+    /// Every root-relative link in the Markdown of `nodes` that names no file of the output. A
+    /// link to a file of `unparsed` (reported already) is left alone.
+    pub(super) fn broken_root_links(
+        &self,
+        site: &Site,
+        unparsed: &BTreeSet<String>,
+        nodes: &[Node],
+    ) -> Diagnostics {
+        let unparsed: HashSet<String> = unparsed
+            .iter()
+            .map(|path| format!("{}index.html", default_site_path(path)))
+            .collect();
+        let known = |key: &str| self.outputs.contains(key) || unparsed.contains(key);
+        let mut diagnostics = Diagnostics::new();
+        let mut urls: Option<Vec<String>> = None;
+        // One buffer for every lookup: a large site has tens of thousands of these links.
+        let mut key = String::new();
+        for &node in nodes {
+            let rendered = site.rendered(node);
+            if rendered.root_links.is_empty() {
+                continue;
+            }
+            let doc = site.doc(node);
+            for link in &rendered.root_links {
+                let written = link.href.split(['#', '?']).next().unwrap_or("");
+                output_key_into(written.trim_start_matches('/'), &mut key);
+                if known(&key) {
+                    continue;
+                }
+                // `/news/first` names the page at `/news/first/` too.
+                key.push_str("/index.html");
+                if known(&key) {
+                    continue;
+                }
+                let urls = urls.get_or_insert_with(|| self.urls());
+                let hint = match did_you_mean(written, urls.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "link to a page by its file, e.g. [text](@/partnerships/a24-google.md), so the link follows the page; files come from static/ or beside the Markdown".into(),
+                };
+                let body = doc.split.body.start;
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.display_path,
+                        format!(
+                            "the link `{}` points to a page or file that does not exist",
+                            link.href
+                        ),
+                    )
+                    .in_text(&doc.text, body + link.range.start..body + link.range.end)
+                    .hint(hint),
+                );
+            }
+        }
+        diagnostics
+    }
+
+    /// The output as root-relative URLs (`/news/`, `/css/site.css`), for suggestions.
+    fn urls(&self) -> Vec<String> {
+        let mut urls: Vec<String> = self
+            .outputs
+            .iter()
+            .map(|path| format!("/{}", path.strip_suffix("index.html").unwrap_or(path)))
+            .collect();
+        urls.sort();
+        urls
+    }
+}
+
+/// Whether `node` of `site` has the very render it had in `previous` (found at the same index,
+/// as it is unless files were added or removed).
+pub(super) fn same_render(previous: &Site, site: &Site, node: Node) -> bool {
+    let (old, new) = match node {
+        Node::Page(i) => (
+            previous.pages.get(i).map(|p| (&p.doc, &p.rendered)),
+            (&site.pages[i].doc, &site.pages[i].rendered),
+        ),
+        Node::Section(i) => (
+            previous.sections.get(i).map(|s| (&s.doc, &s.rendered)),
+            (&site.sections[i].doc, &site.sections[i].rendered),
+        ),
+    };
+    old.is_some_and(|(doc, rendered)| {
+        doc.relative_path == new.0.relative_path && Arc::ptr_eq(rendered, new.1)
+    })
+}
+
+/// Every page's and section's file and URL, in order, hashed.
+fn urls_hash(site: &Site) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    for node in site.nodes() {
+        hasher.update(site.doc(node).relative_path.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(site.site_path(node).as_bytes());
+        hasher.update(b"\0");
+    }
+    hasher.finalize()
+}
+
+/// How a case-insensitive, normalising host compares names: Unicode's canonical caseless
+/// match (NFD, lower case, NFD again). Page and section paths are lower-case ASCII already,
+/// so nearly every call returns its input as it is.
+fn fold(path: &str) -> Cow<'_, str> {
+    if path.is_ascii() {
+        if path.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(path.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(path)
+        }
+    } else {
+        let lower = path.nfd().collect::<String>().to_lowercase();
+        Cow::Owned(lower.nfd().collect())
+    }
+}
+
+/// The input a claim comes from, as messages name it.
+fn name(site: &Site, who: Claimant<'_>) -> String {
+    match who {
+        Claimant::Node(node) => site.doc(node).display_path.clone(),
+        Claimant::File(display) => display.to_string(),
+        Claimant::Generated(name) => GENERATED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| name.to_string(), |(_, what)| what.to_string()),
+    }
+}
+
+/// A diagnostic about `who`'s claim: in its file, at its `slug` when a page sets one.
+fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::error(name(site, who), message);
+    let Claimant::Node(Node::Page(i)) = who else {
+        return diagnostic;
+    };
+    let doc = &site.pages[i].doc;
+    match &doc.meta {
+        crate::content::Meta::Page(meta) => match &meta.slug {
+            Some(slug) => {
+                let offset = doc.split.front_matter.start;
+                let span = slug.span();
+                diagnostic.in_text(&doc.text, offset + span.start..offset + span.end)
+            }
+            None => diagnostic,
+        },
+        crate::content::Meta::Section(_) => diagnostic,
+    }
+}
+
+/// Which of two claims a message is filed under: the user's file, not the generated one.
+fn reported_one<'a>(first: Claimant<'a>, second: Claimant<'a>) -> (Claimant<'a>, Claimant<'a>) {
+    match second {
+        Claimant::Generated(_) => (second, first),
+        _ => (first, second),
+    }
+}
+
+fn clash(
+    site: &Site,
+    first: &(Cow<'_, str>, Claimant<'_>),
+    second: &(Cow<'_, str>, Claimant<'_>),
+) -> Diagnostic {
+    let (other, reported) = reported_one(first.1, second.1);
+    let message = if first.0 == second.0 {
+        let what = match (first.1, second.1) {
+            (Claimant::Node(node), Claimant::Node(_)) => {
+                format!("the URL {}", site.config.url_path(site.site_path(node)))
+            }
+            _ => first.0.to_string(),
+        };
+        format!(
+            "{} and {} both write {what}",
+            name(site, first.1),
+            name(site, second.1)
+        )
+    } else {
+        format!(
+            "{} writes {} and {} writes {}: one file on a host that ignores case and accents (macOS, Windows, many CDNs)",
+            name(site, first.1),
+            first.0,
+            name(site, second.1),
+            second.0
+        )
+    };
+    let hint = match (other, reported) {
+        (Claimant::Generated(generated), _) | (_, Claimant::Generated(generated)) => {
+            generated_hint(generated)
+        }
+        (Claimant::Node(_), Claimant::Node(_)) => {
+            "give one of them another file or directory name, or a different `slug` in its front matter".into()
+        }
+        (Claimant::File(_), Claimant::File(_)) => {
+            "keep one of them: files of static/ and content/ are copied to the same place".into()
+        }
+        _ => "rename the file, or give the page another file name or `slug`".into(),
+    };
+    about(site, reported, message).hint(hint)
+}
+
+fn file_in_the_way(
+    site: &Site,
+    file: &(Cow<'_, str>, Claimant<'_>),
+    inside: &(Cow<'_, str>, Claimant<'_>),
+) -> Diagnostic {
+    let message = format!(
+        "{} writes the file {}, where {} needs a directory for {}",
+        name(site, file.1),
+        file.0,
+        name(site, inside.1),
+        inside.0
+    );
+    let (_, reported) = reported_one(inside.1, file.1);
+    let hint = match file.1 {
+        Claimant::Generated(generated) => generated_hint(generated),
+        _ => "rename the file or the directory: one name cannot be both".into(),
+    };
+    about(site, reported, message).hint(hint)
+}
+
+fn generated_hint(generated: &str) -> String {
+    match generated {
+        "404.html" => {
+            "the 404 page is rendered from templates/404.html: put its markup there and remove this file".into()
+        }
+        other => format!("briefing writes /{other} itself from the site; remove or rename this file"),
+    }
+}
+
+/// A claim whose path the file system would refuse: one name or the whole path too long.
+fn too_long(site: &Site, path: &str, who: Claimant<'_>, room: usize) -> Option<Diagnostic> {
+    let longest = path.split('/').map(str::len).max().unwrap_or(0);
+    let message = if longest > NAME_MAX {
+        format!(
+            "the output path {path} has a name of {longest} bytes; file systems allow at most {NAME_MAX}"
+        )
+    } else if room + path.len() >= PATH_MAX {
+        format!(
+            "the output path {path} is {} bytes long inside the output directory; paths are limited to {PATH_MAX} bytes",
+            path.len()
+        )
+    } else {
+        return None;
+    };
+    Some(
+        about(site, who, message).hint(
+            "shorten the file or directory names, or set a shorter `slug` in the front matter",
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_as_a_case_insensitive_normalising_host_compares_them() {
+        assert!(matches!(fold("news/first/index.html"), Cow::Borrowed(_)));
+        assert_eq!(fold("News/First.PNG"), "news/first.png");
+        assert_eq!(fold("caf\u{e9}.txt"), fold("cafe\u{301}.txt"));
+        assert_eq!(fold("CAF\u{c9}.txt"), fold("cafe\u{301}.txt"));
+        assert_eq!(fold("\u{3a3}\u{3a9}.txt"), fold("\u{3c3}\u{3c9}.txt"));
+        assert_ne!(fold("cafe.txt"), fold("caf\u{e9}.txt"));
+    }
+}

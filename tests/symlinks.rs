@@ -1,0 +1,235 @@
+//! One rule for symbolic links in content/, static/ and templates/: a link to a file or a
+//! directory inside the site root is followed; a link out of the root, a dangling link and a
+//! loop fail the build with a message naming the link and its target. Nothing is dropped
+//! without a word.
+
+mod common;
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+use common::{TestSite, stderr};
+
+#[derive(Debug, Clone, Copy)]
+enum Case {
+    FileInside,
+    DirInside,
+    Outside,
+    Dangling,
+    Loop,
+}
+
+const DIRS: [&str; 3] = ["content", "static", "templates"];
+const CASES: [Case; 5] = [
+    Case::FileInside,
+    Case::DirInside,
+    Case::Outside,
+    Case::Dangling,
+    Case::Loop,
+];
+
+const MARKER: &str = "linked-in-marker";
+
+fn link(target: impl AsRef<Path>, at: &Path) {
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    symlink(target, at).unwrap();
+}
+
+/// Makes the case in `dir`; returns the link's path (relative to the root) and what a working
+/// link must show in the built site, or what a refused one's message must say.
+fn set_up(site: &TestSite, dir: &str, case: Case) -> (String, Vec<String>) {
+    // Linked files live in the site root, outside the three directories.
+    let page = format!("+++\ntitle = \"Linked\"\nsources = [\"report\"]\n+++\n{MARKER}\n");
+    let page_template = site.read("templates/page.html").replace(
+        "{% block content %}",
+        &format!("{{% block content %}}{MARKER}"),
+    );
+    match (case, dir) {
+        (Case::FileInside, "content") => {
+            site.write("shared/linked.md", page);
+            link(
+                "../../shared/linked.md",
+                &site.path("content/news/linked.md"),
+            );
+            (
+                "content/news/linked.md".into(),
+                vec!["news/linked/index.html".into()],
+            )
+        }
+        (Case::FileInside, "static") => {
+            site.write("shared/linked.css", MARKER);
+            link("../shared/linked.css", &site.path("static/linked.css"));
+            ("static/linked.css".into(), vec!["linked.css".into()])
+        }
+        (Case::FileInside, _) => {
+            site.write("shared/page.html", page_template);
+            std::fs::remove_file(site.path("templates/page.html")).unwrap();
+            link("../shared/page.html", &site.path("templates/page.html"));
+            (
+                "templates/page.html".into(),
+                vec!["news/first/index.html".into()],
+            )
+        }
+        (Case::DirInside, "content") => {
+            site.write("shared/extra/_index.md", "+++\ntitle = \"Extra\"\n+++\n");
+            site.write("shared/extra/linked.md", page);
+            link("../shared/extra", &site.path("content/extra"));
+            (
+                "content/extra".into(),
+                vec!["extra/linked/index.html".into()],
+            )
+        }
+        (Case::DirInside, "static") => {
+            site.write("shared/img/linked.svg", MARKER);
+            link("../shared/img", &site.path("static/img"));
+            ("static/img".into(), vec!["img/linked.svg".into()])
+        }
+        (Case::DirInside, _) => {
+            site.write("shared/partials/marker.html", MARKER);
+            link("../shared/partials", &site.path("templates/partials"));
+            site.replace(
+                "templates/page.html",
+                "{% block content %}",
+                "{% block content %}{% include \"partials/marker.html\" %}",
+            );
+            (
+                "templates/partials".into(),
+                vec!["news/first/index.html".into()],
+            )
+        }
+        (Case::Outside, _) => {
+            let outside = site.root.parent().unwrap().join("outside.html");
+            std::fs::write(&outside, MARKER).unwrap();
+            let at = format!("{dir}/outside.html");
+            link(&outside, &site.path(&at));
+            let target = outside.display().to_string();
+            (at, vec!["points outside the site".into(), target])
+        }
+        (Case::Dangling, _) => {
+            let at = format!("{dir}/dangling.html");
+            link("missing.html", &site.path(&at));
+            (
+                at,
+                vec!["points to missing.html, which does not exist".into()],
+            )
+        }
+        (Case::Loop, _) => {
+            // Two links that point at each other, and a directory link to its own parent.
+            link("loop-b.html", &site.path(&format!("{dir}/loop-a.html")));
+            link("loop-a.html", &site.path(&format!("{dir}/loop-b.html")));
+            link("..", &site.path(&format!("{dir}/sub/up")));
+            (
+                format!("{dir}/loop-a.html"),
+                vec![
+                    "points to loop-b.html, which leads back to itself".into(),
+                    format!("{dir}/sub/up"),
+                    "(a loop)".into(),
+                ],
+            )
+        }
+    }
+}
+
+#[test]
+fn every_directory_follows_one_rule_for_links() {
+    let mut failures = Vec::new();
+    for dir in DIRS {
+        for case in CASES {
+            let site = TestSite::fixture("basic");
+            let (at, expect) = set_up(&site, dir, case);
+            let result = site.run(&["build"]);
+            let message = stderr(&result);
+            let label = format!("{dir} x {case:?} ({at})");
+            match case {
+                Case::FileInside | Case::DirInside => {
+                    if !result.status.success() {
+                        failures.push(format!("{label}: failed\n{message}"));
+                        continue;
+                    }
+                    let built = site.read(&format!("public/{}", expect[0]));
+                    if !built.contains(MARKER) {
+                        failures.push(format!("{label}: the linked file is not in the output"));
+                    }
+                }
+                Case::Outside | Case::Dangling | Case::Loop => {
+                    if result.status.code() != Some(1) {
+                        failures.push(format!(
+                            "{label}: exit {:?}\n{message}",
+                            result.status.code()
+                        ));
+                    }
+                    for part in std::iter::once(&at).chain(&expect) {
+                        if !message.contains(part.as_str()) {
+                            failures.push(format!("{label}: {part:?} missing\n{message}"));
+                        }
+                    }
+                    if !message.contains("help:") {
+                        failures.push(format!("{label}: no hint\n{message}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The same links, met by `serve`'s and `watch`'s rebuilds, follow the same rule: a link out
+/// of the site added to static/ while watching fails the rebuild, a link inside is copied.
+#[test]
+fn links_added_while_watching_follow_the_rule() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let site = TestSite::fixture("basic");
+    let outside = site.root.parent().unwrap().join("outside.css");
+    std::fs::write(&outside, "secret").unwrap();
+    site.write("shared/inside.css", MARKER);
+    let mut child = Kill(
+        Command::new(common::BIN)
+            .args(["watch", "--root"])
+            .arg(&site.root)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    while !lines.next().unwrap().unwrap().starts_with("Watching") {}
+    std::thread::spawn(move || for _ in lines {});
+    let errors = child.0.stderr.take().unwrap();
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(errors).lines() {
+            let _ = sender.send(line.unwrap_or_default());
+        }
+    });
+    symlink(&outside, site.path("static/outside.css")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut seen = String::new();
+    while !seen.contains("static/outside.css") || !seen.contains("points outside the site") {
+        assert!(
+            Instant::now() < deadline,
+            "no message for the link:\n{seen}"
+        );
+        if let Ok(line) = received.recv_timeout(Duration::from_millis(100)) {
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+    }
+    assert!(!site.path("public/outside.css").exists());
+    std::fs::remove_file(site.path("static/outside.css")).unwrap();
+    symlink("../shared/inside.css", site.path("static/inside.css")).unwrap();
+    while std::fs::read_to_string(site.path("public/inside.css")).unwrap_or_default() != MARKER {
+        assert!(Instant::now() < deadline, "the link inside was not copied");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
