@@ -108,9 +108,14 @@ fn run_sequence(seed: u64, steps: usize) {
                 }
             }
         } else {
-            match rng.below(26) {
+            match rng.below(27) {
                 0 => {
-                    let page = ["content/news/first.md", "content/news/second.md"][rng.below(2)];
+                    // Now and then a page created by the sequence, alone in its section.
+                    let page = match rng.below(3) {
+                        0 if !generated.is_empty() => generated[rng.below(generated.len())].clone(),
+                        n => ["content/news/first.md", "content/news/second.md"][n % 2].to_string(),
+                    };
+                    let page = page.as_str();
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
                     touched.push(page.into());
                     body_edit_only = broken.is_empty() && last_succeeded;
@@ -392,6 +397,18 @@ fn run_sequence(seed: u64, steps: usize) {
                         }
                     }
                     touched.push(path.into());
+                }
+                26 => {
+                    // A slug moves a page that another page links to with `@/`.
+                    let page = "content/news/second.md";
+                    let text = site.read(page);
+                    let slug = "slug = \"second-story\"\n";
+                    let toggled = match text.contains(slug) {
+                        true => text.replacen(slug, "", 1),
+                        false => text.replacen("+++\n", &format!("+++\n{slug}"), 1),
+                    };
+                    site.write(page, toggled);
+                    touched.push(page.into());
                 }
                 _ => {
                     let page = "content/about/_index.md";
