@@ -1,6 +1,6 @@
 //! Save-to-output latency of `briefing watch`, through the code path the watcher uses: the
 //! file is saved, notify reports it, the debouncer lets it through, `Session::apply` rebuilds
-//! what it invalidates and `Output::write_changes` puts the changed files in the output.
+//! what it invalidates and `OutputDir::update` puts the changed files in the output.
 //!
 //!   cargo bench --bench watch_edit -- SITE [--edits N] [--only body|title]
 //!
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use briefing::build::{Outcome, Session};
 use briefing::config::BuildOptions;
+use briefing::output::{OutputDir, Overwrite};
 use briefing::watch::{Layout, Watcher};
 
 // The allocator `briefing watch` runs with (src/main.rs).
@@ -67,7 +68,7 @@ fn run() -> anyhow::Result<()> {
         drafts: false,
     };
     let (mut session, outcome) = Session::start(options)?;
-    let Outcome::Built(mut written) = outcome else {
+    let Outcome::Built(written) = outcome else {
         bail!(
             "{} does not build: run `briefing build --root {}`",
             site.display(),
@@ -75,7 +76,11 @@ fn run() -> anyhow::Result<()> {
         );
     };
     let out_dir = written.site.config.output_dir.clone();
-    written.output.write_atomic(&out_dir)?;
+    let mut output_dir = match OutputDir::claim(&out_dir, Overwrite::OutputOnly)? {
+        Ok(output_dir) => output_dir,
+        Err(refusal) => bail!("{}", refusal.message),
+    };
+    output_dir.update(&written.output)?;
     let pages: Vec<(String, String)> = written
         .site
         .pages
@@ -123,13 +128,11 @@ fn run() -> anyhow::Result<()> {
                 Outcome::Built(built) => built,
                 Outcome::Failed(problems) => bail!("the edit broke the build: {problems:?}"),
             };
-            built.output.write_changes(&written.output, &out_dir)?;
+            output_dir.update(&built.output)?;
             let done = Instant::now();
             check_written(&out_dir, site_path, &marker)?;
             save_to_output.push(done - saved);
             rebuilds.push((done - rebuilding, built.timings.report()));
-            // One reference to the newest build is kept, as `briefing watch` keeps it.
-            written = built;
         }
         rebuilds.sort_by_key(|(took, _)| *took);
         let mut rebuild_times: Vec<Duration> = rebuilds.iter().map(|(took, _)| *took).collect();

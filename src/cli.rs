@@ -4,15 +4,17 @@ use std::io::IsTerminal as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::{self, Built, Changes, Outcome, Session};
-use crate::config::{self, BuildOptions};
+use crate::config::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{self, OutputDir, Overwrite};
 use crate::{check, scaffold, serve, watch};
 
 #[derive(Debug, Parser)]
@@ -121,6 +123,9 @@ pub struct SiteArgs {
     /// Include pages marked draft = true
     #[arg(long)]
     pub drafts: bool,
+    /// Replace the output directory even if briefing did not build it: everything in it is lost
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl SiteArgs {
@@ -130,6 +135,13 @@ impl SiteArgs {
             output_dir: self.output_dir.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+        }
+    }
+
+    fn overwrite(&self) -> Overwrite {
+        match self.force {
+            true => Overwrite::Anything,
+            false => Overwrite::OutputOnly,
         }
     }
 }
@@ -254,18 +266,26 @@ fn describe(changes: &Changes) -> String {
     parts.join(", ")
 }
 
-/// Ctrl-C ends `serve` and `watch` with a word and a success code: nothing needs saving, since
-/// neither writes anything that a half-finished step could leave broken.
-fn stop_on_ctrl_c(say: Reporter) {
+/// Ctrl-C (or SIGTERM, SIGHUP) ends `serve` and `watch` with a word and a success code. The
+/// returned slot holds the output directory `watch` writes, locked by each write: the handler
+/// waits for a write in progress to end, then lets the directory go (its lock file and scratch
+/// directory) and exits, so a stop never leaves half a write.
+fn stop_on_ctrl_c(say: Reporter) -> Arc<Mutex<Option<OutputDir>>> {
+    let writing = Arc::new(Mutex::new(None));
+    let held = Arc::clone(&writing);
     let _ = ctrlc::set_handler(move || {
+        let mut out_dir = held.lock().unwrap_or_else(PoisonError::into_inner);
+        drop(out_dir.take());
         say.info("Stopped.");
         std::process::exit(0);
     });
+    writing
 }
 
 fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let options = args.options();
-    let built = say.with_spinner("Building...", || build::build_to_disk(&options))?;
+    let overwrite = args.overwrite();
+    let built = say.with_spinner("Building...", || build::build_to_disk(&options, overwrite))?;
     match built {
         Ok(built) => {
             let destination = built.site.config.output_dir.display().to_string();
@@ -290,23 +310,37 @@ fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `watch` holds its output directory from start to end, so no other briefing writes it
+/// meanwhile. Its first write is always the whole site, which also repairs whatever a killed
+/// run left; each later one changes only what differs, or writes the whole site again when
+/// that fails.
 fn run_watch(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let options = args.options();
-    if let Ok(config) = config::Config::load(&options) {
-        config::validate_output_dir(&config)?;
-    }
-    stop_on_ctrl_c(say);
+    let out_dir = match build::claim_output(&options, args.overwrite())? {
+        Ok(out_dir) => out_dir,
+        Err(refusal) => {
+            report_diagnostics(&refusal);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let destination = options.output_dir().display().to_string();
+    let writing = stop_on_ctrl_c(say);
+    *writing.lock().unwrap_or_else(PoisonError::into_inner) = Some(out_dir);
+    let write = |built: &Built| -> anyhow::Result<()> {
+        let mut out_dir = writing.lock().unwrap_or_else(PoisonError::into_inner);
+        let out_dir = out_dir.as_mut().context("stopping")?;
+        if let output::Written::Whole { after: Some(err) } = out_dir.update(&built.output)? {
+            anstream::eprintln!(
+                "warning: could not update {destination} file by file ({err:#}); wrote the whole site again"
+            );
+        }
+        Ok(())
+    };
     let (mut session, outcome) = say.with_spinner("Building...", || Session::start(options))?;
-    let mut written: Option<Arc<Built>> = None;
     match outcome {
         Outcome::Built(built) => {
-            built.output.write_atomic(&built.site.config.output_dir)?;
-            say.built(
-                &built,
-                &built.site.config.output_dir.display().to_string(),
-                None,
-            );
-            written = Some(built);
+            write(&built)?;
+            say.built(&built, &destination, None);
         }
         Outcome::Failed(diagnostics) => report_failure(&diagnostics),
     }
@@ -319,25 +353,10 @@ fn run_watch(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         &mut session,
         &mut watcher,
         |changes, outcome| match outcome {
-            Ok(Outcome::Built(built)) => {
-                let out_dir = &built.site.config.output_dir;
-                // Files change one by one (each replaced by a rename); a first write, or one
-                // after the output moved, swaps in a whole new directory.
-                let result = match &written {
-                    Some(previous) if previous.site.config.output_dir == *out_dir => built
-                        .output
-                        .write_changes(&previous.output, out_dir)
-                        .map(|_| ()),
-                    _ => built.output.write_atomic(out_dir),
-                };
-                match result {
-                    Ok(()) => {
-                        say.built(&built, &out_dir.display().to_string(), Some(changes));
-                        written = Some(built);
-                    }
-                    Err(err) => anstream::eprintln!("error: {err:#}"),
-                }
-            }
+            Ok(Outcome::Built(built)) => match write(&built) {
+                Ok(()) => say.built(&built, &destination, Some(changes)),
+                Err(err) => anstream::eprintln!("error: {err:#}"),
+            },
             Ok(Outcome::Failed(diagnostics)) => report_failure(&diagnostics),
             Err(err) => anstream::eprintln!("error: {err:#}"),
         },

@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -21,6 +20,15 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// Where the site is written: `--output-dir`, or `<root>/public`.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output_dir
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,10 +135,7 @@ impl Config {
             })
         })?;
         let root = options.root.clone();
-        let output_dir = options
-            .output_dir
-            .clone()
-            .unwrap_or_else(|| root.join("public"));
+        let output_dir = options.output_dir();
         Ok(Config {
             title: raw.title,
             base_url,
@@ -160,32 +165,71 @@ impl Config {
     }
 }
 
-/// Refuses output directories that would destroy the user's sources when swapped in.
-pub fn validate_output_dir(config: &Config) -> anyhow::Result<()> {
-    let output = absolute(&config.output_dir)?;
-    let root = absolute(&config.root)?;
-    for (name, protected) in [
-        ("the site root", &root),
-        ("content/", &root.join("content")),
-        ("templates/", &root.join("templates")),
-        ("static/", &root.join("static")),
-    ] {
-        if output == *protected || protected.starts_with(&output) {
-            anyhow::bail!(
-                "refusing to use {} as the output directory: it is or contains {name}, which a build replaces whole. Choose another --output-dir, such as {}",
-                config.output_dir.display(),
-                root.join("public").display()
-            );
+/// Refuses output directories a build must never replace, even with --force: the site root or
+/// a directory holding it (the build would delete its own sources), and one inside `content/`,
+/// `templates/` or `static/` (each build would copy the previous output into the new one).
+pub fn validate_output_dir(options: &BuildOptions) -> anyhow::Result<()> {
+    let given = options.output_dir();
+    let output = resolve(&given);
+    let root = resolve(&options.root);
+    let refuse = |why: &str| {
+        anyhow::anyhow!(
+            "refusing to use {} as the output directory: {why}. Choose another --output-dir, such as {} (--force does not change this)",
+            given.display(),
+            options.root.join("public").display()
+        )
+    };
+    if output == root {
+        return Err(refuse(
+            "it is the site root, and a build replaces its output directory whole",
+        ));
+    }
+    if root.starts_with(&output) {
+        return Err(refuse(
+            "it contains the site root, and a build replaces its output directory whole",
+        ));
+    }
+    for input in ["content", "templates", "static"] {
+        let input_dir = resolve(&root.join(input));
+        if output.starts_with(&input_dir) {
+            return Err(refuse(&format!(
+                "it is inside {input}/, so every build would copy the last output into the new one"
+            )));
+        }
+        if input_dir.starts_with(&output) {
+            return Err(refuse(&format!(
+                "it contains {input}/, and a build replaces its output directory whole"
+            )));
         }
     }
     Ok(())
 }
 
-fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let path =
-        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
-    // Resolve symlinks where the path exists, so `public -> .` is caught too.
-    Ok(path.canonicalize().unwrap_or(path))
+/// `path` made absolute, with symlinks and `..` resolved as far as it exists, so that
+/// `public -> .` or `content/../content/out` is seen for what it is.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.clone();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(mut resolved) = existing.canonicalize() {
+            for part in missing.iter().rev() {
+                if *part == ".." {
+                    resolved.pop();
+                } else {
+                    resolved.push(part);
+                }
+            }
+            return resolved;
+        }
+        let Some(last) = existing.components().next_back() else {
+            return absolute;
+        };
+        missing.push(last.as_os_str().to_os_string());
+        if !existing.pop() {
+            return absolute;
+        }
+    }
 }
 
 fn single(diagnostic: Diagnostic) -> Diagnostics {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::config::{self, BuildOptions, Config};
 use crate::content::{self, Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{self, Output};
+use crate::output::{self, Output, OutputDir, Overwrite};
 use crate::render::{self, SiteValues, Templates};
 use crate::site::{Bodies, Node, Site};
 
@@ -173,7 +173,7 @@ impl Session {
     fn reload_everything(
         &mut self,
         clock: Stopwatch,
-        staging: Option<&output::Staging>,
+        staging: Option<&output::Staging<'_>>,
     ) -> anyhow::Result<Outcome> {
         let config = Config::load(&self.options).map(Arc::new);
         self.read_all_with(config, clock, staging)
@@ -184,7 +184,7 @@ impl Session {
         &mut self,
         config: Result<Arc<Config>, Diagnostics>,
         mut clock: Stopwatch,
-        staging: Option<&output::Staging>,
+        staging: Option<&output::Staging<'_>>,
     ) -> anyhow::Result<Outcome> {
         self.config = config;
         self.documents.clear();
@@ -363,7 +363,7 @@ impl Session {
         mut clock: Stopwatch,
         rebuild: Rebuild,
         body_edits: Option<Vec<Arc<Document>>>,
-        staging: Option<&output::Staging>,
+        staging: Option<&output::Staging<'_>>,
     ) -> anyhow::Result<Outcome> {
         let mut diagnostics: Diagnostics = self
             .discovery_problems
@@ -642,14 +642,21 @@ fn read_sources(config: &Config, present: bool) -> Result<Vec<Source>, Diagnosti
 ///
 /// Pages are written to a staging directory as they are rendered, so a large site is never
 /// held in memory whole; the staging directory replaces the output directory only when the
-/// whole build succeeded, and is removed otherwise. `Ok(Err(..))` is a site with mistakes.
-pub fn build_to_disk(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagnostics>> {
-    let config = match Config::load(options) {
-        Ok(config) => Arc::new(config),
-        Err(problems) => return Ok(Err(problems)),
+/// whole build succeeded, and is removed otherwise. `Ok(Err(..))` is a site with mistakes, or
+/// an output directory a build must not replace.
+pub fn build_to_disk(
+    options: &BuildOptions,
+    overwrite: Overwrite,
+) -> anyhow::Result<Result<Arc<Built>, Diagnostics>> {
+    let (config, out_dir) = match (Config::load(options), claim_output(options, overwrite)?) {
+        (Ok(config), Ok(out_dir)) => (Arc::new(config), out_dir),
+        (config, out_dir) => {
+            let mut problems = config.err().unwrap_or_default();
+            problems.extend(out_dir.err().into_iter().flatten());
+            return Ok(Err(problems));
+        }
     };
-    config::validate_output_dir(&config)?;
-    let staging = output::Staging::beside(&config.output_dir)?;
+    let staging = out_dir.staging()?;
     let mut session = Session::empty(options.clone());
     // The config just loaded is the one the build reads with: loaded once, not twice.
     match session.read_all_with(Ok(config), Stopwatch::with_memory(), Some(&staging))? {
@@ -660,6 +667,19 @@ pub fn build_to_disk(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>
         }
         Outcome::Failed(diagnostics) => Ok(Err(diagnostics)),
     }
+}
+
+/// The output directory of `options`, for this process alone while the value lives. A
+/// directory briefing did not build is refused with a diagnostic (`--force` lifts that); one
+/// that can never be an output (the site root, inside the sources) or that another briefing is
+/// writing is an error.
+pub fn claim_output(
+    options: &BuildOptions,
+    overwrite: Overwrite,
+) -> anyhow::Result<Result<OutputDir, Diagnostics>> {
+    config::validate_output_dir(options)?;
+    Ok(OutputDir::claim(&options.output_dir(), overwrite)?
+        .map_err(|refusal| std::iter::once(refusal).collect()))
 }
 
 /// A one-off build of the site at `options.root`, kept in memory.

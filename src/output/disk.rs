@@ -1,51 +1,267 @@
-//! The output directory on disk: a staging directory filled beside it and swapped in whole.
+//! The output directory on disk: one writer at a time, never a directory briefing did not
+//! write, never a half-written site, never a temporary file inside it.
+//!
+//! [`OutputDir::claim`] locks the directory for this process and refuses one that is neither
+//! empty nor a previous output (which carries the [`MARKER`] file). A whole site is written
+//! into a staging directory beside the output and swapped in with one rename (Linux
+//! `RENAME_EXCHANGE`). `watch` changes a few files in place, each by a rename from a scratch
+//! directory beside the output; it stages the whole site instead for a large rewrite, when it
+//! cannot tell what is on disk, and after any failed write, so the next write always repairs
+//! the last one.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use anyhow::{Context as _, bail};
+use anyhow::{Context as _, anyhow, bail};
+use rayon::prelude::*;
+
+use super::lock::Lock;
+use super::{Bytes, Output};
+use crate::diagnostics::Diagnostic;
+
+/// The file that marks a directory as briefing's output, at its top. It lives inside the
+/// output, not in a record elsewhere, so that it follows the directory through moves, copies
+/// and backups, and vouches for nothing that later takes the directory's path.
+pub const MARKER: &str = ".briefing-output";
+
+const MARKER_TEXT: &str = "This directory is a site built by briefing, which replaces it whole on every build.\nWithout this file, briefing refuses to build into a directory that is not empty.\n";
+
+/// An update touching more files than this stages the whole site instead. A few files go one
+/// by one in a millisecond; a rewrite of hundreds (a template edit) takes long enough for a kill
+/// to land in the middle, and writing everything afresh costs about the same.
+const STAGE_ABOVE: usize = 256;
+
+/// Which existing directories a build may replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// An empty directory or a previous output.
+    OutputOnly,
+    /// Any directory (`--force`).
+    Anything,
+}
+
+/// An output directory that this process alone writes to, for as long as the value lives.
+#[derive(Debug)]
+pub struct OutputDir {
+    path: PathBuf,
+    parent: PathBuf,
+    name: String,
+    overwrite: Overwrite,
+    _lock: Lock,
+    /// Exactly what the directory holds, when known: not before the first write, nor after a
+    /// failed one.
+    on_disk: Option<Output>,
+    /// Where a file is written before it is renamed into the output: beside it, not in it.
+    scratch: Option<tempfile::TempDir>,
+}
+
+/// How an [`OutputDir::update`] went.
+#[derive(Debug)]
+pub enum Written {
+    /// The files that differ were replaced and the ones gone removed, one by one.
+    Files { written: usize, removed: usize },
+    /// The whole site was staged and swapped in; `after` is why, when file by file failed.
+    Whole { after: Option<anyhow::Error> },
+}
+
+impl OutputDir {
+    /// Locks `path` for this process and checks that a build may replace it. A directory that
+    /// must not be replaced is a [`Diagnostic`]; another briefing writing it is an error that
+    /// names its pid.
+    pub fn claim(
+        path: &Path,
+        overwrite: Overwrite,
+    ) -> anyhow::Result<Result<OutputDir, Diagnostic>> {
+        let path = std::path::absolute(path)
+            .with_context(|| format!("cannot resolve {}", path.display()))?;
+        let parent = path
+            .parent()
+            .context("the output directory cannot be the file system root")?
+            .to_path_buf();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("the output directory needs a UTF-8 name")?
+            .to_string();
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let lock = Lock::acquire(&parent.join(format!(".{name}.briefing-lock")), &path)?;
+        if let Err(refusal) = replaceable(&path, overwrite)? {
+            return Ok(Err(refusal));
+        }
+        // Ours alone now: whatever staging a killed build or watch left beside it is stale.
+        remove_stale_staging(&parent, &name);
+        Ok(Ok(OutputDir {
+            path,
+            parent,
+            name,
+            overwrite,
+            _lock: lock,
+            on_disk: None,
+            scratch: None,
+        }))
+    }
+
+    /// An empty directory beside the output, to be filled and then swapped in.
+    pub fn staging(&self) -> anyhow::Result<Staging<'_>> {
+        let dir = tempfile::Builder::new()
+            .prefix(&staging_prefix(&self.name))
+            .tempdir_in(&self.parent)
+            .with_context(|| {
+                format!(
+                    "cannot create a staging directory in {} (is it writable?)",
+                    self.parent.display()
+                )
+            })?;
+        Ok(Staging { dir, owner: self })
+    }
+
+    /// Replaces the whole directory with `output`, in one rename.
+    pub fn replace(&mut self, output: &Output) -> anyhow::Result<()> {
+        self.on_disk = None;
+        let staging = self.staging()?;
+        output.write_into(&staging)?;
+        staging.commit()?;
+        self.on_disk = Some(output.clone());
+        Ok(())
+    }
+
+    /// Brings the directory to `output`: file by file when it holds a known earlier output and
+    /// few files differ, else (and when file by file fails) as a whole new directory.
+    pub fn update(&mut self, output: &Output) -> anyhow::Result<Written> {
+        // Without the marker, the directory was removed or tampered with behind our back.
+        let Some(on_disk) = self
+            .on_disk
+            .take()
+            .filter(|_| self.path.join(MARKER).is_file())
+        else {
+            self.replace(output)?;
+            return Ok(Written::Whole { after: None });
+        };
+        let removed: Vec<&str> = on_disk.paths().filter(|p| !output.contains(p)).collect();
+        let changed: Vec<(&str, &Bytes)> = output
+            .iter()
+            .filter(|&(path, bytes)| {
+                on_disk
+                    .get(path)
+                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
+            })
+            .collect();
+        if removed.len() + changed.len() > STAGE_ABOVE {
+            self.replace(output)?;
+            return Ok(Written::Whole { after: None });
+        }
+        match self.write_files(&removed, &changed) {
+            Ok(()) => {
+                let written = Written::Files {
+                    written: changed.len(),
+                    removed: removed.len(),
+                };
+                self.on_disk = Some(output.clone());
+                Ok(written)
+            }
+            Err(err) => {
+                self.scratch = None;
+                match self.replace(output) {
+                    Ok(()) => Ok(Written::Whole { after: Some(err) }),
+                    Err(whole) => Err(anyhow!(
+                        "cannot update {} file by file ({err:#}), nor write it whole ({whole:#}); the next rebuild tries again",
+                        self.path.display()
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Removals first, so that a directory can take the place of a file and a file the place of
+    /// a directory; then each changed file, renamed over the old one so no reader sees half of it.
+    fn write_files(&mut self, removed: &[&str], changed: &[(&str, &Bytes)]) -> anyhow::Result<()> {
+        for path in removed {
+            let target = self.path.join(path);
+            match std::fs::remove_file(&target) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(err).with_context(|| format!("cannot remove {}", target.display()));
+                }
+                _ => {}
+            }
+            // Directories left empty go too, up to the output root.
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| *d != self.path) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let scratch = self.scratch()?.to_path_buf();
+        changed.par_iter().try_for_each(|&(path, bytes)| {
+            let target = self.path.join(path);
+            let dir = target.parent().unwrap_or(&self.path);
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let mut file = tempfile::NamedTempFile::new_in(&scratch)
+                .with_context(|| format!("cannot write in {}", scratch.display()))?;
+            std::io::Write::write_all(&mut file, bytes)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+            file.persist(&target)
+                .map_err(|err| err.error)
+                .with_context(|| format!("cannot replace {}", target.display()))?;
+            anyhow::Ok(())
+        })
+    }
+
+    fn scratch(&mut self) -> anyhow::Result<&Path> {
+        if self.scratch.is_none() {
+            let dir = self.staging()?.dir;
+            self.scratch = Some(dir);
+        }
+        Ok(self.scratch.as_ref().map_or(&self.parent, |s| s.path()))
+    }
+}
+
+/// `Ok(Err(..))` when a build must not replace `path`: it is a file, or a directory that is
+/// neither empty nor a previous output (unless `overwrite` says anything goes).
+fn replaceable(path: &Path, overwrite: Overwrite) -> anyhow::Result<Result<(), Diagnostic>> {
+    let display = path.display().to_string();
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Ok(())),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {display}")),
+    };
+    if !metadata.is_dir() {
+        return Ok(Err(Diagnostic::error(
+            &display,
+            format!("refusing to use {display} as the output directory: it is a file"),
+        )
+        .hint("choose another --output-dir, or move the file away")));
+    }
+    let empty = std::fs::read_dir(path)
+        .with_context(|| format!("cannot read {display}"))?
+        .next()
+        .is_none();
+    if empty || overwrite == Overwrite::Anything || path.join(MARKER).is_file() {
+        return Ok(Ok(()));
+    }
+    Ok(Err(Diagnostic::error(
+        &display,
+        format!(
+            "refusing to replace {display}: it is not empty and briefing did not build it (it has no {MARKER} file), so everything in it would be lost"
+        ),
+    )
+    .hint("choose a new or empty --output-dir, or pass --force to replace this directory and everything in it")))
+}
 
 /// A new output directory being filled beside the current one, which it replaces whole in
 /// [`Staging::commit`]. Dropped without a commit, it is removed and the current output stays as
 /// it was: a build can write pages as it renders them and still fail without a trace.
 #[derive(Debug)]
-pub struct Staging {
+pub struct Staging<'a> {
     dir: tempfile::TempDir,
-    out_dir: PathBuf,
+    /// Borrowed, so the lock is held until the staging directory is gone or swapped in.
+    owner: &'a OutputDir,
 }
 
-impl Staging {
-    /// Makes an empty staging directory beside `out_dir`, tidying any a killed build left.
-    pub fn beside(out_dir: &Path) -> anyhow::Result<Staging> {
-        let out_dir = std::path::absolute(out_dir)
-            .with_context(|| format!("cannot resolve {}", out_dir.display()))?;
-        let parent = out_dir
-            .parent()
-            .context("the output directory cannot be the file system root")?;
-        let name = out_dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .context("the output directory needs a UTF-8 name")?;
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        if out_dir.exists() && !out_dir.is_dir() {
-            bail!(
-                "{} exists and is not a directory; remove it or choose another --output-dir",
-                out_dir.display()
-            );
-        }
-        remove_stale_staging(parent, name);
-        let dir = tempfile::Builder::new()
-            .prefix(&staging_prefix(name))
-            .tempdir_in(parent)
-            .with_context(|| {
-                format!(
-                    "cannot create a staging directory in {} (is it writable?)",
-                    parent.display()
-                )
-            })?;
-        Ok(Staging { dir, out_dir })
-    }
-
+impl Staging<'_> {
     /// Writes one file at its output path (`partnerships/index.html`). Safe to call from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
@@ -58,21 +274,27 @@ impl Staging {
 
     /// Puts the staged output in place of the current one, in one rename.
     pub fn commit(self) -> anyhow::Result<()> {
-        let Staging { dir, out_dir } = self;
-        if out_dir.exists() {
-            swap_directories(dir.path(), &out_dir)?;
-            // `dir` now holds the previous output; dropping it removes that.
-            let old = dir.path().to_path_buf();
-            drop(dir);
-            if old.exists() {
-                std::fs::remove_dir_all(&old).with_context(|| {
-                    format!("cannot remove the previous output at {}", old.display())
-                })?;
-            }
-        } else {
+        let Staging { dir, owner } = self;
+        let marker = dir.path().join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT)
+            .with_context(|| format!("cannot write {}", marker.display()))?;
+        let out_dir = &owner.path;
+        // Checked again: a watch may run for days, and the directory may have changed hands.
+        if let Err(refusal) = replaceable(out_dir, owner.overwrite)? {
+            bail!("{}; {}", refusal.message, refusal.hint.unwrap_or_default());
+        }
+        if out_dir.symlink_metadata().is_err() {
             let staged = dir.keep();
-            std::fs::rename(&staged, &out_dir).with_context(|| {
-                format!("cannot move the new output into {}", out_dir.display())
+            return std::fs::rename(&staged, out_dir)
+                .with_context(|| format!("cannot move the new output into {}", out_dir.display()));
+        }
+        swap_directories(dir.path(), out_dir)?;
+        // `dir` now holds the previous output; dropping it removes that.
+        let old = dir.path().to_path_buf();
+        drop(dir);
+        if old.exists() {
+            std::fs::remove_dir_all(&old).with_context(|| {
+                format!("cannot remove the previous output at {}", old.display())
             })?;
         }
         Ok(())
@@ -83,7 +305,8 @@ fn staging_prefix(name: &str) -> String {
     format!(".{name}.briefing-staging-")
 }
 
-/// A build killed midway leaves its staging directory behind; the next one tidies up.
+/// A build or watch killed midway leaves its staging or scratch directory behind. Called only
+/// with the lock held, so no live process is using any of them.
 fn remove_stale_staging(parent: &Path, name: &str) {
     let prefix = staging_prefix(name);
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -129,4 +352,172 @@ fn swap_by_renames(new: &Path, current: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("cannot move the new output into {}", current.display()));
     }
     std::fs::rename(&aside, new).with_context(|| format!("cannot tidy up {}", aside.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        let mut output = Output::new();
+        for (path, text) in files {
+            output.insert(*path, text.as_bytes().to_vec());
+        }
+        output
+    }
+
+    fn claim(path: &Path) -> OutputDir {
+        OutputDir::claim(path, Overwrite::OutputOnly)
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Every entry under `dir`, relative, directories with a trailing slash.
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut entries: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let relative = e.path().strip_prefix(dir).unwrap().display().to_string();
+                if e.file_type().is_dir() {
+                    relative + "/"
+                } else {
+                    relative
+                }
+            })
+            .collect();
+        entries.sort();
+        entries
+    }
+
+    #[test]
+    fn a_whole_write_replaces_the_directory_and_leaves_only_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("public");
+        let mut out = claim(&path);
+        out.replace(&output(&[("stale/index.html", "old")]))
+            .unwrap();
+        out.replace(&output(&[
+            ("index.html", "new"),
+            ("a/b/index.html", "deep"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            tree(&path),
+            [MARKER, "a/", "a/b/", "a/b/index.html", "index.html"]
+        );
+        drop(out);
+        assert_eq!(
+            tree(dir.path()).first().map(String::as_str),
+            Some("public/")
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no staging directory or lock file lingers"
+        );
+    }
+
+    #[test]
+    fn updates_turn_files_into_directories_and_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("public");
+        let mut out = claim(&path);
+        out.update(&output(&[("logo", "a file"), ("x/y/z.txt", "deep")]))
+            .unwrap();
+        let written = out
+            .update(&output(&[
+                ("logo/small.png", "now a folder"),
+                ("x", "now a file"),
+            ]))
+            .unwrap();
+        assert!(
+            matches!(
+                written,
+                Written::Files {
+                    written: 2,
+                    removed: 2
+                }
+            ),
+            "{written:?}"
+        );
+        assert_eq!(tree(&path), [MARKER, "logo/", "logo/small.png", "x"]);
+        out.update(&output(&[("logo", "a file again"), ("x", "now a file")]))
+            .unwrap();
+        assert_eq!(tree(&path), [MARKER, "logo", "x"]);
+        assert_eq!(
+            std::fs::read_to_string(path.join("logo")).unwrap(),
+            "a file again"
+        );
+    }
+
+    #[test]
+    fn a_failed_update_writes_the_whole_site_instead() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("public");
+        let mut out = claim(&path);
+        out.update(&output(&[("index.html", "one"), ("style.css", "a")]))
+            .unwrap();
+        // Something put a directory where a file must go.
+        std::fs::remove_file(path.join("style.css")).unwrap();
+        std::fs::create_dir_all(path.join("style.css/in-the-way")).unwrap();
+        let written = out
+            .update(&output(&[("index.html", "one"), ("style.css", "b")]))
+            .unwrap();
+        assert!(
+            matches!(written, Written::Whole { after: Some(_) }),
+            "{written:?}"
+        );
+        assert_eq!(tree(&path), [MARKER, "index.html", "style.css"]);
+        assert_eq!(
+            std::fs::read_to_string(path.join("style.css")).unwrap(),
+            "b"
+        );
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_and_leaves_the_first_ones_staging_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("public");
+        let first = claim(&path);
+        let staging = first.staging().unwrap();
+        staging.write("index.html", b"the whole site").unwrap();
+        let refused = OutputDir::claim(&path, Overwrite::OutputOnly).unwrap_err();
+        assert!(
+            refused.to_string().contains("another briefing is writing"),
+            "{refused}"
+        );
+        staging.commit().unwrap();
+        assert_eq!(tree(&path), [MARKER, "index.html"]);
+    }
+
+    #[test]
+    fn only_an_empty_directory_or_a_previous_output_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes");
+        std::fs::create_dir_all(&notes).unwrap();
+        std::fs::write(notes.join("todo.txt"), "keep me").unwrap();
+        let refused = OutputDir::claim(&notes, Overwrite::OutputOnly)
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            refused.message.contains("refusing to replace"),
+            "{refused:?}"
+        );
+        assert!(refused.hint.unwrap().contains("--force"));
+        assert_eq!(tree(&notes), ["todo.txt"]);
+        let mut forced = OutputDir::claim(&notes, Overwrite::Anything)
+            .unwrap()
+            .unwrap();
+        forced.replace(&output(&[("index.html", "site")])).unwrap();
+        drop(forced);
+        // Now it is a previous output, replaced without --force.
+        let mut again = claim(&notes);
+        again.replace(&output(&[("index.html", "site 2")])).unwrap();
+        assert_eq!(tree(&notes), [MARKER, "index.html"]);
+        let empty = dir.path().join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        claim(&empty).replace(&output(&[("a", "b")])).unwrap();
+    }
 }

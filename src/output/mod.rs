@@ -1,23 +1,22 @@
 //! The built site in memory, and putting it on disk without ever leaving a half-written one.
 //!
 //! A build produces an [`Output`]: a sorted map from output path (`partnerships/index.html`)
-//! to bytes. Nothing touches the disk until the whole build succeeded; then
-//! [`Output::write_atomic`] writes a staging directory beside the output directory and swaps
-//! the two in one `rename` (Linux `RENAME_EXCHANGE`), so a failed or killed build leaves the
-//! previous site whole. The sitemap, the Atom feed and robots.txt are made here from plain data.
+//! to bytes. Nothing touches the disk until the whole build succeeded; then an [`OutputDir`]
+//! (in `disk`) puts it in place, whole or file by file, never over a directory briefing did not
+//! write and never two processes at once. The sitemap, the Atom feed and robots.txt are made
+//! here from plain data.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::diagnostics::{escape_html as escape_xml, escape_html_into as escape_xml_into};
 
 mod disk;
+mod lock;
 
-pub use disk::Staging;
+pub use disk::{MARKER, OutputDir, Overwrite, Staging, Written};
 
 pub type Bytes = Arc<[u8]>;
 
@@ -66,62 +65,8 @@ impl Output {
         self.files.keys().map(|k| &**k)
     }
 
-    /// Writes everything to a fresh directory beside `out_dir`, then swaps it in.
-    pub fn write_atomic(&self, out_dir: &Path) -> anyhow::Result<()> {
-        let staging = Staging::beside(out_dir)?;
-        self.write_into(&staging)?;
-        staging.commit()
-    }
-
-    /// Brings `out_dir`, which holds `previous`, up to date: writes the files that differ and
-    /// removes those that are gone. Each file is replaced by a rename, so a reader never sees
-    /// half of one. Returns how many files were written and removed.
-    pub fn write_changes(
-        &self,
-        previous: &Output,
-        out_dir: &Path,
-    ) -> anyhow::Result<(usize, usize)> {
-        let changed: Vec<(&str, &Bytes)> = self
-            .iter()
-            .filter(|&(path, bytes)| {
-                previous
-                    .get(path)
-                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
-            })
-            .collect();
-        changed.par_iter().try_for_each(|&(path, bytes)| {
-            let target = out_dir.join(path);
-            let dir = target.parent().unwrap_or(out_dir);
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let mut file = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
-            std::io::Write::write_all(&mut file, bytes)
-                .with_context(|| format!("cannot write {}", target.display()))?;
-            file.persist(&target)
-                .with_context(|| format!("cannot replace {}", target.display()))?;
-            anyhow::Ok(())
-        })?;
-        let mut removed = 0;
-        for path in previous.paths().filter(|p| !self.contains(p)) {
-            let target = out_dir.join(path);
-            if std::fs::remove_file(&target).is_ok() {
-                removed += 1;
-            }
-            // Tidy directories left empty, up to the output root.
-            let mut dir = target.parent();
-            while let Some(d) = dir.filter(|d| *d != out_dir) {
-                if std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-        Ok((changed.len(), removed))
-    }
-
     /// Writes every file into `staging`.
-    pub fn write_into(&self, staging: &Staging) -> anyhow::Result<()> {
+    pub fn write_into(&self, staging: &Staging<'_>) -> anyhow::Result<()> {
         self.files
             .par_iter()
             .try_for_each(|(path, bytes)| staging.write(path, bytes))
@@ -247,29 +192,6 @@ pub fn robots_txt(sitemap_url: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_write_replaces_whole_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        std::fs::create_dir_all(out.join("stale")).unwrap();
-        std::fs::write(out.join("stale/index.html"), "old").unwrap();
-        let mut output = Output::new();
-        output.insert("index.html", b"new".to_vec());
-        output.insert("a/b/index.html", b"deep".to_vec());
-        output.write_atomic(&out).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "new"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
-            "deep"
-        );
-        assert!(!out.join("stale").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging directories must not linger");
-    }
 
     #[test]
     fn feed_and_sitemap_escape_and_sort() {

@@ -253,3 +253,118 @@ impl Drop for Running {
         let _ = self.0.wait();
     }
 }
+
+/// `briefing watch` on a site, with every line it prints (stdout and stderr) at hand.
+pub struct Watch {
+    pub process: Running,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Every line read so far, for failure messages.
+    pub seen: Vec<String>,
+}
+
+impl Watch {
+    /// Starts `briefing watch --root SITE EXTRA...` and waits until it watches.
+    pub fn start(site: &TestSite, extra: &[&str]) -> Watch {
+        let mut watch = Watch::spawn(site, extra);
+        watch.wait_for("Watching", std::time::Duration::from_secs(60));
+        watch
+    }
+
+    /// Starts `briefing watch --root SITE EXTRA...` without waiting.
+    pub fn spawn(site: &TestSite, extra: &[&str]) -> Watch {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(BIN)
+            .arg("watch")
+            .arg("--root")
+            .arg(&site.root)
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let streams: [Box<dyn std::io::Read + Send>; 2] = [
+            Box::new(child.stdout.take().unwrap()),
+            Box::new(child.stderr.take().unwrap()),
+        ];
+        for stream in streams {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Watch {
+            process: Running(child),
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.process.0.id()
+    }
+
+    /// Waits for a line starting with `prefix` and returns it; panics after `timeout`.
+    pub fn wait_for(&mut self, prefix: &str, timeout: std::time::Duration) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.starts_with(prefix) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "watch printed no line starting with {prefix:?}; it printed:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// The lines printed so far and not yet read.
+    pub fn drain(&mut self) -> Vec<String> {
+        let fresh: Vec<String> = self.lines.try_iter().collect();
+        self.seen.extend(fresh.iter().cloned());
+        fresh
+    }
+}
+
+/// The basic fixture with `pages` more small pages, so that a build takes a while.
+pub fn large_site(pages: usize) -> TestSite {
+    let site = TestSite::fixture("basic");
+    for i in 0..pages {
+        site.write(
+            &format!("content/news/generated-{i}.md"),
+            format!(
+                "+++\ntitle = \"Generated {i}\"\ndate = 2026-11-01\nsources = [\"report\"]\n+++\nPage {i}: a short paragraph of *Markdown* with a [link](https://example.org/{i}).\n"
+            ),
+        );
+    }
+    site
+}
+
+/// What briefing may leave behind when killed, anywhere under `dir`: its lock files
+/// (`.public.briefing-lock`), staging directories (`.public.briefing-staging-…`) and temporary
+/// files (`.tmpXXXXXX`).
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.ends_with(".briefing-lock")
+                || name.contains(".briefing-staging-")
+                || name.starts_with(".tmp")
+        })
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect()
+}

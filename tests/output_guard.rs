@@ -1,0 +1,140 @@
+//! `--output-dir` never costs a user their files: a build replaces only an empty directory or
+//! one briefing built; anything else is refused, untouched, with exit 1, unless `--force`; and
+//! the site root, a directory holding it, or one inside the sources is refused even with it
+//! (exit 2, as before: it can never be an output directory).
+
+mod common;
+
+use std::path::Path;
+
+use common::{TestSite, leftovers, stderr};
+
+/// Every entry under `dir` with its bytes (directories with a trailing slash), so that a
+/// refused directory can be shown untouched: no file changed, added, removed or emptied.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut entries: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).unwrap().display().to_string();
+            if e.file_type().is_dir() {
+                (name + "/", Vec::new())
+            } else {
+                (name, std::fs::read(e.path()).unwrap())
+            }
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+fn build(site: &TestSite, out: &Path, force: bool) -> std::process::Output {
+    let mut args = vec!["build", "--output-dir", out.to_str().unwrap()];
+    if force {
+        args.push("--force");
+    }
+    site.run(&args)
+}
+
+/// A site whose root also holds a git repository and a folder of notes, like a real one.
+fn site_with_neighbours() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.write(".git/HEAD", "ref: refs/heads/main\n");
+    site.write(".git/config", "[core]\n\trepositoryformatversion = 0\n");
+    site.write(".git/objects/ab/cdef", [0u8, 1, 2, 3]);
+    site.write("notes/ideas.md", "Ideas I must not lose.\n");
+    site.write("notes/drafts/one.txt", "A draft.\n");
+    site
+}
+
+#[test]
+fn a_directory_briefing_did_not_build_is_refused_untouched_unless_forced() {
+    let site = site_with_neighbours();
+    for dir in ["notes", ".git"] {
+        let out = site.path(dir);
+        let before = tree(&out);
+        let result = build(&site, &out, false);
+        let message = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{dir}: {message}");
+        assert!(
+            message.contains(&out.display().to_string()) && message.contains("--force"),
+            "{dir}: the message names the directory and --force:\n{message}"
+        );
+        assert_eq!(tree(&out), before, "{dir} was touched");
+        // Watch refuses it the same way, before building anything.
+        let watch = site.run(&["watch", "--output-dir", out.to_str().unwrap()]);
+        assert_eq!(watch.status.code(), Some(1), "{}", stderr(&watch));
+        assert!(stderr(&watch).contains("--force"), "{}", stderr(&watch));
+        assert_eq!(tree(&out), before, "watch touched {dir}");
+    }
+    let left = leftovers(&site.root);
+    assert!(left.is_empty(), "{left:?}");
+
+    // --force replaces it, and from then on it is a previous output.
+    let notes = site.path("notes");
+    let forced = build(&site, &notes, true);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(notes.join("news/first/index.html").is_file());
+    assert!(!notes.join("ideas.md").exists());
+    let again = build(&site, &notes, false);
+    assert!(again.status.success(), "{}", stderr(&again));
+}
+
+#[test]
+fn an_empty_directory_and_a_previous_output_are_built_into() {
+    let site = TestSite::fixture("basic");
+    let empty = site.path("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let first = build(&site, &empty, false);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let built = tree(&empty);
+    assert!(
+        built.iter().any(|(n, _)| n == "news/first/index.html"),
+        "{built:?}"
+    );
+    site.replace("content/news/first.md", "More details", "Rebuilt");
+    let second = build(&site, &empty, false);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let page = std::fs::read_to_string(empty.join("news/first/index.html")).unwrap();
+    assert!(page.contains("Rebuilt"));
+    // The default output directory too, built twice.
+    for _ in 0..2 {
+        let result = site.run(&["build"]);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+}
+
+#[test]
+fn the_root_what_holds_it_and_the_sources_are_refused_even_with_force() {
+    let site = site_with_neighbours();
+    let parent = site.root.parent().unwrap().to_path_buf();
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (site.root.clone(), "site root"),
+        (parent.clone(), "contains the site root"),
+        (site.path("content"), "content/"),
+        (site.path("content/news/out"), "content/"),
+        (site.path("static/out"), "static/"),
+        (site.path("templates/out"), "templates/"),
+        // The same directories spelled through `..`.
+        (site.path("content/../templates/x/.."), "templates/"),
+    ];
+    let before = tree(&parent);
+    for (out, why) in &cases {
+        for force in [false, true] {
+            let result = build(&site, out, force);
+            let message = stderr(&result);
+            assert_eq!(
+                result.status.code(),
+                Some(2),
+                "{} (force: {force}): {message}",
+                out.display()
+            );
+            assert!(
+                message.contains("refusing to use") && message.contains(why),
+                "{} (force: {force}): expected {why:?} in:\n{message}",
+                out.display()
+            );
+        }
+    }
+    assert!(tree(&parent) == before, "a refused build changed the files");
+}
