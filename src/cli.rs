@@ -326,6 +326,15 @@ fn run_watch(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     let destination = options.output_dir().display().to_string();
     let writing = stop_on_ctrl_c(say);
     *writing.lock().unwrap_or_else(PoisonError::into_inner) = Some(out_dir);
+    /// Lets the output directory go on every way out, as Ctrl-C does: the handler keeps its
+    /// own reference to the slot, so dropping ours alone would keep the lock file.
+    struct Release<'a>(&'a Mutex<Option<OutputDir>>);
+    impl Drop for Release<'_> {
+        fn drop(&mut self) {
+            drop(self.0.lock().unwrap_or_else(PoisonError::into_inner).take());
+        }
+    }
+    let _release = Release(&writing);
     let write = |built: &Built| -> anyhow::Result<()> {
         let mut out_dir = writing.lock().unwrap_or_else(PoisonError::into_inner);
         let out_dir = out_dir.as_mut().context("stopping")?;

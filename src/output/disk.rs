@@ -53,6 +53,16 @@ pub struct OutputDir {
     on_disk: Option<Output>,
     /// Where a file is written before it is renamed into the output: beside it, not in it.
     scratch: Option<tempfile::TempDir>,
+    /// The removal of the output a whole write replaced.
+    removing: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for OutputDir {
+    /// The removal ends before the lock is let go (fields drop after this), so that a stopped
+    /// `watch` leaves nothing beside the output.
+    fn drop(&mut self) {
+        self.finish_removing();
+    }
 }
 
 /// How an [`OutputDir::update`] went.
@@ -99,6 +109,7 @@ impl OutputDir {
             _lock: lock,
             on_disk: None,
             scratch: None,
+            removing: None,
         }))
     }
 
@@ -119,11 +130,27 @@ impl OutputDir {
     /// Replaces the whole directory with `output`, in one rename.
     pub fn replace(&mut self, output: &Output) -> anyhow::Result<()> {
         self.on_disk = None;
+        // One previous output on its way out at a time.
+        self.finish_removing();
         let staging = self.staging()?;
         output.write_into(&staging)?;
-        staging.commit()?;
+        let previous = staging.swap_in()?;
         self.on_disk = Some(output.clone());
+        // The new site is in place; the old one goes in the background, so that the next
+        // rebuild does not wait for thousands of deletions. If they fail, the next claim of the
+        // directory removes what is left, as it does after a kill.
+        self.removing = previous.map(|previous| {
+            std::thread::spawn(move || {
+                let _ = remove_previous(previous);
+            })
+        });
         Ok(())
+    }
+
+    fn finish_removing(&mut self) {
+        if let Some(removing) = self.removing.take() {
+            let _ = removing.join();
+        }
     }
 
     /// Brings the directory to `output`: file by file when it holds a known earlier output and
@@ -272,8 +299,18 @@ impl Staging<'_> {
         std::fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
     }
 
-    /// Puts the staged output in place of the current one, in one rename.
+    /// Puts the staged output in place of the current one, in one rename, and removes the
+    /// previous one.
     pub fn commit(self) -> anyhow::Result<()> {
+        match self.swap_in()? {
+            Some(previous) => remove_previous(previous),
+            None => Ok(()),
+        }
+    }
+
+    /// Puts the staged output in place of the current one, in one rename; returns the previous
+    /// one, now where the staging directory was (removed when dropped).
+    fn swap_in(self) -> anyhow::Result<Option<tempfile::TempDir>> {
         let Staging { dir, owner } = self;
         let marker = dir.path().join(MARKER);
         std::fs::write(&marker, MARKER_TEXT)
@@ -285,20 +322,25 @@ impl Staging<'_> {
         }
         if out_dir.symlink_metadata().is_err() {
             let staged = dir.keep();
-            return std::fs::rename(&staged, out_dir)
-                .with_context(|| format!("cannot move the new output into {}", out_dir.display()));
+            std::fs::rename(&staged, out_dir).with_context(|| {
+                format!("cannot move the new output into {}", out_dir.display())
+            })?;
+            return Ok(None);
         }
         swap_directories(dir.path(), out_dir)?;
-        // `dir` now holds the previous output; dropping it removes that.
-        let old = dir.path().to_path_buf();
-        drop(dir);
-        if old.exists() {
-            std::fs::remove_dir_all(&old).with_context(|| {
-                format!("cannot remove the previous output at {}", old.display())
-            })?;
-        }
-        Ok(())
+        Ok(Some(dir))
     }
+}
+
+fn remove_previous(previous: tempfile::TempDir) -> anyhow::Result<()> {
+    let path = previous.path().to_path_buf();
+    // Dropping it removes it, quietly; what is left after that is worth an error.
+    drop(previous);
+    if path.exists() {
+        std::fs::remove_dir_all(&path)
+            .with_context(|| format!("cannot remove the previous output at {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn staging_prefix(name: &str) -> String {
