@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{Running, TestSite, Watch, large_site, leftovers, snapshot};
+use common::{Running, TestSite, Watch, large_site, leftovers, snapshot, snapshot_with_modes};
 use rustix::process::{Pid, Signal, kill_process};
 
 /// A small deterministic generator, so that a failing round can be replayed from its seed.
@@ -132,9 +132,9 @@ fn staging_left(root: &Path) -> bool {
 
 /// Waits until `out` is what a clean build of the site's current files gives.
 fn wait_for_clean(site: &TestSite, out: &Path, watch: &mut Watch, what: &str) {
-    let expected = snapshot(&site.build_into("clean", &[]));
+    let expected = snapshot_with_modes(&site.build_into("clean", &[]));
     let deadline = Instant::now() + Duration::from_secs(15);
-    while snapshot(out) != expected {
+    while snapshot_with_modes(out) != expected {
         watch.drain();
         assert!(
             Instant::now() < deadline,

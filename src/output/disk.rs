@@ -221,17 +221,20 @@ impl OutputDir {
             }
         }
         let scratch = self.scratch()?.to_path_buf();
+        // Plain files with the umask's permissions, as a whole build writes them: a temporary
+        // file of the tempfile crate is 0600, which a web server running as another user
+        // cannot read. The scratch directory is this writer's alone, so a counter names them.
+        let names = std::sync::atomic::AtomicUsize::new(0);
         changed.par_iter().try_for_each(|&(path, bytes)| {
             let target = self.path.join(path);
             let dir = target.parent().unwrap_or(&self.path);
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            let mut file = tempfile::NamedTempFile::new_in(&scratch)
-                .with_context(|| format!("cannot write in {}", scratch.display()))?;
-            std::io::Write::write_all(&mut file, bytes)
+            let n = names.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let temporary = scratch.join(format!("write-{n}"));
+            std::fs::write(&temporary, bytes)
                 .with_context(|| format!("cannot write {}", target.display()))?;
-            file.persist(&target)
-                .map_err(|err| err.error)
+            std::fs::rename(&temporary, &target)
                 .with_context(|| format!("cannot replace {}", target.display()))?;
             anyhow::Ok(())
         })

@@ -136,6 +136,23 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Every file under `dir` with its bytes and permission bits: what a user, or a web server
+/// reading the output as another user, would notice of a tree.
+pub fn snapshot_with_modes(dir: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    snapshot(dir)
+        .into_iter()
+        .map(|(name, bytes)| {
+            let mode = std::fs::metadata(dir.join(&name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o7777;
+            (name, mode, bytes)
+        })
+        .collect()
+}
+
 /// The ids and the link targets (`href`, `src`) of an HTML document.
 pub fn scan_html(html: &str) -> (BTreeSet<String>, Vec<String>) {
     use std::cell::RefCell;
