@@ -168,16 +168,19 @@ impl Config {
 /// Refuses output directories a build must never replace, even with --force: the site root or
 /// a directory holding it (the build would delete its own sources), and one inside `content/`,
 /// `templates/` or `static/` (each build would copy the previous output into the new one).
-pub fn validate_output_dir(options: &BuildOptions) -> anyhow::Result<()> {
+pub fn validate_output_dir(options: &BuildOptions) -> Result<(), Diagnostic> {
     let given = options.output_dir();
     let output = resolve(&given);
     let root = resolve(&options.root);
     let refuse = |why: &str| {
-        anyhow::anyhow!(
-            "refusing to use {} as the output directory: {why}. Choose another --output-dir, such as {} (--force does not change this)",
-            given.display(),
-            options.root.join("public").display()
+        Diagnostic::error(
+            given.display().to_string(),
+            format!("refusing to use this as the output directory: {why}"),
         )
+        .hint(format!(
+            "choose another --output-dir, such as {} (--force does not change this)",
+            options.root.join("public").display()
+        ))
     };
     if output == root {
         return Err(refuse(

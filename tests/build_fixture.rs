@@ -297,7 +297,7 @@ fn output_dir_that_would_destroy_sources_is_refused() {
     for dir in [".", "content"] {
         let path = site.path(dir);
         let result = site.run(&["build", "--output-dir", path.to_str().unwrap()]);
-        assert_eq!(result.status.code(), Some(2));
+        assert_eq!(result.status.code(), Some(1));
         assert!(
             stderr(&result).contains("refusing to use"),
             "{}",

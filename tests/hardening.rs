@@ -476,7 +476,7 @@ const CASES: &[Case] = &[
                 s.root.to_string_lossy().into_owned(),
             ]
         }),
-        code: 2,
+        code: 1,
         expect: &["refusing to use", "site root"],
     },
     Case {
@@ -489,7 +489,7 @@ const CASES: &[Case] = &[
                 s.path("content").to_string_lossy().into_owned(),
             ]
         }),
-        code: 2,
+        code: 1,
         expect: &["refusing to use", "content/"],
     },
     Case {

@@ -125,7 +125,7 @@ fn the_root_what_holds_it_and_the_sources_are_refused_even_with_force() {
             let message = stderr(&result);
             assert_eq!(
                 result.status.code(),
-                Some(2),
+                Some(1),
                 "{} (force: {force}): {message}",
                 out.display()
             );

@@ -670,14 +670,16 @@ pub fn build_to_disk(
 }
 
 /// The output directory of `options`, for this process alone while the value lives. A
-/// directory briefing did not build is refused with a diagnostic (`--force` lifts that); one
-/// that can never be an output (the site root, inside the sources) or that another briefing is
-/// writing is an error.
+/// directory briefing did not build is refused with a diagnostic (`--force` lifts that), and so
+/// is one that can never be an output (the site root, inside the sources); one that another
+/// briefing is writing is an error.
 pub fn claim_output(
     options: &BuildOptions,
     overwrite: Overwrite,
 ) -> anyhow::Result<Result<OutputDir, Diagnostics>> {
-    config::validate_output_dir(options)?;
+    if let Err(refusal) = config::validate_output_dir(options) {
+        return Ok(Err(std::iter::once(refusal).collect()));
+    }
     Ok(OutputDir::claim(&options.output_dir(), overwrite)?
         .map_err(|refusal| std::iter::once(refusal).collect()))
 }
