@@ -200,6 +200,37 @@ fn a_huge_header_is_refused_with_431_and_memory_stays_flat() {
 }
 
 #[test]
+fn the_head_limit_is_the_documented_32_kib_to_the_byte() {
+    let site = TestSite::fixture("basic");
+    let server = start(&site, &[]);
+    let limit = briefing::serve::MAX_HEAD_BYTES;
+    // Heads of every size around the limit, split over one and over several headers.
+    for size in (limit - 300..limit + 300)
+        .step_by(37)
+        .chain([limit * 3 / 2, limit * 2])
+    {
+        for headers in [1, 7] {
+            let start = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+            let line_overhead = "X-Fill-0: \r\n".len();
+            let room = size - start.len() - 2 - headers * line_overhead;
+            let mut raw = String::from(start);
+            for i in 0..headers {
+                let share = room / headers + usize::from(i < room % headers);
+                raw.push_str(&format!("X-Fill-{i}: {}\r\n", "a".repeat(share)));
+            }
+            raw.push_str("\r\n");
+            assert_eq!(raw.len(), size);
+            let response = exchange(server.port, raw.as_bytes(), Duration::from_secs(10));
+            let expected = if size <= limit { 200 } else { 431 };
+            assert_eq!(
+                response.status, expected,
+                "a head of {size} bytes in {headers} headers"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_long_url_is_refused_with_414() {
     let site = TestSite::fixture("basic");
     let server = start(&site, &[]);
@@ -509,4 +540,17 @@ fn a_site_that_never_built_says_so_and_exits_1() {
     assert!(stderr.contains("nothing to serve"), "{stderr}");
     assert!(!stderr.contains("last good build"), "{stderr}");
     assert!(!stdout.contains("Serving"), "{stdout}");
+}
+
+#[test]
+fn the_last_port_can_be_served_on() {
+    let site = TestSite::fixture("basic");
+    let mut command = std::process::Command::new(common::BIN);
+    command
+        .args(["serve", "--port", "65535", "--root"])
+        .arg(&site.root)
+        .env("NO_COLOR", "1");
+    let server = start_command(command);
+    assert_eq!(server.port, 65535);
+    assert_eq!(get(server.port, "/").status, 200);
 }

@@ -45,7 +45,8 @@ const WARNING_INTERVAL: Duration = Duration::from_secs(30);
 /// Binds `interface:port`, or the next free port when that one is taken.
 pub fn bind(interface: IpAddr, port: u16) -> anyhow::Result<std::net::TcpListener> {
     let mut last_error = None;
-    for candidate in port..port.saturating_add(50) {
+    // Inclusive: from port 65535 the range is that one port, not none.
+    for candidate in port..=port.saturating_add(49) {
         match std::net::TcpListener::bind(SocketAddr::new(interface, candidate)) {
             Ok(listener) => {
                 if candidate != port {
