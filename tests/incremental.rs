@@ -108,7 +108,7 @@ fn run_sequence(seed: u64, steps: usize) {
                 }
             }
         } else {
-            match rng.below(27) {
+            match rng.below(29) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -140,7 +140,9 @@ fn run_sequence(seed: u64, steps: usize) {
                         site.write(&format!("content/{section}/_index.md"), format!("+++\ntitle = \"{section}\"\nsort_by = \"weight\"\n+++\nSection {section}.\n"));
                         touched.push(format!("content/{section}"));
                     }
-                    let path = format!("content/{section}/page-{step}.md");
+                    // `zz-` sorts after every other page: added last, nothing shifts.
+                    let name = ["page", "zz"][rng.below(2)];
+                    let path = format!("content/{section}/{name}-{step}.md");
                     site.write(&path, format!("+++\ntitle = \"Page {step}\"\nweight = {}\ndate = 2026-11-{:02}\n+++\nBody {step}, see [first](@/news/first.md#details).\n\n## Part {step}\n", rng.below(5), 1 + rng.below(28)));
                     generated.push(path.clone());
                     touched.push(path);
@@ -409,6 +411,22 @@ fn run_sequence(seed: u64, steps: usize) {
                     };
                     site.write(page, toggled);
                     touched.push(page.into());
+                }
+                27 | 28 => {
+                    // `updated` on a page and on a section: the feed's and sitemap's dates.
+                    let path = ["content/news/first.md", "content/about/_index.md"][rng.below(2)];
+                    let kept: String = site
+                        .read(path)
+                        .lines()
+                        .filter(|l| !l.starts_with("updated ="))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    let updated = match rng.below(3) {
+                        0 => String::new(),
+                        n => format!("updated = 2026-12-{:02}\n", n + rng.below(20)),
+                    };
+                    site.write(path, kept.replacen("+++\n", &format!("+++\n{updated}"), 1));
+                    touched.push(path.into());
                 }
                 _ => {
                     let page = "content/about/_index.md";
