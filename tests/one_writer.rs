@@ -7,19 +7,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BIN, Running, TestSite, Watch, large_site, leftovers, snapshot, stderr};
-
-/// A small deterministic generator, so that a failing round can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+use common::{BIN, Rng, Running, TestSite, Watch, large_site, leftovers, snapshot, stderr};
 
 fn spawn_build(site: &TestSite) -> Running {
     Running(

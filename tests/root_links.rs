@@ -93,13 +93,7 @@ fn a_body_edit_while_watching_is_checked_too() {
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
 
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+    use common::Running as Kill;
     let site = site_with_links();
     let mut child = Kill(
         Command::new(common::BIN)

@@ -181,13 +181,7 @@ fn links_added_while_watching_follow_the_rule() {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
+    use common::Running as Kill;
     let site = TestSite::fixture("basic");
     let outside = site.root.parent().unwrap().join("outside.css");
     std::fs::write(&outside, "secret").unwrap();

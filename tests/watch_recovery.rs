@@ -6,20 +6,8 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{Running, TestSite, Watch, large_site, leftovers, snapshot, snapshot_with_modes};
+use common::{Rng, Running, TestSite, Watch, large_site, leftovers, snapshot, snapshot_with_modes};
 use rustix::process::{Pid, Signal, kill_process};
-
-/// A small deterministic generator, so that a failing round can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-}
 
 const PLAIN: &str = "<main>";
 const MARKED: &str = "<main class=\"v2\">";

@@ -385,3 +385,16 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
         .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
         .collect()
 }
+
+/// A small deterministic generator, so that a failing round can be replayed from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
