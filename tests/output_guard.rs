@@ -138,3 +138,74 @@ fn the_root_what_holds_it_and_the_sources_are_refused_even_with_force() {
     }
     assert!(tree(&parent) == before, "a refused build changed the files");
 }
+
+/// The files briefing keeps beside the output (its lock, its staging directories) are never a
+/// way to reach, or remove, a file of the user's.
+#[test]
+fn what_lies_beside_the_output_is_never_a_way_to_the_users_files() {
+    use std::os::unix::fs::symlink;
+    let site = TestSite::fixture("basic");
+    let out = site.path("public");
+    let lock = site.path(".public.briefing-lock");
+    let victim = site.path("victim.txt");
+    let created = site.path("created-by-briefing.txt");
+    type Plant = fn(&Path, &Path) -> std::io::Result<()>;
+    let plants: [(&str, Plant); 3] = [
+        ("a symbolic link", |target, at| symlink(target, at)),
+        ("a hard link", |target, at| std::fs::hard_link(target, at)),
+        ("a dangling link", |_, at| {
+            symlink(at.with_file_name("created-by-briefing.txt"), at)
+        }),
+    ];
+    for (what, plant) in plants {
+        std::fs::write(&victim, "the user's words\n").unwrap();
+        plant(&victim, &lock).unwrap();
+        let result = build(&site, &out, false);
+        assert_eq!(result.status.code(), Some(2), "{what}: {}", stderr(&result));
+        assert!(
+            stderr(&result).contains("lock file"),
+            "{what}: {}",
+            stderr(&result)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "the user's words\n",
+            "{what}"
+        );
+        assert!(
+            !created.exists(),
+            "{what}: a file was created through the link"
+        );
+        std::fs::remove_file(&lock).unwrap();
+    }
+    // A directory of the user's that only looks like a staging directory is left alone.
+    site.write(".public.briefing-staging-important/thesis.txt", "mine\n");
+    let result = build(&site, &out, false);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert_eq!(
+        site.read(".public.briefing-staging-important/thesis.txt"),
+        "mine\n"
+    );
+}
+
+/// `public -> /var/www/site` is a common setup: the directory the link names is built into,
+/// and the link stays.
+#[test]
+fn a_linked_output_directory_stays_a_link_and_its_target_is_built() {
+    let site = TestSite::fixture("basic");
+    let www = site.root.parent().unwrap().join("www");
+    assert!(build(&site, &www, false).status.success());
+    std::os::unix::fs::symlink(&www, site.path("public")).unwrap();
+    site.replace(
+        "content/news/first.md",
+        "More details",
+        "Details after the link",
+    );
+    let result = build(&site, &site.path("public"), false);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let public = site.path("public");
+    assert!(public.symlink_metadata().unwrap().file_type().is_symlink());
+    let page = std::fs::read_to_string(www.join("news/first/index.html")).unwrap();
+    assert!(page.contains("Details after the link"));
+    assert!(leftovers(&www).is_empty(), "{:?}", leftovers(&www));
+}

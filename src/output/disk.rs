@@ -23,6 +23,8 @@ use crate::diagnostics::Diagnostic;
 /// output, not in a record elsewhere, so that it follows the directory through moves, copies
 /// and backups, and vouches for nothing that later takes the directory's path.
 pub const MARKER: &str = ".briefing-output";
+/// Inside a staging or scratch directory while briefing fills it; removed before it is swapped in.
+const STAGING_MARKER: &str = ".briefing-staging";
 
 const MARKER_TEXT: &str = "This directory is a site built by briefing, which replaces it whole on every build.\nWithout this file, briefing refuses to build into a directory that is not empty.\n";
 
@@ -84,6 +86,18 @@ impl OutputDir {
     ) -> anyhow::Result<Result<OutputDir, Diagnostic>> {
         let path = std::path::absolute(path)
             .with_context(|| format!("cannot resolve {}", path.display()))?;
+        // A link to the real output (`public -> /var/www/site`) stays a link: the directory it
+        // names is the one replaced, beside which the staging goes.
+        let path = match path.symlink_metadata() {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&path)
+                .with_context(|| {
+                    format!(
+                        "{} is a symbolic link to something that does not exist; create the directory it names or remove the link",
+                        path.display()
+                    )
+                })?,
+            _ => path,
+        };
         let parent = path
             .parent()
             .context("the output directory cannot be the file system root")?
@@ -124,6 +138,11 @@ impl OutputDir {
                     self.parent.display()
                 )
             })?;
+        // Marks the directory as briefing's own before anything else goes in: the next writer
+        // removes only what carries this (or the output marker), never a directory of the user's
+        // that merely has a similar name.
+        let mark = dir.path().join(STAGING_MARKER);
+        std::fs::write(&mark, "").with_context(|| format!("cannot write {}", mark.display()))?;
         Ok(Staging { dir, owner: self })
     }
 
@@ -315,6 +334,8 @@ impl Staging<'_> {
     /// one, now where the staging directory was (removed when dropped).
     fn swap_in(self) -> anyhow::Result<Option<tempfile::TempDir>> {
         let Staging { dir, owner } = self;
+        let mark = dir.path().join(STAGING_MARKER);
+        std::fs::remove_file(&mark).with_context(|| format!("cannot remove {}", mark.display()))?;
         let marker = dir.path().join(MARKER);
         std::fs::write(&marker, MARKER_TEXT)
             .with_context(|| format!("cannot write {}", marker.display()))?;
@@ -346,6 +367,10 @@ fn remove_previous(previous: tempfile::TempDir) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn is_plain_file(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.is_file())
+}
+
 fn staging_prefix(name: &str) -> String {
     format!(".{name}.briefing-staging-")
 }
@@ -358,12 +383,18 @@ fn remove_stale_staging(parent: &Path, name: &str) {
         return;
     };
     for entry in entries.flatten() {
-        if entry
+        let path = entry.path();
+        let ours = entry
             .file_name()
             .to_str()
             .is_some_and(|n| n.starts_with(&prefix))
-        {
-            let _ = std::fs::remove_dir_all(entry.path());
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && ([STAGING_MARKER, MARKER]
+                .iter()
+                .any(|m| is_plain_file(&path.join(m)))
+                || std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()));
+        if ours {
+            let _ = std::fs::remove_dir_all(&path);
         }
     }
 }

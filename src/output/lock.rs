@@ -7,7 +7,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
-use std::os::unix::fs::MetadataExt as _;
+use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,13 +26,30 @@ impl Lock {
     /// holds it.
     pub(super) fn acquire(path: &Path, guarded: &Path) -> anyhow::Result<Lock> {
         loop {
+            // Never through a link: the file is truncated and written, and a link planted at
+            // its name would have some other file overwritten or created.
             let mut file = OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create(true)
                 .truncate(false)
+                .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
                 .open(path)
-                .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+                .with_context(|| {
+                    format!(
+                        "cannot open the lock file {} (a symbolic link there is refused; remove it)",
+                        path.display()
+                    )
+                })?;
+            let meta = file
+                .metadata()
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if !meta.is_file() || meta.nlink() != 1 {
+                bail!(
+                    "the lock file {} is not a plain file of its own (a hard link, or not a file); remove it and run again",
+                    path.display()
+                );
+            }
             match flock(&file, FlockOperation::NonBlockingLockExclusive) {
                 Ok(()) => {}
                 Err(rustix::io::Errno::WOULDBLOCK) => bail!(
