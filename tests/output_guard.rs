@@ -209,3 +209,32 @@ fn a_linked_output_directory_stays_a_link_and_its_target_is_built() {
     assert!(page.contains("Details after the link"));
     assert!(leftovers(&www).is_empty(), "{:?}", leftovers(&www));
 }
+
+/// The marker vouches only as briefing writes it: an empty file of that name, or a link to
+/// another output's marker, does not make a folder of the user's replaceable.
+#[test]
+fn only_briefings_own_marker_vouches_for_a_directory() {
+    let site = TestSite::fixture("basic");
+    let real = site.root.parent().unwrap().join("real");
+    assert!(build(&site, &real, false).status.success());
+    for (name, plant) in [
+        ("empty", None),
+        ("link", Some(real.join(".briefing-output"))),
+    ] {
+        let notes = site.root.parent().unwrap().join(format!("notes-{name}"));
+        std::fs::create_dir_all(&notes).unwrap();
+        std::fs::write(notes.join("ideas.md"), "mine\n").unwrap();
+        match &plant {
+            None => std::fs::write(notes.join(".briefing-output"), "").unwrap(),
+            Some(target) => {
+                std::os::unix::fs::symlink(target, notes.join(".briefing-output")).unwrap()
+            }
+        }
+        let result = build(&site, &notes, false);
+        assert_eq!(result.status.code(), Some(1), "{name}: {}", stderr(&result));
+        assert_eq!(
+            std::fs::read_to_string(notes.join("ideas.md")).unwrap(),
+            "mine\n"
+        );
+    }
+}

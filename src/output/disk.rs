@@ -176,11 +176,7 @@ impl OutputDir {
     /// few files differ, else (and when file by file fails) as a whole new directory.
     pub fn update(&mut self, output: &Output) -> anyhow::Result<Written> {
         // Without the marker, the directory was removed or tampered with behind our back.
-        let Some(on_disk) = self
-            .on_disk
-            .take()
-            .filter(|_| self.path.join(MARKER).is_file())
-        else {
+        let Some(on_disk) = self.on_disk.take().filter(|_| carries_marker(&self.path)) else {
             self.replace(output)?;
             return Ok(Written::Whole { after: None });
         };
@@ -288,7 +284,7 @@ fn replaceable(path: &Path, overwrite: Overwrite) -> anyhow::Result<Result<(), D
         .with_context(|| format!("cannot read {display}"))?
         .next()
         .is_none();
-    if empty || overwrite == Overwrite::Anything || path.join(MARKER).is_file() {
+    if empty || overwrite == Overwrite::Anything || carries_marker(path) {
         return Ok(Ok(()));
     }
     Ok(Err(Diagnostic::error(
@@ -365,6 +361,14 @@ fn remove_previous(previous: tempfile::TempDir) -> anyhow::Result<()> {
             .with_context(|| format!("cannot remove the previous output at {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Whether `dir` holds the marker briefing writes, as briefing writes it: an empty file, or a
+/// link to another site's marker, vouches for nothing.
+fn carries_marker(dir: &Path) -> bool {
+    let marker = dir.join(MARKER);
+    is_plain_file(&marker)
+        && std::fs::read(&marker).is_ok_and(|text| text == MARKER_TEXT.as_bytes())
 }
 
 fn is_plain_file(path: &Path) -> bool {
