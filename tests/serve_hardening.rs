@@ -455,6 +455,9 @@ fn unknown_versions_and_garbage_get_a_prompt_400_or_505() {
         format!("GET / FTP/1.1{host}").into(),
         format!("GET /{host}").into(),
         format!("G\0T / HTTP/1.1{host}").into(),
+        // A target without its leading slash, which parses as an authority.
+        format!("GET index.html HTTP/1.1{host}").into(),
+        format!("GET 127.0.0.1:80 HTTP/1.1{host}").into(),
         b"GARBAGE\r\n\r\n".to_vec(),
         // The start of a TLS ClientHello: someone typed https:// for the preview.
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n".to_vec(),

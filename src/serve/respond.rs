@@ -57,6 +57,19 @@ impl App {
                 "The request's headers are too large for the preview.\n",
             );
         }
+        // `GET index.html` parses as an authority (a form only CONNECT may use): it is a
+        // malformed request, not one for another host.
+        if request.uri().scheme().is_none() && request.uri().authority().is_some() {
+            let mut response = text(
+                StatusCode::BAD_REQUEST,
+                "A request's target must start with `/`.\n",
+            );
+            // Whatever follows on this connection is not to be trusted either.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
         if let Err(refusal) = self.check_host(request) {
             return refusal;
         }
