@@ -89,7 +89,7 @@ fn run_sequence(seed: u64, steps: usize) {
     let mut broken: Vec<(String, Option<String>)> = Vec::new();
     let is_broken =
         |broken: &[(String, Option<String>)], path: &str| broken.iter().any(|(p, _)| p == path);
-    let sections = ["news", "about", "fresh"];
+    let sections = ["news", "about", "fresh", "zzz"];
     let mut last_succeeded = true;
     let mut successes = 0;
     for step in 0..steps {
