@@ -226,10 +226,29 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_date_is_pointed_at_where_it_is_written() {
+        let front_matter = "title = \"A\"\ndate = 10:00:00\nupdated = 7\n";
+        let text = format!("+++\n{front_matter}+++\nBody\n");
+        let values: std::collections::BTreeMap<String, Spanned<toml::Value>> =
+            toml::from_str(front_matter).unwrap();
+        for (key, written, line) in [("date", "10:00:00", 3), ("updated", "7", 4)] {
+            let err = parse_date("x.md", &text, 4, &values[key]).unwrap_err();
+            let location = err.location.unwrap();
+            assert_eq!(location.line, line, "{key}");
+            assert_eq!(&location.line_text[location.span.clone()], written, "{key}");
+        }
+    }
+
+    #[test]
     fn unterminated_front_matter_points_at_the_fence() {
         let err = split("content/x.md", "+++\ntitle = \"A\"\nbody").unwrap_err();
         assert!(err.message.contains("never closed"));
-        assert_eq!(err.location.unwrap().line, 1);
+        let location = err.location.unwrap();
+        assert_eq!((location.line, location.span.clone()), (1, 0..3));
+        // After a byte-order mark too: the caret covers the fence, not the mark.
+        let err = split("content/x.md", "\u{feff}+++\ntitle = \"A\"\n").unwrap_err();
+        let location = err.location.unwrap();
+        assert_eq!(&location.line_text[location.span.clone()], "+++");
     }
 
     #[test]

@@ -53,6 +53,16 @@ mod tests {
     }
 
     #[test]
+    fn a_dot_alone_is_fine_and_two_are_a_way_out() {
+        for fine in ["v1.2", ".well", "end.", "a.b.c"] {
+            assert!(validate_slug(fine).is_ok(), "{fine}");
+        }
+        for escaping in ["..", "a..b", "../x", "a/b", "a\\b"] {
+            assert!(validate_slug(escaping).is_err(), "{escaping}");
+        }
+    }
+
+    #[test]
     fn slug_validation() {
         assert!(validate_slug("../../etc").is_err());
         assert!(validate_slug("a/b").is_err());
