@@ -206,12 +206,15 @@ fn run_sequence(seed: u64, steps: usize) {
                         .map(|g| g.replacen("content/fresh/", &format!("{to}/"), 1))
                         .collect();
                     touched.extend(["content/fresh".to_string(), to.clone()]);
-                    // Put it back under the usual name next time a page is created there.
-                    std::fs::rename(site.path(&to), site.path("content/fresh")).unwrap();
-                    generated = generated
-                        .into_iter()
-                        .map(|g| g.replacen(&format!("{to}/"), "content/fresh/", 1))
-                        .collect();
+                    // Half the time it stays renamed: as many subsections as before, one with
+                    // another name. Otherwise it is put back within the same step.
+                    if rng.below(2) == 0 {
+                        std::fs::rename(site.path(&to), site.path("content/fresh")).unwrap();
+                        generated = generated
+                            .into_iter()
+                            .map(|g| g.replacen(&format!("{to}/"), "content/fresh/", 1))
+                            .collect();
+                    }
                 }
                 10 => {
                     let sources = "content/sources.toml";
