@@ -88,48 +88,10 @@ fn a_deleted_file_breaks_the_links_to_it_in_the_next_build() {
 /// broken root link fails the rebuild, and mending it builds again.
 #[test]
 fn a_body_edit_while_watching_is_checked_too() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    use std::sync::mpsc;
-    use std::time::{Duration, Instant};
-
-    use common::Running as Kill;
     let site = site_with_links();
-    let mut child = Kill(
-        Command::new(common::BIN)
-            .args(["watch", "--root"])
-            .arg(&site.root)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let (sender, received) = mpsc::channel();
-    for stream in [
-        Box::new(child.0.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.0.stderr.take().unwrap()),
-    ] {
-        let sender = sender.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines() {
-                let _ = sender.send(line.unwrap_or_default());
-            }
-        });
-    }
-    let wait_for = |wanted: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        let mut seen = String::new();
-        while !seen.contains(wanted) {
-            assert!(Instant::now() < deadline, "no {wanted:?} in:\n{seen}");
-            if let Ok(line) = received.recv_timeout(Duration::from_millis(100)) {
-                seen.push_str(&line);
-                seen.push('\n');
-            }
-        }
-        seen
-    };
-    wait_for("Watching");
+    let mut watch = common::Watch::start(&site, &[]);
+    let timeout = std::time::Duration::from_secs(15);
+    let mut wait_for = |wanted: &str| watch.text_until(wanted, timeout);
     site.replace(
         "content/news/second.md",
         "[feed](/atom.xml)",

@@ -177,48 +177,20 @@ fn every_directory_follows_one_rule_for_links() {
 /// of the site added to static/ while watching fails the rebuild, a link inside is copied.
 #[test]
 fn links_added_while_watching_follow_the_rule() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use common::Running as Kill;
     let site = TestSite::fixture("basic");
     let outside = site.root.parent().unwrap().join("outside.css");
     std::fs::write(&outside, "secret").unwrap();
     site.write("shared/inside.css", MARKER);
-    let mut child = Kill(
-        Command::new(common::BIN)
-            .args(["watch", "--root"])
-            .arg(&site.root)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
-    while !lines.next().unwrap().unwrap().starts_with("Watching") {}
-    std::thread::spawn(move || for _ in lines {});
-    let errors = child.0.stderr.take().unwrap();
-    let (sender, received) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(errors).lines() {
-            let _ = sender.send(line.unwrap_or_default());
-        }
-    });
-    symlink(&outside, site.path("static/outside.css")).unwrap();
+    let mut watch = common::Watch::start(&site, &[]);
     let deadline = Instant::now() + Duration::from_secs(15);
-    let mut seen = String::new();
-    while !seen.contains("static/outside.css") || !seen.contains("points outside the site") {
-        assert!(
-            Instant::now() < deadline,
-            "no message for the link:\n{seen}"
-        );
-        if let Ok(line) = received.recv_timeout(Duration::from_millis(100)) {
-            seen.push_str(&line);
-            seen.push('\n');
-        }
-    }
+    symlink(&outside, site.path("static/outside.css")).unwrap();
+    let seen = watch.text_until("Build failed", Duration::from_secs(15));
+    assert!(
+        seen.contains("static/outside.css") && seen.contains("points outside the site"),
+        "no message for the link:\n{seen}"
+    );
     assert!(!site.path("public/outside.css").exists());
     std::fs::remove_file(site.path("static/outside.css")).unwrap();
     symlink("../shared/inside.css", site.path("static/inside.css")).unwrap();

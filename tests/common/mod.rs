@@ -347,6 +347,14 @@ impl Watch {
         }
     }
 
+    /// Waits for a line starting with `prefix` and returns every line read meanwhile, that one
+    /// included: the problems a failed rebuild prints come before its last line.
+    pub fn text_until(&mut self, prefix: &str, timeout: std::time::Duration) -> String {
+        let from = self.seen.len();
+        self.wait_for(prefix, timeout);
+        self.seen[from..].join("\n")
+    }
+
     /// The lines printed so far and not yet read.
     pub fn drain(&mut self) -> Vec<String> {
         let fresh: Vec<String> = self.lines.try_iter().collect();
