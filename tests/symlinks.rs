@@ -1,6 +1,6 @@
 //! One rule for symbolic links in content/, static/ and templates/: a link to a file or a
-//! directory inside the site root is followed; a link out of the root, a dangling link and a
-//! loop fail the build with a message naming the link and its target. Nothing is dropped
+//! directory inside the site root is followed; a link out of the root, a link into the output
+//! directory, a dangling link and a loop fail the build with a message naming the link and its target. Nothing is dropped
 //! without a word.
 
 mod common;
@@ -15,15 +15,17 @@ enum Case {
     FileInside,
     DirInside,
     Outside,
+    IntoOutput,
     Dangling,
     Loop,
 }
 
 const DIRS: [&str; 3] = ["content", "static", "templates"];
-const CASES: [Case; 5] = [
+const CASES: [Case; 6] = [
     Case::FileInside,
     Case::DirInside,
     Case::Outside,
+    Case::IntoOutput,
     Case::Dangling,
     Case::Loop,
 ];
@@ -105,6 +107,14 @@ fn set_up(site: &TestSite, dir: &str, case: Case) -> (String, Vec<String>) {
             let target = outside.display().to_string();
             (at, vec!["points outside the site".into(), target])
         }
+        (Case::IntoOutput, _) => {
+            // The output is inside the root, but what is built must never be an input: the
+            // next output would hold the last, and grow with every build.
+            assert!(site.run(&["build"]).status.success());
+            let at = format!("{dir}/built");
+            link("../public", &site.path(&at));
+            (at, vec!["points into the output directory".into()])
+        }
         (Case::Dangling, _) => {
             let at = format!("{dir}/dangling.html");
             link("missing.html", &site.path(&at));
@@ -151,7 +161,7 @@ fn every_directory_follows_one_rule_for_links() {
                         failures.push(format!("{label}: the linked file is not in the output"));
                     }
                 }
-                Case::Outside | Case::Dangling | Case::Loop => {
+                Case::Outside | Case::IntoOutput | Case::Dangling | Case::Loop => {
                     if result.status.code() != Some(1) {
                         failures.push(format!(
                             "{label}: exit {:?}\n{message}",

@@ -195,7 +195,7 @@ impl Session {
         let Ok(config) = self.config.clone() else {
             return self.compose(clock, Rebuild::Full, None, staging);
         };
-        let (inventory, problems) = content::discover(&config.root, &config.content_dir)?;
+        let (inventory, problems) = content::discover(&config)?;
         self.note_discovery_problems(problems);
         clock.lap("list");
         // A one-off build (the one with `staging`) is never rebuilt: its files need no hashes.
@@ -210,9 +210,8 @@ impl Session {
             fingerprint,
         );
         self.sources = read_sources(&config, inventory.has_sources);
-        self.templates = Templates::load(&config.root, &config.templates_dir);
-        let (static_files, problems) =
-            content::discover_static(&config.root, &config.static_dir, &config.static_dir)?;
+        self.templates = Templates::load(&config);
+        let (static_files, problems) = content::discover_static(&config, &config.static_dir)?;
         self.note_discovery_problems(problems);
         for file in static_files {
             self.add_asset(file.relative, "static", file.path);
@@ -262,7 +261,7 @@ impl Session {
             self.refresh_static(&config, relative)?;
         }
         if changes.templates {
-            self.templates = Templates::load(&config.root, &config.templates_dir);
+            self.templates = Templates::load(&config);
         }
         clock.lap("read");
         self.compose(clock, Rebuild::Incremental, body_edits, None)
@@ -284,9 +283,7 @@ impl Session {
         if !path.exists() && path.symlink_metadata().is_err() {
             return;
         }
-        let Ok((inventory, problems)) =
-            content::discover_under(&config.root, &config.content_dir, &path)
-        else {
+        let Ok((inventory, problems)) = content::discover_under(config, &path) else {
             return;
         };
         self.note_discovery_problems(problems);
@@ -348,7 +345,7 @@ impl Session {
         if path.symlink_metadata().is_err() {
             return Ok(());
         }
-        let (files, problems) = content::discover_static(&config.root, &config.static_dir, &path)?;
+        let (files, problems) = content::discover_static(config, &path)?;
         self.note_discovery_problems(problems);
         for file in files {
             self.add_asset(file.relative, "static", file.path);

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use front_matter::{Date, PageMeta, SectionMeta, Split};
 
@@ -33,7 +34,8 @@ pub struct Inventory {
 
 /// Lists `content/`. Problems with single entries (a link out of the site, a loop) become
 /// diagnostics; only a failure to read the directory itself is an error.
-pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
+pub fn discover(config: &Config) -> anyhow::Result<(Inventory, Diagnostics)> {
+    let content_dir = &config.content_dir;
     if !content_dir.is_dir() {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(
@@ -43,17 +45,13 @@ pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<(Inventory, D
         );
         return Ok((Inventory::default(), diagnostics));
     }
-    discover_under(root, content_dir, content_dir)
+    discover_under(config, content_dir)
 }
 
 /// Lists `start` (a file or directory inside `content_dir`) as [`discover`] lists the whole.
-pub fn discover_under(
-    root: &Path,
-    content_dir: &Path,
-    start: &Path,
-) -> anyhow::Result<(Inventory, Diagnostics)> {
+pub fn discover_under(config: &Config, start: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
     let mut inventory = Inventory::default();
-    let (files, diagnostics) = walk::list_files(root, content_dir, start)?;
+    let (files, diagnostics) = walk::list_files(config, &config.content_dir, start)?;
     for walk::Listed { relative, .. } in files {
         if relative == SOURCES_FILE {
             inventory.has_sources = true;
@@ -347,14 +345,13 @@ fn into_text(display_path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// The files of `static/` at or under `start`, relative to `static/`, sorted; dotfiles and
 /// editor files skipped. A site without `static/` has none.
 pub fn discover_static(
-    root: &Path,
-    static_dir: &Path,
+    config: &Config,
     start: &Path,
 ) -> anyhow::Result<(Vec<walk::Listed>, Diagnostics)> {
-    if !static_dir.is_dir() {
+    if !config.static_dir.is_dir() {
         return Ok((Vec::new(), Diagnostics::new()));
     }
-    walk::list_files(root, static_dir, start)
+    walk::list_files(config, &config.static_dir, start)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! A symbolic link whose target lies inside the site root is followed, to a file or a directory
 //! alike (walkdir stops a directory link that leads back to its own ancestor). A link that leaves
-//! the root, dangles or loops is a diagnostic naming the link and its target. Nothing under the
+//! the root, leads into the output directory (whose files would be copied into the next output,
+//! which grows with every build), dangles or loops is a diagnostic naming the link and its target. Nothing under the
 //! directory is skipped without a word except dotfiles and editor files: a pipe, a device or a
 //! name that is not UTF-8 is reported too.
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use super::{display_path, is_ignored_name, relative_slash_path};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// One file found: its path relative to the listed directory with `/` separators, and where
@@ -26,13 +28,18 @@ pub struct Listed {
 /// Only a site root that cannot be resolved is an error; every problem with an entry becomes a
 /// diagnostic, and the rest of the directory is still listed.
 pub fn list_files(
-    root: &Path,
+    config: &Config,
     dir: &Path,
     start: &Path,
 ) -> anyhow::Result<(Vec<Listed>, Diagnostics)> {
-    let root_canonical = root
-        .canonicalize()
-        .with_context(|| format!("cannot resolve {}", root.display()))?;
+    let root = config.root.as_path();
+    let bounds = Bounds {
+        root: root
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", root.display()))?,
+        // An output directory not made yet holds nothing a link could reach.
+        output: config.output_dir.canonicalize().ok(),
+    };
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::new();
     let mut walker = walkdir::WalkDir::new(start)
@@ -55,7 +62,7 @@ pub fn list_files(
             continue;
         }
         if entry.path_is_symlink()
-            && let Some(problem) = link_leaving(root, &root_canonical, entry.path())
+            && let Some(problem) = link_out_of_bounds(root, &bounds, entry.path())
         {
             diagnostics.push(problem);
             if is_dir {
@@ -100,10 +107,33 @@ fn lossy_display_path(root: &Path, path: &Path) -> String {
     relative.to_string_lossy().replace('\\', "/")
 }
 
-/// The problem with a link that resolves, if its target is outside the site root.
-fn link_leaving(root: &Path, root_canonical: &Path, link: &Path) -> Option<Diagnostic> {
+/// Where links may lead, resolved through any links of their own.
+struct Bounds {
+    root: PathBuf,
+    output: Option<PathBuf>,
+}
+
+/// The problem with a link that resolves, if its target is outside the site root or inside the
+/// output directory.
+fn link_out_of_bounds(root: &Path, bounds: &Bounds, link: &Path) -> Option<Diagnostic> {
     let resolved = link.canonicalize().ok()?;
-    if resolved.starts_with(root_canonical) {
+    if bounds
+        .output
+        .as_ref()
+        .is_some_and(|output| resolved.starts_with(output))
+    {
+        return Some(
+            Diagnostic::error(
+                display_path(root, link),
+                format!(
+                    "this symbolic link points into the output directory, to {}",
+                    resolved.display()
+                ),
+            )
+            .hint("point the link at the input it means instead: what is built is copied again on every build, so the output would grow with each one"),
+        );
+    }
+    if resolved.starts_with(&bounds.root) {
         return None;
     }
     Some(

@@ -4,8 +4,8 @@
 //! once per site ([`SiteValues`]) and shared by reference-counted clones, so a listing of a
 //! thousand pages costs a pointer copy per render, not a thousand serialisations.
 
+use crate::config::Config;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -40,7 +40,8 @@ pub type TemplateSources = Arc<BTreeMap<String, String>>;
 
 impl Templates {
     /// Reads and parses every file under `templates/`, reporting every syntax error at once.
-    pub fn load(root: &Path, dir: &Path) -> Result<Templates, Diagnostics> {
+    pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
+        let dir = config.templates_dir.as_path();
         let mut diagnostics = Diagnostics::new();
         if !dir.is_dir() {
             diagnostics.push(
@@ -50,7 +51,7 @@ impl Templates {
             return Err(diagnostics);
         }
         let mut sources = BTreeMap::new();
-        let files = match crate::content::walk::list_files(root, dir, dir) {
+        let files = match crate::content::walk::list_files(config, dir, dir) {
             Ok((files, problems)) => {
                 diagnostics.extend(problems);
                 files
