@@ -9,7 +9,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use briefing::build::{Outcome, Session};
+use briefing::build::{Built, Outcome, Reused, Session};
 use briefing::config::BuildOptions;
 use briefing::watch::{Layout, classify};
 use common::TestSite;
@@ -66,12 +66,21 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
 
 #[test]
 fn random_edit_sequences_match_clean_builds() {
+    let (mut body_edits, mut unchanged_saves) = (0, 0);
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        run_sequence(seed, 150);
+        let checked = run_sequence(seed, 150);
+        body_edits += checked.0;
+        unchanged_saves += checked.1;
     }
+    // What was kept is checked only after these steps: they must have come up.
+    assert!(
+        body_edits >= 10 && unchanged_saves >= 10,
+        "{body_edits} body edits and {unchanged_saves} unchanged saves were checked"
+    );
 }
 
-fn run_sequence(seed: u64, steps: usize) {
+/// Runs one sequence; returns how many body edits and unchanged saves had their reuse checked.
+fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
     let site = TestSite::fixture("basic");
     let options = BuildOptions {
         root: site.root.clone(),
@@ -92,9 +101,15 @@ fn run_sequence(seed: u64, steps: usize) {
     let sections = ["news", "about", "fresh", "zzz"];
     let mut last_succeeded = true;
     let mut successes = 0;
+    let (mut body_edits, mut unchanged_saves) = (0, 0);
+    let mut last_good: Option<std::sync::Arc<Built>> = match &first {
+        Outcome::Built(built) => Some(std::sync::Arc::clone(built)),
+        Outcome::Failed(_) => None,
+    };
     for step in 0..steps {
         let mut touched: Vec<String> = Vec::new();
         let mut body_edit_only = false;
+        let mut unchanged_save = false;
         if !broken.is_empty() && rng.below(3) != 0 {
             // Put back: the good text, or no file at all.
             match broken.remove(rng.below(broken.len())) {
@@ -108,7 +123,7 @@ fn run_sequence(seed: u64, steps: usize) {
                 }
             }
         } else {
-            match rng.below(29) {
+            match rng.below(31) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -431,10 +446,24 @@ fn run_sequence(seed: u64, steps: usize) {
                     site.write(path, kept.replacen("+++\n", &format!("+++\n{updated}"), 1));
                     touched.push(path.into());
                 }
-                _ => {
+                29 => {
                     let page = "content/about/_index.md";
                     site.write(page, site.read(page) + &format!("\nAbout {step}.\n"));
                     touched.push(page.into());
+                }
+                _ => {
+                    // Saved without a change: nothing is made again, everything is kept.
+                    let path = [
+                        "content/news/first.md",
+                        "content/about/_index.md",
+                        "templates/base.html",
+                        "static/css/site.css",
+                    ][rng.below(4)];
+                    if let Ok(bytes) = std::fs::read(site.path(path)) {
+                        std::fs::write(site.path(path), bytes).unwrap();
+                        unchanged_save = broken.is_empty() && last_succeeded;
+                    }
+                    touched.push(path.into());
                 }
             }
         }
@@ -455,6 +484,22 @@ fn run_sequence(seed: u64, steps: usize) {
                     "seed {seed:#x} step {step}: a body edit rendered {} pages",
                     a.rendered_pages
                 );
+                let expected =
+                    expected_reuse(a, last_good.as_deref(), body_edit_only, unchanged_save);
+                if let Some(expected) = expected {
+                    assert_eq!(
+                        a.reused, expected,
+                        "seed {seed:#x} step {step}: after touching {touched:?}, what was kept"
+                    );
+                }
+                assert!(
+                    !unchanged_save || a.rendered == 0,
+                    "seed {seed:#x} step {step}: saving {touched:?} unchanged rendered {}",
+                    a.rendered
+                );
+                body_edits += usize::from(body_edit_only);
+                unchanged_saves += usize::from(unchanged_save);
+                last_good = Some(std::sync::Arc::clone(a));
                 if a.output != b.output {
                     let differing: Vec<&str> = b
                         .output
@@ -481,6 +526,41 @@ fn run_sequence(seed: u64, steps: usize) {
         successes * 2 > steps,
         "seed {seed:#x}: only {successes} of {steps} steps built"
     );
+    (body_edits, unchanged_saves)
+}
+
+/// What a step must keep from the last good build, where the step says: a body edit keeps every
+/// other page's and section's values (and the feed and sitemap, unless the summary changed), an
+/// unchanged save keeps everything.
+fn expected_reuse(
+    built: &Built,
+    previous: Option<&Built>,
+    body_edit_only: bool,
+    unchanged_save: bool,
+) -> Option<Reused> {
+    let previous = previous?;
+    let (pages, sections) = (built.site.pages.len(), built.site.sections.len());
+    if unchanged_save {
+        return Some(Reused {
+            page_values: pages,
+            section_values: sections,
+            feed_and_sitemap: true,
+        });
+    }
+    if !body_edit_only {
+        return None;
+    }
+    let same_summaries = built
+        .site
+        .pages
+        .iter()
+        .zip(&previous.site.pages)
+        .all(|(a, b)| a.rendered.summary == b.rendered.summary);
+    Some(Reused {
+        page_values: pages - 1,
+        section_values: sections - 1,
+        feed_and_sitemap: same_summaries,
+    })
 }
 
 /// Applies the given edited paths as the watcher would and returns the outcome.

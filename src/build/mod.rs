@@ -51,6 +51,20 @@ pub struct Built {
     pub rendered: usize,
     /// How many of those were pages: a body edit renders one.
     pub rendered_pages: usize,
+    /// What was carried over from the previous build instead of being made again.
+    pub reused: Reused,
+}
+
+/// What a rebuild took over from the previous build as it was: the same output either way, but
+/// a rebuild that recomputes what it could keep is slower, and only these counts show it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reused {
+    /// Pages whose template values were kept.
+    pub page_values: usize,
+    /// Sections whose template values were kept.
+    pub section_values: usize,
+    /// Whether the sitemap and the feed were kept rather than made again.
+    pub feed_and_sitemap: bool,
 }
 
 impl Built {
@@ -248,10 +262,12 @@ impl Session {
             Some(site) if !self.more_than_content_since_good => self
                 .touched_since_good
                 .iter()
-                .map(
+                // A file saved without a change is no edit at all: nothing to render again.
+                .filter_map(
                     |relative| match (site.node(relative), self.documents.get(relative)) {
-                        (Some(_), Some(Ok(new))) => Some(Arc::clone(new)),
-                        _ => None,
+                        (Some(node), Some(Ok(new))) if site.doc(node).same_bytes(new) => None,
+                        (Some(_), Some(Ok(new))) => Some(Some(Arc::clone(new))),
+                        _ => Some(None),
                     },
                 )
                 .collect::<Option<Vec<_>>>(),
@@ -277,8 +293,14 @@ impl Session {
         self.forget_discovery_problems(&format!("content/{relative}"));
         // Whatever was at or under this path is forgotten, then read again if it still exists:
         // this covers a deleted file, a renamed directory and a directory created after start.
-        self.documents
-            .retain(|k, _| k != relative && !k.starts_with(&prefix));
+        let mut forgotten = BTreeMap::new();
+        self.documents.retain(|k, doc| {
+            let keep = k != relative && !k.starts_with(&prefix);
+            if !keep && let Ok(doc) = doc {
+                forgotten.insert(k.clone(), Arc::clone(doc));
+            }
+            keep
+        });
         self.forget_assets(&format!("content/{relative}"));
         if !path.exists() && path.symlink_metadata().is_err() {
             return;
@@ -293,7 +315,17 @@ impl Session {
             &inventory.markdown,
             content::Fingerprint::Hash,
         );
-        self.documents.extend(documents);
+        // A file read again with the same bytes keeps its old value, so that what was made
+        // from it can be told unchanged by identity, however many rebuilds later.
+        self.documents
+            .extend(
+                documents
+                    .into_iter()
+                    .map(|(k, read)| match (read, forgotten.get(&k)) {
+                        (Ok(new), Some(old)) if old.same_bytes(&new) => (k, Ok(Arc::clone(old))),
+                        (read, _) => (k, read),
+                    }),
+            );
         for relative in inventory.assets {
             let path = config.content_dir.join(&relative);
             self.add_asset(relative, "content", path);
@@ -523,6 +555,13 @@ impl Session {
             },
             || feed_and_sitemap_stale.then(|| generated_files(&site)),
         );
+        let reused = Reused {
+            page_values: page_reuse.iter().flatten().count(),
+            section_values: (0..site.sections.len())
+                .filter(|&i| values.section_reused(i))
+                .count(),
+            feed_and_sitemap: !feed_and_sitemap_stale,
+        };
         let (rendered, problems) = rendered?;
         diagnostics.extend(problems);
         clock.lap("templates");
@@ -595,6 +634,7 @@ impl Session {
             timings: clock,
             rendered: dirty.len(),
             rendered_pages: dirty.iter().filter(|n| matches!(n, Node::Page(_))).count(),
+            reused,
         });
         self.last_good = Some(Arc::clone(&built));
         self.touched_since_good.clear();
