@@ -66,21 +66,23 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
 
 #[test]
 fn random_edit_sequences_match_clean_builds() {
-    let (mut body_edits, mut unchanged_saves) = (0, 0);
+    let mut checked = [0; 3];
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        let checked = run_sequence(seed, 150);
-        body_edits += checked.0;
-        unchanged_saves += checked.1;
+        let (body_edits, unchanged_saves, pages) = run_sequence(seed, 150);
+        for (total, more) in checked.iter_mut().zip([body_edits, unchanged_saves, pages]) {
+            *total += more;
+        }
     }
     // What was kept is checked only after these steps: they must have come up.
     assert!(
-        body_edits >= 10 && unchanged_saves >= 10,
-        "{body_edits} body edits and {unchanged_saves} unchanged saves were checked"
+        checked.iter().all(|&n| n >= 10),
+        "body edits, unchanged saves, pages added or removed: {checked:?} were checked"
     );
 }
 
-/// Runs one sequence; returns how many body edits and unchanged saves had their reuse checked.
-fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
+/// Runs one sequence; returns how many body edits, unchanged saves and pages added or removed
+/// had their reuse checked.
+fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
     let site = TestSite::fixture("basic");
     let options = BuildOptions {
         root: site.root.clone(),
@@ -101,7 +103,7 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
     let sections = ["news", "about", "fresh", "zzz"];
     let mut last_succeeded = true;
     let mut successes = 0;
-    let (mut body_edits, mut unchanged_saves) = (0, 0);
+    let (mut body_edits, mut unchanged_saves, mut pages_added_or_removed) = (0, 0, 0);
     let mut last_good: Option<std::sync::Arc<Built>> = match &first {
         Outcome::Built(built) => Some(std::sync::Arc::clone(built)),
         Outcome::Failed(_) => None,
@@ -110,6 +112,8 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
         let mut touched: Vec<String> = Vec::new();
         let mut body_edit_only = false;
         let mut unchanged_save = false;
+        // A page added to or removed from a section that stays: what else must be kept.
+        let mut page_count_change: Option<isize> = None;
         if !broken.is_empty() && rng.below(3) != 0 {
             // Put back: the good text, or no file at all.
             match broken.remove(rng.below(broken.len())) {
@@ -157,6 +161,9 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
                     }
                     // `zz-` sorts after every other page: added last, nothing shifts.
                     let name = ["page", "zz"][rng.below(2)];
+                    if touched.is_empty() && broken.is_empty() && last_succeeded {
+                        page_count_change = Some(1);
+                    }
                     let path = format!("content/{section}/{name}-{step}.md");
                     site.write(&path, format!("+++\ntitle = \"Page {step}\"\nweight = {}\ndate = 2026-11-{:02}\n+++\nBody {step}, see [first](@/news/first.md#details).\n\n## Part {step}\n", rng.below(5), 1 + rng.below(28)));
                     generated.push(path.clone());
@@ -165,6 +172,9 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
                 3 if !generated.is_empty() => {
                     let path = generated.remove(rng.below(generated.len()));
                     std::fs::remove_file(site.path(&path)).unwrap();
+                    if broken.is_empty() && last_succeeded {
+                        page_count_change = Some(-1);
+                    }
                     touched.push(path);
                 }
                 4 if !generated.is_empty() => {
@@ -484,8 +494,15 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
                     "seed {seed:#x} step {step}: a body edit rendered {} pages",
                     a.rendered_pages
                 );
-                let expected =
-                    expected_reuse(a, last_good.as_deref(), body_edit_only, unchanged_save);
+                let expected = expected_reuse(
+                    a,
+                    last_good.as_deref(),
+                    body_edit_only,
+                    unchanged_save,
+                    page_count_change,
+                );
+                pages_added_or_removed +=
+                    usize::from(page_count_change.is_some() && expected.is_some());
                 if let Some(expected) = expected {
                     assert_eq!(
                         a.reused, expected,
@@ -526,20 +543,31 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize) {
         successes * 2 > steps,
         "seed {seed:#x}: only {successes} of {steps} steps built"
     );
-    (body_edits, unchanged_saves)
+    (body_edits, unchanged_saves, pages_added_or_removed)
 }
 
 /// What a step must keep from the last good build, where the step says: a body edit keeps every
 /// other page's and section's values (and the feed and sitemap, unless the summary changed), an
-/// unchanged save keeps everything.
+/// unchanged save keeps everything, a page added or removed keeps every other page.
 fn expected_reuse(
     built: &Built,
     previous: Option<&Built>,
     body_edit_only: bool,
     unchanged_save: bool,
+    page_count_change: Option<isize>,
 ) -> Option<Reused> {
     let previous = previous?;
     let (pages, sections) = (built.site.pages.len(), built.site.sections.len());
+    if let Some(change) = page_count_change {
+        // Every other page is kept wherever it now sits in the list; only the section that
+        // lists the page, and the feed and sitemap, are made again.
+        return Some(Reused {
+            page_values: previous.site.pages.len().min(pages),
+            section_values: sections - 1,
+            feed_and_sitemap: false,
+        })
+        .filter(|_| pages as isize == previous.site.pages.len() as isize + change);
+    }
     if unchanged_save {
         return Some(Reused {
             page_values: pages,
