@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use briefing::build::{Built, Outcome, Reused, Session};
@@ -66,23 +67,51 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
 
 #[test]
 fn random_edit_sequences_match_clean_builds() {
-    let mut checked = [0; 3];
+    let mut checked: BTreeMap<Kept, usize> = BTreeMap::new();
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        let (body_edits, unchanged_saves, pages) = run_sequence(seed, 150);
-        for (total, more) in checked.iter_mut().zip([body_edits, unchanged_saves, pages]) {
-            *total += more;
+        for (kind, count) in run_sequence(seed, 150) {
+            *checked.entry(kind).or_default() += count;
         }
     }
-    // What was kept is checked only after these steps: they must have come up.
+    // What was kept is checked only after these steps: each kind must have come up.
     assert!(
-        checked.iter().all(|&n| n >= 10),
-        "body edits, unchanged saves, pages added or removed: {checked:?} were checked"
+        Kept::ALL
+            .iter()
+            .all(|kind| checked.get(kind).is_some_and(|&n| n >= 5)),
+        "what was kept was checked only this often: {checked:?}"
     );
 }
 
-/// Runs one sequence; returns how many body edits, unchanged saves and pages added or removed
-/// had their reuse checked.
-fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
+/// A kind of step after which the test knows what a rebuild must keep from the last good build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kept {
+    /// One page's body: every other page and section, and the feed and sitemap unless the
+    /// summary changed.
+    BodyEdit,
+    /// A file saved as it was: everything, and nothing is rendered.
+    UnchangedSave,
+    /// A page added to or removed from a section that stays: every other page, wherever it now
+    /// sits in the list, and every other section.
+    PageCountChange(isize),
+    /// A page's `updated` date: every other page and section.
+    PageDate,
+    /// A section's `updated` date: every page and every other section.
+    SectionDate,
+}
+
+impl Kept {
+    const ALL: [Kept; 6] = [
+        Kept::BodyEdit,
+        Kept::UnchangedSave,
+        Kept::PageCountChange(1),
+        Kept::PageCountChange(-1),
+        Kept::PageDate,
+        Kept::SectionDate,
+    ];
+}
+
+/// Runs one sequence; returns how many steps of each kind had what they kept checked.
+fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     let site = TestSite::fixture("basic");
     let options = BuildOptions {
         root: site.root.clone(),
@@ -103,7 +132,7 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
     let sections = ["news", "about", "fresh", "zzz"];
     let mut last_succeeded = true;
     let mut successes = 0;
-    let (mut body_edits, mut unchanged_saves, mut pages_added_or_removed) = (0, 0, 0);
+    let mut checked: BTreeMap<Kept, usize> = BTreeMap::new();
     let mut last_good: Option<std::sync::Arc<Built>> = match &first {
         Outcome::Built(built) => Some(std::sync::Arc::clone(built)),
         Outcome::Failed(_) => None,
@@ -111,9 +140,9 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
     for step in 0..steps {
         let mut touched: Vec<String> = Vec::new();
         let mut body_edit_only = false;
-        let mut unchanged_save = false;
-        // A page added to or removed from a section that stays: what else must be kept.
-        let mut page_count_change: Option<isize> = None;
+        // Known only for steps made from a good, whole site.
+        let mut kept: Option<Kept> = None;
+        let from_good_site = broken.is_empty() && last_succeeded;
         if !broken.is_empty() && rng.below(3) != 0 {
             // Put back: the good text, or no file at all.
             match broken.remove(rng.below(broken.len())) {
@@ -137,7 +166,8 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                     let page = page.as_str();
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
                     touched.push(page.into());
-                    body_edit_only = broken.is_empty() && last_succeeded;
+                    body_edit_only = from_good_site;
+                    kept = body_edit_only.then_some(Kept::BodyEdit);
                 }
                 1 => {
                     let page = "content/news/second.md";
@@ -161,8 +191,8 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                     }
                     // `zz-` sorts after every other page: added last, nothing shifts.
                     let name = ["page", "zz"][rng.below(2)];
-                    if touched.is_empty() && broken.is_empty() && last_succeeded {
-                        page_count_change = Some(1);
+                    if touched.is_empty() && from_good_site {
+                        kept = Some(Kept::PageCountChange(1));
                     }
                     let path = format!("content/{section}/{name}-{step}.md");
                     site.write(&path, format!("+++\ntitle = \"Page {step}\"\nweight = {}\ndate = 2026-11-{:02}\n+++\nBody {step}, see [first](@/news/first.md#details).\n\n## Part {step}\n", rng.below(5), 1 + rng.below(28)));
@@ -172,8 +202,8 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                 3 if !generated.is_empty() => {
                     let path = generated.remove(rng.below(generated.len()));
                     std::fs::remove_file(site.path(&path)).unwrap();
-                    if broken.is_empty() && last_succeeded {
-                        page_count_change = Some(-1);
+                    if from_good_site {
+                        kept = Some(Kept::PageCountChange(-1));
                     }
                     touched.push(path);
                 }
@@ -443,7 +473,7 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                 27 | 28 => {
                     // `updated` on a page and on a section: the feed's and sitemap's dates.
                     let path = ["content/news/first.md", "content/about/_index.md"][rng.below(2)];
-                    let kept: String = site
+                    let others: String = site
                         .read(path)
                         .lines()
                         .filter(|l| !l.starts_with("updated ="))
@@ -453,7 +483,16 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                         0 => String::new(),
                         n => format!("updated = 2026-12-{:02}\n", n + rng.below(20)),
                     };
-                    site.write(path, kept.replacen("+++\n", &format!("+++\n{updated}"), 1));
+                    let before = site.read(path);
+                    let after = others.replacen("+++\n", &format!("+++\n{updated}"), 1);
+                    kept = from_good_site.then_some(
+                        match (before == after, path.ends_with("_index.md")) {
+                            (true, _) => Kept::UnchangedSave,
+                            (false, false) => Kept::PageDate,
+                            (false, true) => Kept::SectionDate,
+                        },
+                    );
+                    site.write(path, after);
                     touched.push(path.into());
                 }
                 29 => {
@@ -471,7 +510,7 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                     ][rng.below(4)];
                     if let Ok(bytes) = std::fs::read(site.path(path)) {
                         std::fs::write(site.path(path), bytes).unwrap();
-                        unchanged_save = broken.is_empty() && last_succeeded;
+                        kept = from_good_site.then_some(Kept::UnchangedSave);
                     }
                     touched.push(path.into());
                 }
@@ -494,28 +533,20 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
                     "seed {seed:#x} step {step}: a body edit rendered {} pages",
                     a.rendered_pages
                 );
-                let expected = expected_reuse(
-                    a,
-                    last_good.as_deref(),
-                    body_edit_only,
-                    unchanged_save,
-                    page_count_change,
-                );
-                pages_added_or_removed +=
-                    usize::from(page_count_change.is_some() && expected.is_some());
-                if let Some(expected) = expected {
+                if let Some(kind) = kept
+                    && let Some(expected) = expected_reuse(a, last_good.as_deref(), kind)
+                {
                     assert_eq!(
                         a.reused, expected,
-                        "seed {seed:#x} step {step}: after touching {touched:?}, what was kept"
+                        "seed {seed:#x} step {step}: after touching {touched:?} ({kind:?}), what was kept"
                     );
+                    assert!(
+                        kind != Kept::UnchangedSave || a.rendered == 0,
+                        "seed {seed:#x} step {step}: saving {touched:?} unchanged rendered {}",
+                        a.rendered
+                    );
+                    *checked.entry(kind).or_default() += 1;
                 }
-                assert!(
-                    !unchanged_save || a.rendered == 0,
-                    "seed {seed:#x} step {step}: saving {touched:?} unchanged rendered {}",
-                    a.rendered
-                );
-                body_edits += usize::from(body_edit_only);
-                unchanged_saves += usize::from(unchanged_save);
                 last_good = Some(std::sync::Arc::clone(a));
                 if a.output != b.output {
                     let differing: Vec<&str> = b
@@ -543,51 +574,38 @@ fn run_sequence(seed: u64, steps: usize) -> (usize, usize, usize) {
         successes * 2 > steps,
         "seed {seed:#x}: only {successes} of {steps} steps built"
     );
-    (body_edits, unchanged_saves, pages_added_or_removed)
+    checked
 }
 
-/// What a step must keep from the last good build, where the step says: a body edit keeps every
-/// other page's and section's values (and the feed and sitemap, unless the summary changed), an
-/// unchanged save keeps everything, a page added or removed keeps every other page.
-fn expected_reuse(
-    built: &Built,
-    previous: Option<&Built>,
-    body_edit_only: bool,
-    unchanged_save: bool,
-    page_count_change: Option<isize>,
-) -> Option<Reused> {
+/// What a step of `kind` must keep from the last good build; `None` where the site changed in
+/// a way the step did not foresee (a page count that moved otherwise, say).
+fn expected_reuse(built: &Built, previous: Option<&Built>, kind: Kept) -> Option<Reused> {
     let previous = previous?;
     let (pages, sections) = (built.site.pages.len(), built.site.sections.len());
-    if let Some(change) = page_count_change {
-        // Every other page is kept wherever it now sits in the list; only the section that
-        // lists the page, and the feed and sitemap, are made again.
-        return Some(Reused {
-            page_values: previous.site.pages.len().min(pages),
-            section_values: sections - 1,
-            feed_and_sitemap: false,
-        })
-        .filter(|_| pages as isize == previous.site.pages.len() as isize + change);
-    }
-    if unchanged_save {
-        return Some(Reused {
-            page_values: pages,
-            section_values: sections,
-            feed_and_sitemap: true,
-        });
-    }
-    if !body_edit_only {
-        return None;
-    }
-    let same_summaries = built
-        .site
-        .pages
-        .iter()
-        .zip(&previous.site.pages)
-        .all(|(a, b)| a.rendered.summary == b.rendered.summary);
+    let same_summaries = || {
+        built
+            .site
+            .pages
+            .iter()
+            .zip(&previous.site.pages)
+            .all(|(a, b)| a.rendered.summary == b.rendered.summary)
+    };
+    let (page_values, section_values, feed_and_sitemap) = match kind {
+        Kept::UnchangedSave => (pages, sections, true),
+        Kept::BodyEdit => (pages - 1, sections - 1, same_summaries()),
+        Kept::PageCountChange(change) => {
+            if pages as isize != previous.site.pages.len() as isize + change {
+                return None;
+            }
+            (previous.site.pages.len().min(pages), sections - 1, false)
+        }
+        Kept::PageDate => (pages - 1, sections - 1, false),
+        Kept::SectionDate => (pages, sections - 1, false),
+    };
     Some(Reused {
-        page_values: pages - 1,
-        section_values: sections - 1,
-        feed_and_sitemap: same_summaries,
+        page_values,
+        section_values,
+        feed_and_sitemap,
     })
 }
 
