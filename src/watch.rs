@@ -5,6 +5,9 @@
 //! templates, static files and the config, ignoring the output directory, dotfiles and editor
 //! backups. Every path is taken as "look again": whether it still exists is decided by the
 //! session when it re-reads it, so deletions and renames are never lost.
+//!
+//! A symbolic link in a source directory is read through (see `content::walk`), so its target
+//! is watched too, and an event on the target is taken as an event on the link.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -99,6 +102,8 @@ pub struct Watcher {
     >,
     events: mpsc::Receiver<Vec<PathBuf>>,
     layout: Layout,
+    /// Links found in the source directories: (resolved target, the link's own path).
+    links: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Watcher {
@@ -129,11 +134,62 @@ impl Watcher {
                     .with_context(|| format!("cannot watch {}", dir.display()))?;
             }
         }
-        Ok(Watcher {
+        let mut watcher = Watcher {
             _debouncer: debouncer,
             events,
             layout,
-        })
+            links: Vec::new(),
+        };
+        let dirs = watcher
+            .source_dirs()
+            .map(Path::to_path_buf)
+            .collect::<Vec<_>>();
+        for dir in dirs {
+            watcher.follow_links_under(&dir);
+        }
+        Ok(watcher)
+    }
+
+    fn source_dirs(&self) -> impl Iterator<Item = &Path> {
+        [
+            &self.layout.content,
+            &self.layout.templates,
+            &self.layout.static_dir,
+        ]
+        .into_iter()
+        .map(PathBuf::as_path)
+    }
+
+    /// Watches the targets of the links at or under `start`. A target outside the site is not
+    /// watched: the build refuses such a link, and its removal is an event of its own.
+    fn follow_links_under(&mut self, start: &Path) {
+        let root = self.layout.root.canonicalize().unwrap_or_default();
+        let found: Vec<PathBuf> = walkdir::WalkDir::new(start)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path_is_symlink())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        for link in found {
+            let Ok(target) = link.canonicalize() else {
+                continue;
+            };
+            if !target.starts_with(&root) || self.links.iter().any(|(_, l)| l == &link) {
+                continue;
+            }
+            // A file is watched through its directory: an editor that saves by renaming a new
+            // file over the old one would leave a watch on the file itself with nothing.
+            let watched = match target.is_dir() {
+                true => self._debouncer.watch(&target, RecursiveMode::Recursive),
+                false => match target.parent() {
+                    Some(dir) => self._debouncer.watch(dir, RecursiveMode::NonRecursive),
+                    None => continue,
+                },
+            };
+            if watched.is_ok() {
+                self.links.push((target, link));
+            }
+        }
     }
 
     /// Blocks until something changes, then returns every change that has arrived so far.
@@ -143,9 +199,15 @@ impl Watcher {
             while let Ok(more) = self.events.try_recv() {
                 paths.extend(more);
             }
+            self.watch_new_source_dirs(&paths);
+            for path in &paths {
+                if path.is_symlink() && self.source_dirs().any(|dir| path.starts_with(dir)) {
+                    self.follow_links_under(&path.clone());
+                }
+            }
+            let mut paths = through_links(paths, &self.links);
             paths.sort();
             paths.dedup();
-            self.watch_new_source_dirs(&paths);
             let changes = classify(&paths, &self.layout);
             if !changes.is_empty() {
                 return Some(changes);
@@ -164,6 +226,24 @@ impl Watcher {
             }
         }
     }
+}
+
+/// `paths` and, for each that lies at or under a link's target, the same path through the link.
+fn through_links(mut paths: Vec<PathBuf>, links: &[(PathBuf, PathBuf)]) -> Vec<PathBuf> {
+    let linked: Vec<PathBuf> = paths
+        .iter()
+        .flat_map(|path| {
+            links.iter().filter_map(move |(target, link)| {
+                let rest = path.strip_prefix(target).ok()?;
+                Some(match rest.as_os_str().is_empty() {
+                    true => link.clone(),
+                    false => link.join(rest),
+                })
+            })
+        })
+        .collect();
+    paths.extend(linked);
+    paths
 }
 
 /// Rebuilds on every change, forever, calling `on_outcome` after each build.
@@ -195,6 +275,44 @@ mod tests {
 
     fn paths(list: &[&str]) -> Vec<PathBuf> {
         list.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn events_on_a_link_target_count_for_the_link() {
+        let links = vec![
+            (
+                PathBuf::from("/site/shared/page.md"),
+                PathBuf::from("/site/content/news/page.md"),
+            ),
+            (
+                PathBuf::from("/site/shared/img"),
+                PathBuf::from("/site/static/img"),
+            ),
+        ];
+        let got = through_links(
+            paths(&[
+                "/site/shared/page.md",
+                "/site/shared/img/a/b.svg",
+                "/site/shared/other.md",
+                "/site/shared/page.md.bak",
+            ]),
+            &links,
+        );
+        assert_eq!(
+            got,
+            paths(&[
+                "/site/shared/page.md",
+                "/site/shared/img/a/b.svg",
+                "/site/shared/other.md",
+                "/site/shared/page.md.bak",
+                "/site/content/news/page.md",
+                "/site/static/img/a/b.svg",
+            ])
+        );
+        let changes = classify(&got, &layout());
+        assert!(changes.content.contains("news/page.md"));
+        assert!(changes.static_files.contains("img/a/b.svg"));
+        assert_eq!(changes.content.len(), 1);
     }
 
     #[test]

@@ -209,3 +209,51 @@ fn links_added_while_watching_follow_the_rule() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Editing what a link points to is editing the linked file: `watch` rebuilds, for a link that
+/// was there when it started and for one added since, to a file or into a directory.
+#[test]
+fn editing_a_link_target_while_watching_rebuilds() {
+    use std::time::{Duration, Instant};
+
+    let site = TestSite::fixture("basic");
+    site.write(
+        "shared/linked.md",
+        "+++\ntitle = \"Linked\"\n+++\nfirst text\n",
+    );
+    site.write("shared/img/logo.svg", "<svg>first</svg>");
+    link(
+        "../../shared/linked.md",
+        &site.path("content/news/linked.md"),
+    );
+    let watch = common::Watch::start(&site, &[]);
+    let wait_for = |path: &str, text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !std::fs::read_to_string(site.path(path))
+            .unwrap_or_default()
+            .contains(text)
+        {
+            assert!(Instant::now() < deadline, "{path} never showed {text:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("public/news/linked/index.html", "first text");
+    // Saved the way editors save: a new file renamed over the old one.
+    site.write(
+        "shared/linked.md.tmp",
+        "+++\ntitle = \"Linked\"\n+++\nsecond text\n",
+    );
+    std::fs::rename(
+        site.path("shared/linked.md.tmp"),
+        site.path("shared/linked.md"),
+    )
+    .unwrap();
+    wait_for("public/news/linked/index.html", "second text");
+    // A link added while watching, into a directory: its files are watched from then on.
+    link("../shared/img", &site.path("static/img"));
+    wait_for("public/img/logo.svg", "first");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("shared/img/logo.svg", "<svg>second</svg>");
+    wait_for("public/img/logo.svg", "second");
+    drop(watch.process);
+}
