@@ -85,14 +85,18 @@ const STARTER: &[(&str, &str)] = &[
 
 /// Writes a new site into `dir`, which must not hold a site already.
 pub fn init(dir: &Path) -> anyhow::Result<Result<Vec<PathBuf>, Refusal>> {
+    // Everything is checked before anything is written: a refusal leaves no half a site.
     for (relative, _) in STARTER {
         let path = dir.join(relative);
-        if path.exists() {
+        if path.symlink_metadata().is_ok() {
             return Ok(Err(refuse(
                 path.display().to_string(),
                 "this file already exists; `briefing init` never overwrites files",
                 "choose an empty or new directory for the new site",
             )));
+        }
+        if let Err(refusal) = stays_inside(dir, relative) {
+            return Ok(Err(refusal));
         }
     }
     let mut written = Vec::new();
@@ -129,16 +133,8 @@ pub fn new_page(
         )));
     }
     let path = content_dir.join(relative);
-    let mut ancestor = content_dir.clone();
-    for part in relative.split('/') {
-        if ancestor.is_file() {
-            return Ok(Err(refuse(
-                ancestor.display().to_string(),
-                "this is a file, so the page cannot go inside it",
-                "choose a section directory for the page",
-            )));
-        }
-        ancestor.push(part);
+    if let Err(refusal) = stays_inside(root, &format!("content/{relative}")) {
+        return Ok(Err(refusal));
     }
     if path.symlink_metadata().is_ok() {
         return Ok(Err(refuse(
@@ -161,6 +157,44 @@ pub fn new_page(
         .with_context(|| format!("cannot create {}", section_dir.display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Ok(path))
+}
+
+/// Whether a file can be written at `relative` under `dir` without leaving it: each directory
+/// on the way that exists is a directory (not a file) and, if it is a symbolic link, one to
+/// inside `dir`. A link out would put the new file somewhere the user never asked for.
+fn stays_inside(dir: &Path, relative: &str) -> Result<(), Refusal> {
+    let inside = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let mut ancestor = dir.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for part in &parts[..parts.len() - 1] {
+        ancestor.push(part);
+        let Ok(meta) = ancestor.symlink_metadata() else {
+            return Ok(());
+        };
+        if meta.is_symlink() {
+            let leaves = ancestor
+                .canonicalize()
+                .map_or(true, |target| !target.starts_with(&inside));
+            if leaves {
+                return Err(refuse(
+                    ancestor.display().to_string(),
+                    "this is a symbolic link that leads out of the site (or nowhere), so nothing is written through it",
+                    "replace the link with a directory, or run in a directory without it",
+                ));
+            }
+        }
+        if !ancestor.is_dir() {
+            return Err(refuse(
+                ancestor.display().to_string(),
+                format!(
+                    "this is a file, so {} cannot go inside it",
+                    parts.last().unwrap_or(&"")
+                ),
+                "move the file away, or choose another directory",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The page's path relative to `content/`, if `requested` names a page a build would publish.

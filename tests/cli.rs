@@ -224,3 +224,59 @@ fn watch_rebuilds_into_the_output_dir() {
         "watch's output differs from a clean build, in bytes or permissions"
     );
 }
+
+/// `init` and `new` write only inside the site: a file where a directory must go, or a link
+/// out of the site on the way, is refused before anything is written.
+#[test]
+fn init_and_new_never_write_through_a_link_out_or_leave_half_a_site() {
+    use std::os::unix::fs::symlink;
+
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    type Obstacle = fn(&std::path::Path, &std::path::Path);
+    let cases: [(&str, Obstacle, &str); 3] = [
+        (
+            "content is a file",
+            |site, _| std::fs::write(site.join("content"), "a file").unwrap(),
+            "this is a file",
+        ),
+        (
+            "templates links out",
+            |site, outside| symlink(outside, site.join("templates")).unwrap(),
+            "leads out of the site",
+        ),
+        (
+            "static dangles out",
+            |site, outside| symlink(outside.join("not-yet"), site.join("static")).unwrap(),
+            "leads out of the site",
+        ),
+    ];
+    for (name, obstacle, expected) in cases {
+        let site = dir.path().join(name.replace(' ', "-"));
+        std::fs::create_dir(&site).unwrap();
+        obstacle(&site, &outside);
+        let before: Vec<_> = walkdir::WalkDir::new(&site)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .collect();
+        let result = briefing(&["init", site.to_str().unwrap()]);
+        let message = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{name}: {message}");
+        assert!(message.contains(expected), "{name}: {message}");
+        let after: Vec<_> = walkdir::WalkDir::new(&site)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .collect();
+        assert_eq!(before, after, "{name}: init wrote part of a site");
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "{name}");
+    }
+
+    let site = TestSite::fixture("basic");
+    std::fs::remove_dir_all(site.path("content/about")).unwrap();
+    symlink(&outside, site.path("content/about")).unwrap();
+    let result = site.run(&["new", "about/team.md"]);
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert!(stderr(&result).contains("leads out of the site"));
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+}
