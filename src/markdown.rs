@@ -72,8 +72,9 @@ pub struct Problem {
     pub hint: String,
 }
 
+/// A Markdown body as HTML, and what rendering found in it.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub struct Markup {
     /// Shared, because an incremental rebuild reuses the renders of unchanged pages.
     pub html: std::sync::Arc<str>,
     /// The first paragraph, as HTML.
@@ -100,8 +101,8 @@ fn parser_options(options: RenderOptions) -> Options {
     opts
 }
 
-/// Renders `body`. Never fails: what is wrong is reported in [`Rendered::problems`].
-pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -> Rendered {
+/// Renders `body`. Never fails: what is wrong is reported in [`Markup::problems`].
+pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -> Markup {
     let mut citation_callback = |link: pulldown_cmark::BrokenLink<'_>| {
         let reference = link.reference.trim();
         reference.strip_prefix('@').map(|id| {
@@ -120,7 +121,7 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
         events: parser.into_offset_iter(),
         options,
         resolver,
-        out: Rendered::default(),
+        out: Markup::default(),
         ready: VecDeque::new(),
         open_heading: None,
         used_ids: HashMap::new(),
@@ -154,7 +155,7 @@ struct Rewriter<'a, 'r, I> {
     events: I,
     options: RenderOptions,
     resolver: &'r dyn LinkResolver,
-    out: Rendered,
+    out: Markup,
     /// Events processed and ready to write, in order.
     ready: VecDeque<Event<'a>>,
     /// The open heading's events so far, and its text.
@@ -437,7 +438,7 @@ fn rewrite_link(
     dest: &str,
     range: &Range<usize>,
     resolver: &dyn LinkResolver,
-    out: &mut Rendered,
+    out: &mut Markup,
 ) -> Option<String> {
     if let Some(path) = dest.strip_prefix("@/") {
         let (target, fragment) = split_fragment(path);

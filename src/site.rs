@@ -16,7 +16,7 @@ use crate::content::slug::slugify;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::markdown::{self, LinkResolver, RenderOptions, Rendered};
+use crate::markdown::{self, LinkResolver, Markup, RenderOptions};
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -26,7 +26,7 @@ pub struct Page {
     /// Index into [`Site::sections`].
     pub section: usize,
     /// Shared with the previous build when the page did not change.
-    pub rendered: Arc<Rendered>,
+    pub rendered: Arc<Markup>,
     /// Source ids this page cites (front matter first, then inline), without repeats.
     pub sources: Vec<String>,
 }
@@ -41,7 +41,7 @@ pub struct Section {
     /// Indices into [`Site::sections`], by weight then title.
     pub subsections: Vec<usize>,
     /// Shared with the previous build when the page did not change.
-    pub rendered: Arc<Rendered>,
+    pub rendered: Arc<Markup>,
     pub sources: Vec<String>,
 }
 
@@ -167,8 +167,8 @@ impl Site {
                 .and_then(|site| site.reusable_render(doc, &resolver))
                 .unwrap_or_else(|| Arc::new(markdown::render(doc.body(), options, &resolver)))
         };
-        let section_rendered: Vec<Arc<Rendered>> = section_docs.par_iter().map(render).collect();
-        let (page_docs, page_rendered): (Vec<Arc<Document>>, Vec<Arc<Rendered>>) = page_docs
+        let section_rendered: Vec<Arc<Markup>> = section_docs.par_iter().map(render).collect();
+        let (page_docs, page_rendered): (Vec<Arc<Document>>, Vec<Arc<Markup>>) = page_docs
             .into_par_iter()
             .map(|doc| {
                 let rendered = render(&doc);
@@ -314,7 +314,7 @@ impl Site {
                 self.options,
                 self.resolver.as_ref(),
             ));
-            let targets = |r: &Rendered| {
+            let targets = |r: &Markup| {
                 r.links
                     .iter()
                     .filter(|l| !l.target.is_empty())
@@ -377,7 +377,7 @@ impl Site {
     }
 
     /// The previous render of `doc`, if nothing it depends on has changed.
-    fn reusable_render(&self, doc: &Document, resolver: &Resolver) -> Option<Arc<Rendered>> {
+    fn reusable_render(&self, doc: &Document, resolver: &Resolver) -> Option<Arc<Markup>> {
         let node = self.node(&doc.relative_path)?;
         let old = self.doc(node);
         if !old.same_bytes(doc) || old.split != doc.split {
@@ -424,7 +424,7 @@ impl Site {
         }
     }
 
-    pub fn rendered(&self, node: Node) -> &Arc<Rendered> {
+    pub fn rendered(&self, node: Node) -> &Arc<Markup> {
         match node {
             Node::Page(i) => &self.pages[i].rendered,
             Node::Section(i) => &self.sections[i].rendered,
@@ -609,7 +609,7 @@ impl LinkResolver for Resolver {
     }
 }
 
-fn cited_sources(doc: &Document, rendered: &Rendered) -> Vec<String> {
+fn cited_sources(doc: &Document, rendered: &Markup) -> Vec<String> {
     let front = match &doc.meta {
         Meta::Page(meta) => &meta.sources,
         Meta::Section(meta) => &meta.sources,

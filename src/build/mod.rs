@@ -529,7 +529,7 @@ impl Session {
         let pages_on_disk = AtomicUsize::new(0);
         // With a clash or a path the disk would refuse, pages are kept, not written: the build
         // fails, and it must fail with those messages rather than an error of the disk.
-        let deliver = |(path, bytes): render::Rendered| match staging {
+        let deliver = |(path, bytes): render::OutputFile| match staging {
             Some(staging) if claims.problems.is_empty() => {
                 staging.write(&path, &bytes)?;
                 pages_on_disk.fetch_add(1, Ordering::Relaxed);

@@ -444,8 +444,8 @@ fn register_filters(tera: &mut Tera) {
     );
 }
 
-/// One rendered output: its path in the output tree and the bytes.
-pub type Rendered = (String, Vec<u8>);
+/// One rendered output file: its path in the output tree and its bytes.
+pub type OutputFile = (String, Vec<u8>);
 
 /// Which template renders a node, following the documented precedence.
 pub fn template_for(site: &Site, node: Node) -> &str {
@@ -484,10 +484,10 @@ pub fn render_nodes(
     static_files: &Arc<BTreeSet<String>>,
     nodes: &[Node],
     include_404: bool,
-    deliver: &(dyn Fn(Rendered) -> anyhow::Result<Option<Rendered>> + Sync),
-) -> anyhow::Result<(Vec<Rendered>, Diagnostics)> {
+    deliver: &(dyn Fn(OutputFile) -> anyhow::Result<Option<OutputFile>> + Sync),
+) -> anyhow::Result<(Vec<OutputFile>, Diagnostics)> {
     let tera = with_functions(templates, site, values, static_files);
-    let results: Vec<Result<Option<Rendered>, Diagnostic>> = nodes
+    let results: Vec<Result<Option<OutputFile>, Diagnostic>> = nodes
         .par_iter()
         .map(
             |&node| match render_node(site, templates, &tera, values, node) {
@@ -561,7 +561,7 @@ fn render_node(
     tera: &Tera,
     values: &SiteValues,
     node: Node,
-) -> Result<Rendered, Diagnostic> {
+) -> Result<OutputFile, Diagnostic> {
     let site_path = site.site_path(node);
     let mut context = base_context(site, values, site_path);
     match node {
