@@ -127,7 +127,6 @@ const LONG_FILES: &[(&str, &str)] = &[
     ("markdown.rs", "split into markdown/ next"),
     ("output/disk.rs", "being edited in parallel; split next"),
     ("render/mod.rs", "split into loading and errors next"),
-    ("site.rs", "split into site/ next"),
 ];
 const LONG_FUNCTIONS: &[(&str, &str)] = &[
     ("build/mod::compose", "split into the build's phases next"),
@@ -135,9 +134,6 @@ const LONG_FUNCTIONS: &[(&str, &str)] = &[
     ("content/mod::read_document", "split next"),
     ("render/mod::load", "split next"),
     ("render/values::new", "split next"),
-    ("site::assemble", "split next"),
-    ("site::with_edited_bodies", "split next"),
-    ("site::check_node", "split next"),
 ];
 
 fn rust_files(src: &std::path::Path) -> Vec<(String, String)> {
