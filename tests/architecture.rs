@@ -220,3 +220,62 @@ fn files_and_functions_stay_small() {
     ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every struct, enum, union, trait and type alias under src/, by name, with the files that
+/// declare one of that name.
+#[derive(Default)]
+struct TypeNames {
+    file: String,
+    found: BTreeMap<String, Vec<String>>,
+}
+
+impl TypeNames {
+    fn record(&mut self, name: &syn::Ident) {
+        self.found
+            .entry(name.to_string())
+            .or_default()
+            .push(self.file.clone());
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for TypeNames {
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        self.record(&item.ident);
+    }
+    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+        self.record(&item.ident);
+    }
+    fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
+        self.record(&item.ident);
+    }
+    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+        self.record(&item.ident);
+    }
+    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
+        self.record(&item.ident);
+    }
+}
+
+/// Two types of one name (`markdown::Rendered` and `render::Rendered` were) make a reader
+/// check which one is meant at every use.
+#[test]
+fn no_two_types_share_a_name() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut names = TypeNames::default();
+    for (name, text) in rust_files(&src) {
+        let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        names.file = name;
+        syn::visit::Visit::visit_file(&mut names, &parsed);
+    }
+    let shared: Vec<String> = names
+        .found
+        .iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(name, files)| format!("{name} is declared in {}", files.join(", ")))
+        .collect();
+    assert!(
+        shared.is_empty(),
+        "rename one of each:\n{}",
+        shared.join("\n")
+    );
+}
