@@ -165,10 +165,10 @@ pub fn output_links(
     keys.sort();
     for page_key in keys {
         let page = &scanned[*page_key];
-        let owner = owners.get(*page_key).map(|n| site.doc(*n));
+        let owner = owners.get(*page_key).copied();
         let display = owner.map_or_else(
             || format!("the generated {page_key}"),
-            |d| d.display_path.clone(),
+            |n| site.doc(n).display_path.clone(),
         );
         let mut reported = BTreeSet::new();
         for href in &page.links {
@@ -186,55 +186,66 @@ pub fn output_links(
                     ),
                 )),
                 LinkTarget::Internal { key, fragment } => {
-                    let exists = output.contains(&key);
-                    let redirect = !exists && output.contains(&format!("{key}/index.html"));
-                    if !exists && !redirect {
-                        Some(("points to a page or file that does not exist".to_string(), "link with @/path.md in Markdown, or get_url(path=...) in templates, so paths are checked when written".to_string()))
-                    } else if let (Some(fragment), true) = (&fragment, exists) {
-                        let ids = scanned.get(key.as_str()).map(|s| &s.ids);
-                        match ids {
-                            Some(ids) if !ids.contains(fragment) => Some((
-                                format!(
-                                    "points to the anchor #{fragment}, which {key} does not have"
-                                ),
-                                "link to a heading id shown by the page's table of contents"
-                                    .to_string(),
-                            )),
-                            _ => None,
-                        }
-                    } else {
-                        None
-                    }
+                    internal_link_problem(output, &scanned, &key, fragment.as_deref())
                 }
             };
             if let Some((what, hint)) = problem
                 && reported.insert(href.clone())
             {
-                let mut d =
-                    Diagnostic::error(&display, format!("the link `{href}` {what}")).hint(hint);
-                // Point at the Markdown that wrote it, when it came from Markdown.
-                if let Some(doc) = owner {
-                    let written = href
-                        .strip_prefix(config.base_path.trim_end_matches('/'))
-                        .unwrap_or(href);
-                    if let Some(at) = doc
-                        .text
-                        .find(&format!("]({written}"))
-                        .or_else(|| doc.text.find(&format!("]({href}")))
-                    {
-                        d = d.in_text(&doc.text, at + 2..at + 2 + written.len());
-                    } else {
-                        d.message.push_str(&format!(
-                            " (written in the template {})",
-                            crate::render::template_for(site, owners[*page_key])
-                        ));
-                    }
-                }
-                diagnostics.push(d);
+                let d = Diagnostic::error(&display, format!("the link `{href}` {what}")).hint(hint);
+                diagnostics.push(match owner {
+                    Some(node) => written_at(site, node, href, d),
+                    None => d,
+                });
             }
         }
     }
     (diagnostics, external)
+}
+
+/// What is wrong with a link to the output file `key` (and `fragment` in it), as what the link
+/// does and a hint; `None` when it is right.
+fn internal_link_problem(
+    output: &Output,
+    scanned: &HashMap<&str, Scanned>,
+    key: &str,
+    fragment: Option<&str>,
+) -> Option<(String, String)> {
+    let exists = output.contains(key);
+    let redirect = !exists && output.contains(&format!("{key}/index.html"));
+    if !exists && !redirect {
+        return Some(("points to a page or file that does not exist".to_string(), "link with @/path.md in Markdown, or get_url(path=...) in templates, so paths are checked when written".to_string()));
+    }
+    let fragment = fragment.filter(|_| exists)?;
+    match scanned.get(key).map(|s| &s.ids) {
+        Some(ids) if !ids.contains(fragment) => Some((
+            format!("points to the anchor #{fragment}, which {key} does not have"),
+            "link to a heading id shown by the page's table of contents".to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// `d`, about the link `href` on the page of `node`, pointed at the Markdown that wrote it, or
+/// naming the template that did.
+fn written_at(site: &Site, node: Node, href: &str, mut d: Diagnostic) -> Diagnostic {
+    let doc = site.doc(node);
+    let written = href
+        .strip_prefix(site.config.base_path.trim_end_matches('/'))
+        .unwrap_or(href);
+    if let Some(at) = doc
+        .text
+        .find(&format!("]({written}"))
+        .or_else(|| doc.text.find(&format!("]({href}")))
+    {
+        d.in_text(&doc.text, at + 2..at + 2 + written.len())
+    } else {
+        d.message.push_str(&format!(
+            " (written in the template {})",
+            crate::render::template_for(site, node)
+        ));
+        d
+    }
 }
 
 /// Warnings about content that builds but reads badly.

@@ -229,70 +229,16 @@ fn read_document(
     let hash = (fingerprint == Fingerprint::Hash).then(|| blake3::hash(&bytes));
     let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
-    let offset = split.front_matter.start;
     let mut problems = Vec::new();
     let is_section = is_section_file(relative_path);
-    let (meta, title_field, date, updated) = if is_section {
-        let meta: SectionMeta =
-            front_matter::parse(display_path, &text, &split).map_err(|d| vec![d])?;
-        let title = meta.title.clone();
-        let updated = meta.updated.as_ref().and_then(|v| {
-            front_matter::parse_date(display_path, &text, offset, v)
-                .map_err(|d| problems.push(d))
-                .ok()
-        });
-        (Meta::Section(meta), title, None, updated)
-    } else {
-        let meta: PageMeta =
-            front_matter::parse(display_path, &text, &split).map_err(|d| vec![d])?;
-        let mut read_date = |value: &Option<toml::Spanned<toml::Value>>| {
-            value.as_ref().and_then(|v| {
-                front_matter::parse_date(display_path, &text, offset, v)
-                    .map_err(|d| problems.push(d))
-                    .ok()
-            })
-        };
-        let date = read_date(&meta.date);
-        let updated = read_date(&meta.updated);
-        let title = meta.title.clone();
-        (Meta::Page(meta), title, date, updated)
+    let file = File {
+        display_path,
+        text: &text,
+        split: &split,
     };
-    let title = match title_field {
-        Some(title) if !title.get_ref().trim().is_empty() => title.into_inner(),
-        Some(title) => {
-            let span = title.span();
-            problems.push(
-                Diagnostic::error(display_path, "the title is empty")
-                    .in_text(&text, offset + span.start..offset + span.end)
-                    .hint("write the title readers should see, e.g. title = \"Scope of the deal\""),
-            );
-            String::new()
-        }
-        None if is_section => String::new(),
-        None => {
-            problems.push(
-                Diagnostic::error(display_path, "this page has no title")
-                    .in_text(&text, split.front_matter.start..split.front_matter.start)
-                    .hint("add a line such as title = \"Scope of the deal\" to the front matter"),
-            );
-            String::new()
-        }
-    };
-    let slug = match &meta {
-        Meta::Page(page) => match &page.slug {
-            Some(slug) => slug::validate_slug(slug.get_ref()).unwrap_or_else(|message| {
-                let span = slug.span();
-                problems.push(
-                    Diagnostic::error(display_path, message)
-                        .in_text(&text, offset + span.start..offset + span.end)
-                        .hint("a slug is one URL segment: letters, digits and hyphens, e.g. slug = \"a24-google\""),
-                );
-                String::new()
-            }),
-            None => slug::slugify(file_stem(relative_path)),
-        },
-        Meta::Section(_) => String::new(),
-    };
+    let read = read_meta(&file, is_section, &mut problems).map_err(|d| vec![d])?;
+    let title = checked_title(&file, read.title, is_section, &mut problems);
+    let slug = checked_slug(&file, &read.meta, relative_path, &mut problems);
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
             Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(
@@ -308,13 +254,127 @@ fn read_document(
         display_path: display_path.to_string(),
         text: Arc::from(text),
         split,
-        meta,
+        meta: read.meta,
         title,
-        date,
-        updated,
+        date: read.date,
+        updated: read.updated,
         slug,
         hash,
     })
+}
+
+/// One Markdown file's text, as the steps of reading it see it.
+struct File<'a> {
+    display_path: &'a str,
+    text: &'a str,
+    split: &'a Split,
+}
+
+impl File<'_> {
+    /// The byte range in the text of `span`, a span in the front matter.
+    fn front_matter_range(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let offset = self.split.front_matter.start;
+        offset + span.start..offset + span.end
+    }
+}
+
+/// A file's front matter as parsed, before its title and slug are checked.
+struct ReadMeta {
+    meta: Meta,
+    title: Option<toml::Spanned<String>>,
+    date: Option<Date>,
+    updated: Option<Date>,
+}
+
+/// The front matter of a section or a page; a date that does not parse is added to `problems`,
+/// front matter that does not parse at all is the error.
+fn read_meta(
+    file: &File<'_>,
+    is_section: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<ReadMeta, Diagnostic> {
+    let (display_path, text) = (file.display_path, file.text);
+    let offset = file.split.front_matter.start;
+    let mut read_date = |value: &Option<toml::Spanned<toml::Value>>| {
+        value.as_ref().and_then(|v| {
+            front_matter::parse_date(display_path, text, offset, v)
+                .map_err(|d| problems.push(d))
+                .ok()
+        })
+    };
+    if is_section {
+        let meta: SectionMeta = front_matter::parse(display_path, text, file.split)?;
+        let updated = read_date(&meta.updated);
+        Ok(ReadMeta {
+            title: meta.title.clone(),
+            meta: Meta::Section(meta),
+            date: None,
+            updated,
+        })
+    } else {
+        let meta: PageMeta = front_matter::parse(display_path, text, file.split)?;
+        let date = read_date(&meta.date);
+        let updated = read_date(&meta.updated);
+        Ok(ReadMeta {
+            title: meta.title.clone(),
+            meta: Meta::Page(meta),
+            date,
+            updated,
+        })
+    }
+}
+
+/// The title, or an empty one and a problem: a page must have one, and none may be blank.
+fn checked_title(
+    file: &File<'_>,
+    title: Option<toml::Spanned<String>>,
+    is_section: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    match title {
+        Some(title) if !title.get_ref().trim().is_empty() => title.into_inner(),
+        Some(title) => {
+            problems.push(
+                Diagnostic::error(file.display_path, "the title is empty")
+                    .in_text(file.text, file.front_matter_range(title.span()))
+                    .hint("write the title readers should see, e.g. title = \"Scope of the deal\""),
+            );
+            String::new()
+        }
+        None if is_section => String::new(),
+        None => {
+            let start = file.split.front_matter.start;
+            problems.push(
+                Diagnostic::error(file.display_path, "this page has no title")
+                    .in_text(file.text, start..start)
+                    .hint("add a line such as title = \"Scope of the deal\" to the front matter"),
+            );
+            String::new()
+        }
+    }
+}
+
+/// A page's slug: its front matter's, checked, or its file name's; a section has none.
+fn checked_slug(
+    file: &File<'_>,
+    meta: &Meta,
+    relative_path: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    match meta {
+        Meta::Page(page) => match &page.slug {
+            Some(slug) => slug::validate_slug(slug.get_ref()).unwrap_or_else(|message| {
+                problems.push(
+                    Diagnostic::error(file.display_path, message)
+                        .in_text(file.text, file.front_matter_range(slug.span()))
+                        .hint("a slug is one URL segment: letters, digits and hyphens, e.g. slug = \"a24-google\""),
+                );
+                String::new()
+            }),
+            None => slug::slugify(file_stem(relative_path)),
+        },
+        Meta::Section(_) => String::new(),
+    }
 }
 
 fn file_stem(relative_path: &str) -> &str {

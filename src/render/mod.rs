@@ -2,26 +2,27 @@
 //!
 //! Templates are parsed once per build ([`Templates::load`]). Page and section values are built
 //! once per site ([`SiteValues`]) and shared by reference-counted clones, so a listing of a
-//! thousand pages costs a pointer copy per render, not a thousand serialisations.
+//! thousand pages costs a pointer copy per render, not a thousand serialisations.//!
+//! `load` reads and parses `templates/`, `errors` turns Tera's errors into diagnostics,
+//! `functions` holds the filters and the site functions, `values` the values.
 
-use crate::config::Config;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, Kwargs, State, Tera, Value};
+use tera::{Context, Tera};
 
+mod errors;
+mod functions;
+mod load;
 mod values;
 
 pub use values::{Reuse, ReuseTest, SiteValues};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::site::{Node, Site};
-
-const SITE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_url", "sources"];
-
-/// Templates briefing falls back to when the site does not define them.
-const BUILTIN_404: &str = include_str!("../builtin/404.html");
+use errors::template_diagnostic;
+use functions::with_functions;
 
 /// The parsed templates of a site, and their sources for error positions.
 #[derive(Clone)]
@@ -37,99 +38,7 @@ pub struct Templates {
 
 /// The text of every template a build rendered with, by name.
 pub type TemplateSources = Arc<BTreeMap<String, String>>;
-
 impl Templates {
-    /// Reads and parses every file under `templates/`, reporting every syntax error at once.
-    pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
-        let dir = config.templates_dir.as_path();
-        let mut diagnostics = Diagnostics::new();
-        if !dir.is_dir() {
-            diagnostics.push(
-                Diagnostic::error("templates/", "there is no templates/ directory")
-                    .hint("create templates/ with base.html, index.html, section.html and page.html; `briefing init` writes a starter set"),
-            );
-            return Err(diagnostics);
-        }
-        let mut sources = BTreeMap::new();
-        let files = match crate::content::walk::list_files(config, dir, dir) {
-            Ok((files, problems)) => {
-                diagnostics.extend(problems);
-                files
-            }
-            Err(err) => {
-                diagnostics.push(Diagnostic::error("templates/", format!("{err:#}")));
-                return Err(diagnostics);
-            }
-        };
-        for file in files {
-            let name = file.relative;
-            match std::fs::read(&file.path).map(String::from_utf8) {
-                Ok(Ok(text)) => {
-                    sources.insert(name, text);
-                }
-                Ok(Err(_)) => diagnostics.push(
-                    Diagnostic::error(
-                        format!("templates/{name}"),
-                        "this template is not valid UTF-8 text",
-                    )
-                    .hint("save it as UTF-8"),
-                ),
-                Err(err) => diagnostics.push(
-                    Diagnostic::error(
-                        format!("templates/{name}"),
-                        format!("cannot read this template: {err}"),
-                    )
-                    .hint(crate::content::io_hint(&err)),
-                ),
-            }
-        }
-        if !sources.contains_key("404.html") {
-            sources.insert("404.html".into(), BUILTIN_404.into());
-        }
-        // Each template alone first: syntax errors of every file, not just the first one.
-        for (name, text) in &sources {
-            if let Err(err) = Tera::new().add_raw_template(name, text)
-                && matches!(err.kind(), tera::ErrorKind::SyntaxError(_))
-            {
-                diagnostics.push(template_diagnostic(&sources, name, &err, None));
-            }
-        }
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
-        }
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        register_filters(&mut tera);
-        // Tera checks function names when templates are added; the real functions, which need
-        // the site, replace these for each build.
-        for name in SITE_FUNCTIONS {
-            tera.register_function(
-                name,
-                |_: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
-                    Err(tera::Error::message(
-                        "site functions are only available while rendering",
-                    ))
-                },
-            );
-        }
-        if let Err(err) =
-            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        {
-            diagnostics.extend(batch_diagnostics(&sources, &err));
-            return Err(diagnostics);
-        }
-        let component_files = sources
-            .iter()
-            .filter(|(_, text)| defines_component(text))
-            .map(|(name, _)| name.clone())
-            .collect();
-        Ok(Templates {
-            tera,
-            sources: Arc::new(sources),
-            component_files,
-        })
-    }
-
     /// The templates' text, to compare a later set of templates with.
     pub fn sources(&self) -> &TemplateSources {
         &self.sources
@@ -199,15 +108,6 @@ pub struct TemplateReach {
     pub files: bool,
 }
 
-/// Whether a template's text holds a `{% component ... %}` definition.
-fn defines_component(text: &str) -> bool {
-    text.split("{%").skip(1).any(|tag| {
-        tag.trim_start_matches('-')
-            .trim_start()
-            .starts_with("component ")
-    })
-}
-
 /// The template names in `{% extends "x" %}` and `{% include "x" %}` tags.
 fn referenced_templates(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -228,224 +128,8 @@ fn referenced_templates(text: &str) -> Vec<String> {
     out
 }
 
-/// The problems Tera found across templates when adding them all (an unknown filter, test,
-/// function or included template, a block missing from every parent), each in its own template.
-///
-/// Tera returns these as one message of rendered reports, each with `--> name:line:col` and a
-/// line of carets; its API has no positions for them, so they are read back from that text.
-/// Anything that does not have that shape is reported whole, against templates/.
-fn batch_diagnostics(sources: &BTreeMap<String, String>, err: &tera::Error) -> Vec<Diagnostic> {
-    let tera::ErrorKind::Msg(message) = err.kind() else {
-        return vec![template_diagnostic(sources, "", err, None)];
-    };
-    let lines: Vec<&str> = message.lines().collect();
-    let mut found = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let Some(text) = line.strip_prefix("error: ") else {
-            continue;
-        };
-        let Some((name, line, column)) = lines
-            .get(i + 1)
-            .and_then(|l| l.trim_start().strip_prefix("--> "))
-            .and_then(parse_position)
-        else {
-            continue;
-        };
-        let Some(line_text) = sources.get(name).and_then(|t| t.lines().nth(line - 1)) else {
-            continue;
-        };
-        let mut location = Location::at_line(line, column, line_text);
-        let carets = lines.get(i + 4).map_or(0, |l| l.matches('^').count());
-        location.span.end = (location.span.start + carets).min(line_text.len());
-        found.push(
-            Diagnostic::error(
-                format!("templates/{name}"),
-                format!("template error: {text}"),
-            )
-            .at(location)
-            .hint(reference_hint(text)),
-        );
-    }
-    if found.is_empty() {
-        found.push(
-            Diagnostic::error(
-                "templates/",
-                format!("template error: {}", first_line(message)),
-            )
-            .hint("check the templates against docs/templates.md"),
-        );
-    }
-    found
-}
-
-/// `page.html:12:5` as a name, a line and a column; the name may hold colons itself.
-fn parse_position(position: &str) -> Option<(&str, usize, usize)> {
-    let (rest, column) = position.trim().rsplit_once(':')?;
-    let (name, line) = rest.rsplit_once(':')?;
-    Some((name, line.parse().ok()?, column.parse().ok()?))
-}
-
-fn reference_hint(message: &str) -> String {
-    let known = |kind: &str, names: &[&str]| {
-        format!(
-            "check the {kind}'s name: besides Tera's own, briefing has {}",
-            names.join(", ")
-        )
-    };
-    if message.starts_with("Unknown filter") {
-        known("filter", &["date", "json_encode", "safe"])
-    } else if message.starts_with("Unknown function") {
-        known("function", &SITE_FUNCTIONS)
-    } else if message.starts_with("Unknown template") {
-        "create the template in templates/, or fix the name".into()
-    } else {
-        template_hint(message)
-    }
-}
-
-fn template_diagnostic(
-    sources: &BTreeMap<String, String>,
-    fallback_name: &str,
-    err: &tera::Error,
-    rendering: Option<&str>,
-) -> Diagnostic {
-    let suffix = rendering
-        .map(|page| format!(" (while rendering {page})"))
-        .unwrap_or_default();
-    match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let name = if report.filename().is_empty() {
-                fallback_name
-            } else {
-                report.filename()
-            };
-            let kind = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
-                "template syntax error"
-            } else {
-                "template error"
-            };
-            let mut d = Diagnostic::error(
-                format!("templates/{name}"),
-                format!("{kind}: {}{suffix}", report.message()),
-            );
-            if let Some(text) = sources.get(name) {
-                let span = report.span();
-                d = d.at(Location::in_text(text, span.range.clone()));
-            }
-            d.hint(template_hint(report.message()))
-        }
-        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
-            format!("templates/{current}"),
-            format!("this template extends `{parent}`, which does not exist{suffix}"),
-        )
-        .hint(format!(
-            "create templates/{parent}, or fix the name in the extends tag"
-        )),
-        tera::ErrorKind::CircularExtend {
-            tpl,
-            inheritance_chain,
-        } => Diagnostic::error(
-            format!("templates/{tpl}"),
-            format!(
-                "templates extend each other in a circle: {}",
-                inheritance_chain.join(" -> ")
-            ),
-        )
-        .hint("one template in the chain must not extend another"),
-        tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
-            format!("templates/{tpl}"),
-            format!(
-                "templates include each other in a circle: {}",
-                include_chain.join(" -> ")
-            ),
-        )
-        .hint("remove the include that leads back to the first template"),
-        tera::ErrorKind::TemplateNotFound(name) => {
-            let near = did_you_mean(name, sources.keys().map(String::as_str));
-            Diagnostic::error(
-                format!("templates/{fallback_name}"),
-                format!("the template `{name}` does not exist{suffix}"),
-            )
-            .hint(match near {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("create templates/{name}"),
-            })
-        }
-        _ => Diagnostic::error(
-            format!("templates/{fallback_name}"),
-            format!(
-                "{}{suffix}",
-                first_line(err.to_string().trim_start_matches("error: "))
-            ),
-        )
-        .hint("check the template against the context described in docs/templates.md"),
-    }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
-}
-
-fn template_hint(message: &str) -> String {
-    if let Some((field, available)) = message
-        .strip_prefix("Field `")
-        .and_then(|rest| rest.split_once("` is not defined. Available fields: "))
-        && let Some(near) = did_you_mean(field, available.split(", "))
-    {
-        return format!("did you mean `{near}`?");
-    }
-    if message.contains("not found in context")
-        || message.contains("undefined")
-        || message.contains("not defined")
-    {
-        "the variable does not exist here: check its name against docs/templates.md, or guard it with `is defined`".into()
-    } else {
-        "fix the tag or expression at the caret; Tera tags are {{ ... }}, {% ... %} and {# ... #}"
-            .into()
-    }
-}
-
-fn register_filters(tera: &mut Tera) {
-    // Tera's own `safe` copies the string; a page's content is already a safe string of many
-    // kilobytes, passed through `| safe` on every page. Same result, without the copy.
-    tera.register_filter("safe", |value: Value, _: Kwargs, _: &State<'_>| -> Value {
-        if value.as_str().is_some() {
-            value.mark_safe()
-        } else {
-            Value::safe_string(&value.to_string())
-        }
-    });
-    tera.register_filter(
-        "date",
-        |value: &str, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
-            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-            // The front matter's own reading, so every date a page accepts can be shown.
-            let date = crate::content::front_matter::date_from_str(value)
-                .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?;
-            let mut time = jiff::fmt::strtime::BrokenDownTime::from(date.utc);
-            time.set_offset(Some(jiff::tz::Offset::UTC));
-            time.to_string(format)
-                .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
-        },
-    );
-    tera.register_filter(
-        "json_encode",
-        |value: &Value, _: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
-            let json =
-                serde_json::to_string(value).map_err(|e| tera::Error::message(e.to_string()))?;
-            // Safe inside <script>: no `</script>` or `<!--` can be formed.
-            Ok(Value::safe_string(
-                &json
-                    .replace('<', "\\u003c")
-                    .replace('>', "\\u003e")
-                    .replace('&', "\\u0026"),
-            ))
-        },
-    );
-}
-
-/// One rendered output: its path in the output tree and the bytes.
-pub type Rendered = (String, Vec<u8>);
+/// One rendered output file: its path in the output tree and its bytes.
+pub type OutputFile = (String, Vec<u8>);
 
 /// Which template renders a node, following the documented precedence.
 pub fn template_for(site: &Site, node: Node) -> &str {
@@ -484,10 +168,10 @@ pub fn render_nodes(
     static_files: &Arc<BTreeSet<String>>,
     nodes: &[Node],
     include_404: bool,
-    deliver: &(dyn Fn(Rendered) -> anyhow::Result<Option<Rendered>> + Sync),
-) -> anyhow::Result<(Vec<Rendered>, Diagnostics)> {
+    deliver: &(dyn Fn(OutputFile) -> anyhow::Result<Option<OutputFile>> + Sync),
+) -> anyhow::Result<(Vec<OutputFile>, Diagnostics)> {
     let tera = with_functions(templates, site, values, static_files);
-    let results: Vec<Result<Option<Rendered>, Diagnostic>> = nodes
+    let results: Vec<Result<Option<OutputFile>, Diagnostic>> = nodes
         .par_iter()
         .map(
             |&node| match render_node(site, templates, &tera, values, node) {
@@ -561,7 +245,7 @@ fn render_node(
     tera: &Tera,
     values: &SiteValues,
     node: Node,
-) -> Result<Rendered, Diagnostic> {
+) -> Result<OutputFile, Diagnostic> {
     let site_path = site.site_path(node);
     let mut context = base_context(site, values, site_path);
     match node {
@@ -598,73 +282,4 @@ fn render_node(
     tera.render_to(template, &context, &mut html)
         .map_err(|err| template_diagnostic(&templates.sources, template, &err, None))?;
     Ok((format!("{site_path}index.html"), html))
-}
-
-/// A copy of the parsed templates with the site's lookup functions registered.
-fn with_functions(
-    templates: &Templates,
-    site: &Arc<Site>,
-    values: &Arc<SiteValues>,
-    static_files: &Arc<BTreeSet<String>>,
-) -> Tera {
-    let mut tera = templates.tera.clone();
-    let lookup = Arc::clone(values);
-    let pages_site = Arc::clone(site);
-    tera.register_function("get_page", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        match lookup.by_path.get(path.trim_start_matches("@/")) {
-            Some(Node::Page(i)) => Ok(lookup.page(&pages_site, *i)),
-            _ => Err(tera::Error::message(format!("get_page: no page at `{path}` (paths are relative to content/, e.g. partnerships/a24-google.md)"))),
-        }
-    });
-    let lookup = Arc::clone(values);
-    tera.register_function("get_section", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let _ = kwargs.get::<bool>("metadata_only")?;
-        match lookup.by_path.get(path.trim_start_matches("@/")) {
-            Some(Node::Section(i)) => Ok(lookup.sections[*i].clone()),
-            _ => Err(tera::Error::message(format!("get_section: no section at `{path}` (write the path of its _index.md, e.g. partnerships/_index.md)"))),
-        }
-    });
-    let lookup = Arc::clone(values);
-    tera.register_function("sources", move |_: Kwargs, _: &State<'_>| {
-        lookup.sources.clone()
-    });
-    // Looked up in the site graph when called: most builds never call get_url with `@/`, and a
-    // map of every URL made up front would cost each rebuild a pass over the whole site.
-    let urls_site = Arc::clone(site);
-    let files = Arc::clone(static_files);
-    tera.register_function(
-        "get_url",
-        move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            if let Some(content_path) = path.strip_prefix("@/") {
-                let (target, fragment) = content_path
-                    .split_once('#')
-                    .map_or((content_path, None), |(t, f)| (t, Some(f)));
-                return match urls_site.node(target) {
-                    Some(node) => {
-                        let url = urls_site.config.url_path(urls_site.site_path(node));
-                        Ok(match fragment {
-                            Some(fragment) => format!("{url}#{fragment}"),
-                            None => url,
-                        })
-                    }
-                    None => Err(tera::Error::message(format!(
-                        "get_url: no content file `{path}`"
-                    ))),
-                };
-            }
-            let file = path.trim_start_matches('/');
-            let bare = file.split(['#', '?']).next().unwrap_or(file);
-            if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
-                Ok(urls_site.config.url_path(file))
-            } else {
-                Err(tera::Error::message(format!(
-                    "get_url: no file `{path}` in static/ or the generated files"
-                )))
-            }
-        },
-    );
-    tera
 }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
+use crate::config::Config;
 use crate::content::Document;
 use crate::markdown::TocEntry;
 use crate::site::{Node, Site};
@@ -159,19 +160,63 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
     }
 }
 
+fn config_value(config: &Config) -> Value {
+    Value::from_serializable(&ConfigView {
+        title: &config.title,
+        base_url: &config.base_url,
+        description: &config.description,
+        language: &config.language,
+        publisher: &config.publisher,
+        extra: &config.extra,
+    })
+}
+
+/// The value of section `i`, listing its pages by their `summaries`.
+fn section_value(site: &Site, i: usize, summaries: &[Value]) -> Value {
+    let config = &site.config;
+    let section = &site.sections[i];
+    let meta = section.meta();
+    let path = config.url_path(&section.site_path);
+    let listed: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|&i| summaries[i].clone())
+        .collect();
+    Value::from_serializable(&SectionView {
+        title: &section.doc.title,
+        description: &meta.description,
+        content: Value::safe_string(&section.rendered.html),
+        summary: Value::safe_string(&section.rendered.summary),
+        permalink: config.permalink(&section.site_path),
+        toc: toc_views(&section.rendered.toc, &path),
+        path,
+        relative_path: &section.doc.relative_path,
+        extra: &meta.extra,
+        weight: meta.weight,
+        pages: Value::from(listed),
+        subsections: section
+            .subsections
+            .iter()
+            .map(|&i| site.sections[i].doc.relative_path.as_str())
+            .collect(),
+        sources: source_views(site, &section.sources),
+        last_updated: section
+            .pages
+            .iter()
+            .filter_map(|&i| {
+                let doc = &site.pages[i].doc;
+                doc.updated.as_ref().or(doc.date.as_ref())
+            })
+            .chain(section.doc.updated.as_ref())
+            .max()
+            .map(|d| d.display.as_str()),
+    })
+}
+
 impl SiteValues {
     /// Builds every value. With `previous` (the values of the last build and a test of which
     /// pages are unchanged since), the values of unchanged pages are reused as they are.
     pub fn new(site: &Site, previous: Option<Reuse<'_>>) -> SiteValues {
-        let config = &site.config;
-        let config_value = Value::from_serializable(&ConfigView {
-            title: &config.title,
-            base_url: &config.base_url,
-            description: &config.description,
-            language: &config.language,
-            publisher: &config.publisher,
-            extra: &config.extra,
-        });
         let summaries: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -195,56 +240,13 @@ impl SiteValues {
                     .is_some_and(|reuse| (reuse.section)(i).is_some())
             })
             .collect();
-        let sections = site
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, section)| {
-                if let Some(value) = reused_section(i) {
-                    return value;
-                }
-                let meta = section.meta();
-                let path = config.url_path(&section.site_path);
-                let listed: Vec<Value> = section
-                    .pages
-                    .iter()
-                    .map(|&i| summaries[i].clone())
-                    .collect();
-                Value::from_serializable(&SectionView {
-                    title: &section.doc.title,
-                    description: &meta.description,
-                    content: Value::safe_string(&section.rendered.html),
-                    summary: Value::safe_string(&section.rendered.summary),
-                    permalink: config.permalink(&section.site_path),
-                    toc: toc_views(&section.rendered.toc, &path),
-                    path,
-                    relative_path: &section.doc.relative_path,
-                    extra: &meta.extra,
-                    weight: meta.weight,
-                    pages: Value::from(listed),
-                    subsections: section
-                        .subsections
-                        .iter()
-                        .map(|&i| site.sections[i].doc.relative_path.as_str())
-                        .collect(),
-                    sources: source_views(site, &section.sources),
-                    last_updated: section
-                        .pages
-                        .iter()
-                        .filter_map(|&i| {
-                            let doc = &site.pages[i].doc;
-                            doc.updated.as_ref().or(doc.date.as_ref())
-                        })
-                        .chain(section.doc.updated.as_ref())
-                        .max()
-                        .map(|d| d.display.as_str()),
-                })
-            })
+        let sections = (0..site.sections.len())
+            .map(|i| reused_section(i).unwrap_or_else(|| section_value(site, i, &summaries)))
             .collect();
         let sources = sources_value(site, &summaries);
         let by_path = site.paths();
         SiteValues {
-            config: config_value,
+            config: config_value(&site.config),
             summaries,
             sections,
             reused_sections,

@@ -1,0 +1,380 @@
+//! pulldown-cmark's events rewritten for a briefing: heading ids and anchors, the table of
+//! contents, links to pages and from the site's root, citations, and the summary.
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
+
+use super::words::count_words;
+use super::{
+    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, RenderOptions,
+    RootLink, TocEntry,
+};
+use crate::content::slug::slugify;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Summary {
+    NotYet,
+    Capturing,
+    Done,
+}
+
+/// pulldown-cmark's events with the briefing's changes applied, streamed straight into the HTML
+/// writer. Only a heading is held back until its end, because its id comes from its text.
+pub(super) struct Rewriter<'a, 'r, I> {
+    events: I,
+    options: RenderOptions,
+    resolver: &'r dyn LinkResolver,
+    out: Markup,
+    /// Events processed and ready to write, in order.
+    ready: VecDeque<Event<'a>>,
+    /// The open heading's events so far, and its text.
+    open_heading: Option<(Vec<Event<'a>>, String)>,
+    used_ids: HashMap<String, usize>,
+    flat_toc: Vec<(u8, String, String)>,
+    skipping_citation_text: bool,
+    depth: usize,
+    /// The first top-level paragraph is the summary.
+    summary: Summary,
+    summary_events: Vec<Event<'a>>,
+}
+
+impl<'a, 'r, I> Rewriter<'a, 'r, I> {
+    pub(super) fn new(events: I, options: RenderOptions, resolver: &'r dyn LinkResolver) -> Self {
+        Rewriter {
+            events,
+            options,
+            resolver,
+            out: Markup::default(),
+            ready: VecDeque::new(),
+            open_heading: None,
+            used_ids: HashMap::new(),
+            flat_toc: Vec::new(),
+            skipping_citation_text: false,
+            depth: 0,
+            summary: Summary::NotYet,
+            summary_events: Vec::new(),
+        }
+    }
+
+    /// What was found, with `html`: the HTML written from every event this gave out.
+    pub(super) fn finish(self, html: String) -> Markup {
+        let mut out = self.out;
+        out.html = html.into();
+        if !self.summary_events.is_empty() {
+            html::push_html(&mut out.summary, self.summary_events.into_iter());
+        }
+        out.toc = build_toc(self.flat_toc);
+        out
+    }
+}
+
+impl<'a, I> Iterator for Rewriter<'a, '_, I>
+where
+    I: Iterator<Item = (Event<'a>, Range<usize>)>,
+{
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let (event, range) = self.events.next()?;
+            if let Some(event) = self.process(event, range) {
+                return Some(event);
+            }
+        }
+    }
+}
+
+impl<'a, I> Rewriter<'a, '_, I> {
+    /// Takes the next event from the parser; returns what to write now, if anything.
+    fn process(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        // Most events, once the summary is taken, need nothing but their words counted: no
+        // heading is open, no citation is being skipped, and the depth no longer matters.
+        if self.summary == Summary::Done
+            && self.open_heading.is_none()
+            && !self.skipping_citation_text
+        {
+            match &event {
+                Event::Text(text) | Event::Code(text) => {
+                    self.out.word_count += count_words(text);
+                    return Some(event);
+                }
+                Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. }) => {}
+                _ => return Some(event),
+            }
+        }
+        if self.skipping_citation_text {
+            if matches!(event, Event::End(TagEnd::Link)) {
+                self.skipping_citation_text = false;
+            }
+            return None;
+        }
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.open_heading = Some((Vec::new(), String::new()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, heading_text)) = &mut self.open_heading {
+                    heading_text.push_str(text);
+                }
+                self.out.word_count += count_words(text);
+            }
+            Event::Start(Tag::Paragraph) if self.depth == 0 && self.summary == Summary::NotYet => {
+                self.summary = Summary::Capturing;
+            }
+            _ => {}
+        }
+        let ends_summary = self.summary == Summary::Capturing
+            && self.depth == 1
+            && matches!(event, Event::End(TagEnd::Paragraph));
+        match &event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        let event = self.rewrite(event, range);
+        if self.summary == Summary::Capturing {
+            self.summary_events.push(event.clone());
+            if ends_summary {
+                self.summary = Summary::Done;
+            }
+        }
+        if let Event::End(TagEnd::Heading(level)) = event {
+            self.close_heading(level, event);
+            return None;
+        }
+        match &mut self.open_heading {
+            Some((held, _)) => {
+                held.push(event);
+                None
+            }
+            None => Some(event),
+        }
+    }
+
+    /// Links and images point where they should; citations become links to their source.
+    fn rewrite(&mut self, event: Event<'a>, range: Range<usize>) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if let Some(source_id) = dest_url.strip_prefix(CITATION_SCHEME)
+                    && matches!(
+                        link_type,
+                        LinkType::ShortcutUnknown
+                            | LinkType::CollapsedUnknown
+                            | LinkType::ReferenceUnknown
+                    )
+                {
+                    // The link's text and end are dropped: the citation is one piece of HTML.
+                    self.skipping_citation_text = true;
+                    self.depth = self.depth.saturating_sub(1);
+                    self.out.citations.push(Citation {
+                        id: source_id.to_string(),
+                        range: range.clone(),
+                    });
+                    Event::InlineHtml(CowStr::from(citation_html(
+                        source_id,
+                        &range,
+                        self.resolver,
+                        &mut self.out.problems,
+                    )))
+                } else {
+                    let dest_url = rewrite_link(&dest_url, &range, self.resolver, &mut self.out)
+                        .map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, &range, self.resolver, &mut self.out)
+                    .map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Gives the heading its unique id and anchor link, and releases its events.
+    fn close_heading(&mut self, level: pulldown_cmark::HeadingLevel, end: Event<'a>) {
+        let Some((mut held, text)) = self.open_heading.take() else {
+            self.ready.push_back(end);
+            return;
+        };
+        let explicit = match held.first() {
+            Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
+            _ => None,
+        };
+        let base = explicit.unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let id = unique_id(&mut self.used_ids, base);
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = held.first_mut() {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        if self.options.heading_anchors {
+            held.push(Event::InlineHtml(CowStr::from(format!(
+                "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a>",
+                escape_attr(text.trim())
+            ))));
+        }
+        held.push(end);
+        self.ready.extend(held);
+        self.out.anchors.push(id.clone());
+        self.flat_toc
+            .push((level as u8, id, text.trim().to_string()));
+    }
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let count = used.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 {
+        return base;
+    }
+    let mut n = *count - 1;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if !used.contains_key(&candidate) {
+            used.insert(candidate.clone(), 1);
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// Returns the URL to write instead of `dest`, or `None` to keep it as written.
+fn rewrite_link(
+    dest: &str,
+    range: &Range<usize>,
+    resolver: &dyn LinkResolver,
+    out: &mut Markup,
+) -> Option<String> {
+    if let Some(path) = dest.strip_prefix("@/") {
+        let (target, fragment) = split_fragment(path);
+        let target = percent_encoding::percent_decode_str(target)
+            .decode_utf8_lossy()
+            .into_owned();
+        out.links.push(InternalLink {
+            target: target.clone(),
+            fragment: fragment.map(str::to_string),
+            range: range.clone(),
+        });
+        return match resolver.page_url(&target) {
+            Some(url) => Some(match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url,
+            }),
+            None => {
+                out.problems.push(Problem {
+                    range: range.clone(),
+                    message: format!("the link target `@/{target}` does not exist"),
+                    hint: "write the path of a Markdown file relative to content/, e.g. @/partnerships/a24-google.md (sections are @/dir/_index.md)".into(),
+                });
+                Some(format!("{}{target}", resolver.base_path()))
+            }
+        };
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        out.links.push(InternalLink {
+            target: String::new(),
+            fragment: Some(fragment.to_string()),
+            range: range.clone(),
+        });
+        return None;
+    }
+    // Root-relative links mean "from the site's root", which includes the base path when the
+    // site is hosted in a subfolder.
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        out.root_links.push(RootLink {
+            href: dest.to_string(),
+            range: range.clone(),
+        });
+        if resolver.base_path() != "/" {
+            return Some(format!("{}{}", resolver.base_path(), &dest[1..]));
+        }
+    }
+    None
+}
+
+fn split_fragment(path: &str) -> (&str, Option<&str>) {
+    match path.split_once('#') {
+        Some((target, fragment)) => (target, Some(fragment)),
+        None => (path, None),
+    }
+}
+
+fn citation_html(
+    id: &str,
+    range: &Range<usize>,
+    resolver: &dyn LinkResolver,
+    problems: &mut Vec<Problem>,
+) -> String {
+    match resolver.citation(id) {
+        Some((href, label)) => format!(
+            "<a class=\"citation\" href=\"{}\" data-source=\"{}\">[{}]</a>",
+            escape_attr(&href),
+            escape_attr(id),
+            crate::diagnostics::escape_html(&label)
+        ),
+        None => {
+            problems.push(Problem {
+                range: range.clone(),
+                message: format!("the citation `[@{id}]` names no known source"),
+                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it"
+                    .into(),
+            });
+            format!("[@{}]", crate::diagnostics::escape_html(id))
+        }
+    }
+}
+
+fn escape_attr(text: &str) -> String {
+    crate::diagnostics::escape_html(text)
+}
+
+fn build_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn insert(into: &mut Vec<TocEntry>, entry: TocEntry) {
+        match into.last_mut() {
+            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+            _ => into.push(entry),
+        }
+    }
+    let mut toc = Vec::new();
+    for (level, id, title) in flat {
+        insert(
+            &mut toc,
+            TocEntry {
+                level,
+                id,
+                title,
+                children: Vec::new(),
+            },
+        );
+    }
+    toc
+}

@@ -1,0 +1,320 @@
+//! Putting the graph together from parsed documents: which are pages and which sections, their
+//! site paths, their Markdown rendered (or reused), the tree of sections, and every listing in
+//! its order.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::links::Resolver;
+use super::urls::{dir_of, page_site_path, section_site_path};
+use super::{Bodies, Node, Page, Section, Site, cited_sources};
+use crate::config::Config;
+use crate::content::front_matter::SortBy;
+use crate::content::sources::Source;
+use crate::content::{Document, Meta};
+use crate::diagnostics::Diagnostics;
+use crate::markdown::{self, Markup, RenderOptions};
+
+/// The documents of one build by kind, each list sorted by relative path, drafts set aside.
+struct Sorted {
+    sections: Vec<Arc<Document>>,
+    pages: Vec<Arc<Document>>,
+    /// Drafts left out, so links to them get a message that says so.
+    drafts: BTreeSet<String>,
+}
+
+/// The rendered Markdown of every section and page, in the order of [`Sorted`].
+struct RenderedBodies {
+    sections: Vec<Arc<Markup>>,
+    /// Pages with their documents, whose bodies may have been let go.
+    pages: Vec<(Arc<Document>, Arc<Markup>)>,
+}
+
+impl Site {
+    /// Builds the graph from every document that parsed. Drafts are left out unless the
+    /// config asks for them.
+    ///
+    /// `previous` is the last site built from the same config: the Markdown of a file whose
+    /// bytes are unchanged, and whose links and citations still resolve to the same URLs, is
+    /// reused from it instead of being rendered again.
+    pub fn assemble(
+        config: Arc<Config>,
+        documents: Vec<Arc<Document>>,
+        sources: Vec<Source>,
+        previous: Option<&Site>,
+        unparsed: &BTreeSet<String>,
+        bodies: Bodies,
+    ) -> (Site, Diagnostics) {
+        let sorted = sort_documents(&config, documents);
+        let section_paths: Vec<String> = sorted
+            .sections
+            .iter()
+            .map(|d| section_site_path(&d.relative_path))
+            .collect();
+        let page_paths: Vec<String> = sorted.pages.iter().map(|d| page_site_path(d)).collect();
+        // Two files on one URL are found with every other output clash, by the build.
+        let mut by_path = HashMap::new();
+        for (i, doc) in sorted.sections.iter().enumerate() {
+            by_path.insert(doc.relative_path.clone(), Node::Section(i));
+        }
+        for (i, doc) in sorted.pages.iter().enumerate() {
+            by_path.insert(doc.relative_path.clone(), Node::Page(i));
+        }
+        let site_path = |node: Node| match node {
+            Node::Page(i) => page_paths[i].as_str(),
+            Node::Section(i) => section_paths[i].as_str(),
+        };
+        let resolver = Resolver::new(&config, &by_path, site_path, unparsed, &sources);
+        let options = RenderOptions {
+            smart_punctuation: config.markdown.smart_punctuation,
+            heading_anchors: config.markdown.heading_anchors,
+        };
+        let Sorted {
+            sections: section_docs,
+            pages: page_docs,
+            drafts,
+        } = sorted;
+        let rendered = render_bodies(
+            &section_docs,
+            page_docs,
+            previous,
+            &resolver,
+            options,
+            bodies,
+        );
+        let (sections, pages) = tree(section_docs, section_paths, page_paths, rendered);
+        let mut site = Site {
+            config,
+            sources,
+            sections,
+            pages,
+            by_path: Arc::new(by_path),
+            linked_from: Arc::default(),
+            drafts: Arc::new(drafts),
+            resolver: Arc::new(resolver),
+            options,
+        };
+        let mut diagnostics = Diagnostics::new();
+        site.linked_from = Arc::new(site.check_every_node(&mut diagnostics));
+        (site, diagnostics)
+    }
+
+    /// Checks every page and section; returns, for each content file, the files linking to it.
+    fn check_every_node(
+        &self,
+        diagnostics: &mut Diagnostics,
+    ) -> BTreeMap<String, BTreeSet<String>> {
+        let mut linked_from: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for node in self.nodes() {
+            for target in self.check_node(node, diagnostics) {
+                linked_from
+                    .entry(target)
+                    .or_default()
+                    .insert(self.doc(node).relative_path.clone());
+            }
+        }
+        linked_from
+    }
+}
+
+fn sort_documents(config: &Config, documents: Vec<Arc<Document>>) -> Sorted {
+    let mut sorted = Sorted {
+        sections: Vec::new(),
+        pages: Vec::new(),
+        drafts: BTreeSet::new(),
+    };
+    for doc in documents {
+        if doc.is_draft() && !config.drafts {
+            sorted.drafts.insert(doc.relative_path.clone());
+            continue;
+        }
+        if doc.is_section() {
+            sorted.sections.push(doc);
+        } else {
+            sorted.pages.push(doc);
+        }
+    }
+    if !sorted
+        .sections
+        .iter()
+        .any(|d| d.relative_path == "_index.md")
+    {
+        sorted.sections.push(implicit_root(config));
+    }
+    sorted
+        .sections
+        .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    sorted
+        .pages
+        .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    sorted
+}
+
+/// Every body rendered in parallel, or reused from `previous`.
+fn render_bodies(
+    section_docs: &[Arc<Document>],
+    page_docs: Vec<Arc<Document>>,
+    previous: Option<&Site>,
+    resolver: &Resolver,
+    options: RenderOptions,
+    bodies: Bodies,
+) -> RenderedBodies {
+    let render = |doc: &Arc<Document>| {
+        previous
+            .and_then(|site| site.reusable_render(doc, resolver))
+            .unwrap_or_else(|| Arc::new(markdown::render(doc.body(), options, resolver)))
+    };
+    let sections = section_docs.par_iter().map(render).collect();
+    let pages = page_docs
+        .into_par_iter()
+        .map(|doc| {
+            let rendered = render(&doc);
+            // Later messages point into a body only for its links and problems.
+            let unreferenced = rendered.links.is_empty()
+                && rendered.root_links.is_empty()
+                && rendered.problems.is_empty();
+            if bodies == Bodies::Release && unreferenced {
+                (Arc::new(doc.without_body()), rendered)
+            } else {
+                (doc, rendered)
+            }
+        })
+        .collect();
+    RenderedBodies { sections, pages }
+}
+
+/// Sections and pages linked into a tree: each page in its section, each section in its
+/// parent, every listing in its order.
+fn tree(
+    section_docs: Vec<Arc<Document>>,
+    section_paths: Vec<String>,
+    page_paths: Vec<String>,
+    rendered: RenderedBodies,
+) -> (Vec<Section>, Vec<Page>) {
+    let mut sections: Vec<Section> = section_docs
+        .into_iter()
+        .zip(section_paths)
+        .zip(rendered.sections)
+        .map(|((doc, site_path), rendered)| {
+            let sources = cited_sources(&doc, &rendered);
+            Section {
+                doc,
+                site_path,
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                rendered,
+                sources,
+            }
+        })
+        .collect();
+    let section_index: HashMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (dir_of(&s.doc.relative_path).to_string(), i))
+        .collect();
+    let owning_section = |relative_path: &str| -> usize {
+        let mut dir = dir_of(relative_path);
+        loop {
+            if let Some(&i) = section_index.get(dir) {
+                return i;
+            }
+            if dir.is_empty() {
+                return 0;
+            }
+            dir = dir_of(dir);
+        }
+    };
+    for i in 1..sections.len() {
+        let parent = owning_section(dir_of(&sections[i].doc.relative_path));
+        sections[i].parent = Some(parent);
+        sections[parent].subsections.push(i);
+    }
+    let pages: Vec<Page> = rendered
+        .pages
+        .into_iter()
+        .zip(page_paths)
+        .map(|((doc, rendered), site_path)| {
+            let section = owning_section(&doc.relative_path);
+            let sources = cited_sources(&doc, &rendered);
+            Page {
+                doc,
+                site_path,
+                section,
+                rendered,
+                sources,
+            }
+        })
+        .collect();
+    for (i, page) in pages.iter().enumerate() {
+        sections[page.section].pages.push(i);
+    }
+    sort_listings(&mut sections, &pages);
+    (sections, pages)
+}
+
+/// Each section's pages in its `sort_by` order, its subsections by weight then title.
+fn sort_listings(sections: &mut [Section], pages: &[Page]) {
+    for i in 0..sections.len() {
+        let sort_by = sections[i].meta().sort_by;
+        let mut list = std::mem::take(&mut sections[i].pages);
+        sort_pages(&mut list, pages, sort_by);
+        sections[i].pages = list;
+        let mut subs = std::mem::take(&mut sections[i].subsections);
+        subs.sort_by(|&a, &b| {
+            let (a, b) = (&sections[a], &sections[b]);
+            (a.meta().weight, &a.doc.title, &a.doc.relative_path).cmp(&(
+                b.meta().weight,
+                &b.doc.title,
+                &b.doc.relative_path,
+            ))
+        });
+        sections[i].subsections = subs;
+    }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
+    match sort_by {
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (page_weight(a), &a.doc.title, &a.doc.relative_path).cmp(&(
+                page_weight(b),
+                &b.doc.title,
+                &b.doc.relative_path,
+            ))
+        }),
+        // Newest first; undated pages last.
+        SortBy::Date => list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            b.doc
+                .date
+                .cmp(&a.doc.date)
+                .then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
+        }),
+        SortBy::Title => list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (a.doc.title.to_lowercase(), &a.doc.relative_path)
+                .cmp(&(b.doc.title.to_lowercase(), &b.doc.relative_path))
+        }),
+        SortBy::None => {}
+    }
+}
+
+fn page_weight(page: &Page) -> i64 {
+    match &page.doc.meta {
+        Meta::Page(meta) => meta.weight,
+        Meta::Section(meta) => meta.weight,
+    }
+}
+
+fn implicit_root(config: &Config) -> Arc<Document> {
+    let text = format!(
+        "+++\ntitle = {}\n+++\n",
+        toml::Value::String(config.title.clone())
+    );
+    crate::content::parse_document("_index.md", "content/_index.md", text.into_bytes())
+        .map(Arc::new)
+        .unwrap_or_else(|_| unreachable!("a generated root section always parses"))
+}

@@ -1,0 +1,229 @@
+//! Links between pages: how Markdown resolves them while it renders ([`Resolver`]), and the
+//! checks that need every page's anchors and every source id (run once the graph is whole).
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use super::urls::section_site_path;
+use super::{Node, Site};
+use crate::config::Config;
+use crate::content::sources::Source;
+use crate::content::{Document, Meta};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::markdown::{InternalLink, LinkResolver, Markup, Problem};
+
+/// The URLs of every page, section and source, as Markdown links to them.
+#[derive(Debug)]
+pub(super) struct Resolver {
+    urls: HashMap<String, String>,
+    pub(super) base_path: String,
+    citations: HashMap<String, (String, String)>,
+}
+
+impl Resolver {
+    /// `site_path` gives the site path of each node in `by_path`; a file that did not parse
+    /// (`unparsed`) is given the URL it would most likely have, so that links to it are not
+    /// reported as well as its own mistake.
+    pub(super) fn new<'a>(
+        config: &Config,
+        by_path: &HashMap<String, Node>,
+        site_path: impl Fn(Node) -> &'a str,
+        unparsed: &BTreeSet<String>,
+        sources: &[Source],
+    ) -> Resolver {
+        Resolver {
+            urls: by_path
+                .iter()
+                .map(|(rel, node)| (rel.clone(), config.url_path(site_path(*node))))
+                .chain(
+                    unparsed
+                        .iter()
+                        .map(|path| (path.clone(), config.url_path(&section_site_path(path)))),
+                )
+                .collect(),
+            base_path: config.base_path.clone(),
+            citations: sources
+                .iter()
+                .map(|s| {
+                    (
+                        s.id.clone(),
+                        (
+                            config.url_path(&format!("sources/#{}", s.id)),
+                            s.label().to_string(),
+                        ),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl LinkResolver for Resolver {
+    fn page_url(&self, relative_path: &str) -> Option<String> {
+        self.urls.get(relative_path).cloned()
+    }
+    fn base_path(&self) -> &str {
+        &self.base_path
+    }
+    fn citation(&self, id: &str) -> Option<(String, String)> {
+        self.citations.get(id).cloned()
+    }
+}
+
+/// The byte range in `doc`'s text of `range`, a range in its body.
+fn in_body(doc: &Document, range: &Range<usize>) -> Range<usize> {
+    let body_start = doc.split.body.start;
+    body_start + range.start..body_start + range.end
+}
+
+impl Site {
+    /// The Markdown problems, broken `@/` targets and anchors, and unknown source ids of one
+    /// page or section. Returns the content files its links point to.
+    pub(super) fn check_node(&self, node: Node, diagnostics: &mut Diagnostics) -> Vec<String> {
+        let known_sources: Vec<&str> = self.sources.iter().map(|s| s.id.as_str()).collect();
+        let doc = self.doc(node);
+        let rendered = self.rendered(node);
+        for problem in &rendered.problems {
+            diagnostics.push(self.problem_diagnostic(doc, problem, &known_sources));
+        }
+        let mut targets = Vec::new();
+        for link in &rendered.links {
+            let target_node = if link.target.is_empty() {
+                Some(node)
+            } else {
+                self.node(&link.target)
+            };
+            let Some(target_node) = target_node else {
+                continue;
+            };
+            if !link.target.is_empty() {
+                targets.push(link.target.clone());
+            }
+            diagnostics.extend(self.missing_anchor(doc, link, target_node));
+        }
+        self.check_front_matter_sources(doc, &known_sources, diagnostics);
+        targets
+    }
+
+    /// A problem Markdown found, told with what only the whole site knows: that a link's
+    /// target is a draft, or which page or source id was probably meant.
+    fn problem_diagnostic(
+        &self,
+        doc: &Document,
+        problem: &Problem,
+        known_sources: &[&str],
+    ) -> Diagnostic {
+        let mut hint = problem.hint.clone();
+        let mut message = problem.message.clone();
+        let target = problem
+            .message
+            .strip_prefix("the link target `@/")
+            .and_then(|m| m.split('`').next());
+        if let Some(draft) = target.filter(|t| self.drafts.contains(*t)) {
+            message = format!("the link target `@/{draft}` is a draft, so it is not published");
+            hint =
+                "publish it (draft = false), remove the link, or preview with --drafts".to_string();
+        } else if let Some(id) = problem
+            .message
+            .strip_prefix("the citation `[@")
+            .and_then(|m| m.split('`').next())
+        {
+            if let Some(near) =
+                did_you_mean(id.trim_end_matches(']'), known_sources.iter().copied())
+            {
+                hint = format!("did you mean `[@{near}]`?");
+            }
+        } else if let Some(target) = target
+            && let Some(near) = did_you_mean(target, self.by_path.keys().map(String::as_str))
+        {
+            hint = format!("did you mean `@/{near}`?");
+        }
+        Diagnostic::error(&doc.display_path, message)
+            .in_text(&doc.text, in_body(doc, &problem.range))
+            .hint(hint)
+    }
+
+    /// The mistake of `link` (in `doc`, to `target_node`) if it names an anchor the target
+    /// does not have.
+    fn missing_anchor(
+        &self,
+        doc: &Document,
+        link: &InternalLink,
+        target_node: Node,
+    ) -> Option<Diagnostic> {
+        let fragment = link.fragment.as_ref()?;
+        let anchors = &self.rendered(target_node).anchors;
+        if fragment.is_empty() || anchors.iter().any(|a| a == fragment) {
+            return None;
+        }
+        let target_doc = self.doc(target_node);
+        let hint = match did_you_mean(fragment, anchors.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `#{near}`?"),
+            None if anchors.is_empty() => {
+                format!("{} has no headings to link to", target_doc.display_path)
+            }
+            None => format!(
+                "the headings of {} have the ids: {}",
+                target_doc.display_path,
+                anchors.join(", ")
+            ),
+        };
+        Some(
+            Diagnostic::error(
+                &doc.display_path,
+                format!(
+                    "the anchor `#{fragment}` does not exist in {}",
+                    target_doc.display_path
+                ),
+            )
+            .in_text(&doc.text, in_body(doc, &link.range))
+            .hint(hint),
+        )
+    }
+
+    /// Source ids in `doc`'s front matter that content/sources.toml does not define.
+    fn check_front_matter_sources(
+        &self,
+        doc: &Document,
+        known_sources: &[&str],
+        diagnostics: &mut Diagnostics,
+    ) {
+        let front_matter_sources = match &doc.meta {
+            Meta::Page(meta) => &meta.sources,
+            Meta::Section(meta) => &meta.sources,
+        };
+        for id in front_matter_sources {
+            if known_sources.contains(&id.get_ref().as_str()) {
+                continue;
+            }
+            let offset = doc.split.front_matter.start;
+            let span = id.span();
+            let hint = match did_you_mean(id.get_ref(), known_sources.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "add a [[source]] with this id to content/sources.toml, or remove it here"
+                    .to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.display_path,
+                    format!(
+                        "the source `{}` is not defined in content/sources.toml",
+                        id.get_ref()
+                    ),
+                )
+                .in_text(&doc.text, offset + span.start..offset + span.end)
+                .hint(hint),
+            );
+        }
+    }
+}
+
+/// The pages and sections a render's links point to (not the page itself).
+pub(super) fn link_targets(rendered: &Markup) -> BTreeSet<String> {
+    rendered
+        .links
+        .iter()
+        .filter(|l| !l.target.is_empty())
+        .map(|l| l.target.clone())
+        .collect()
+}

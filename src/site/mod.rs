@@ -1,0 +1,171 @@
+//! The site graph: sections and pages, their URLs and order, rendered Markdown, and which pages
+//! depend on which.
+//!
+//! [`Site::assemble`] takes parsed documents and produces an immutable snapshot that rendering
+//! reads from many threads. It also finds every problem that needs the whole site to see: links
+//! to pages or anchors that do not exist, unknown sources.
+//!
+//! Here are the graph's types and lookups; `assemble` builds it, `incremental` re-renders the
+//! bodies an edit changed, `links` resolves and checks links, `urls` names site paths and
+//! output files.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::front_matter::SectionMeta;
+use crate::content::sources::Source;
+use crate::content::{Document, Meta};
+use crate::markdown::{Markup, RenderOptions};
+
+mod assemble;
+mod incremental;
+mod links;
+mod urls;
+
+use links::Resolver;
+pub use urls::{default_site_path, output_key, output_key_into, section_site_path};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Arc<Document>,
+    /// URL path without the base path: `partnerships/a24-google/`.
+    pub site_path: String,
+    /// Index into [`Site::sections`].
+    pub section: usize,
+    /// Shared with the previous build when the page did not change.
+    pub rendered: Arc<Markup>,
+    /// Source ids this page cites (front matter first, then inline), without repeats.
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub doc: Arc<Document>,
+    pub site_path: String,
+    pub parent: Option<usize>,
+    /// Indices into [`Site::pages`], in the section's `sort_by` order.
+    pub pages: Vec<usize>,
+    /// Indices into [`Site::sections`], by weight then title.
+    pub subsections: Vec<usize>,
+    /// Shared with the previous build when the page did not change.
+    pub rendered: Arc<Markup>,
+    pub sources: Vec<String>,
+}
+
+impl Section {
+    pub fn meta(&self) -> &SectionMeta {
+        match &self.doc.meta {
+            Meta::Section(meta) => meta,
+            Meta::Page(_) => unreachable!("sections are built from _index.md files only"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Node {
+    Page(usize),
+    Section(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Arc<Config>,
+    pub sources: Vec<Source>,
+    /// Sorted by relative path; index 0 is the root section.
+    pub sections: Vec<Section>,
+    /// Sorted by relative path.
+    pub pages: Vec<Page>,
+    by_path: Arc<HashMap<String, Node>>,
+    /// For each content file, the content files whose Markdown links to it.
+    linked_from: Arc<BTreeMap<String, BTreeSet<String>>>,
+    /// Drafts left out of this build, so links to them get a message that says so.
+    drafts: Arc<BTreeSet<String>>,
+    /// How Markdown resolves links here; kept for edits that re-render a few pages.
+    resolver: Arc<Resolver>,
+    options: RenderOptions,
+}
+
+impl Site {
+    /// Every page and section by relative path.
+    pub fn paths(&self) -> Arc<HashMap<String, Node>> {
+        Arc::clone(&self.by_path)
+    }
+
+    pub fn node(&self, relative_path: &str) -> Option<Node> {
+        self.by_path.get(relative_path).copied()
+    }
+
+    pub fn doc(&self, node: Node) -> &Document {
+        match node {
+            Node::Page(i) => &self.pages[i].doc,
+            Node::Section(i) => &self.sections[i].doc,
+        }
+    }
+
+    pub fn rendered(&self, node: Node) -> &Arc<Markup> {
+        match node {
+            Node::Page(i) => &self.pages[i].rendered,
+            Node::Section(i) => &self.sections[i].rendered,
+        }
+    }
+
+    pub fn site_path(&self, node: Node) -> &str {
+        match node {
+            Node::Page(i) => &self.pages[i].site_path,
+            Node::Section(i) => &self.sections[i].site_path,
+        }
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
+        (0..self.sections.len())
+            .map(Node::Section)
+            .chain((0..self.pages.len()).map(Node::Page))
+    }
+
+    /// Content files whose Markdown links to `relative_path` (they must re-render when its
+    /// anchors change).
+    pub fn linked_from(&self, relative_path: &str) -> impl Iterator<Item = &str> {
+        self.linked_from
+            .get(relative_path)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// Whether pages keep their Markdown once it is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Kept, so that a later edit can reuse what did not change (the preview).
+    Keep,
+    /// Dropped where no message can point into them (a one-off build), so that a large site's
+    /// Markdown and HTML are not both held at once.
+    Release,
+}
+
+/// The source ids `doc` cites: front matter first, then inline, without repeats.
+fn cited_sources(doc: &Document, rendered: &Markup) -> Vec<String> {
+    let front = match &doc.meta {
+        Meta::Page(meta) => &meta.sources,
+        Meta::Section(meta) => &meta.sources,
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for id in front
+        .iter()
+        .map(|s| s.get_ref().as_str())
+        .chain(rendered.citations.iter().map(|c| c.id.as_str()))
+    {
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests;
