@@ -204,8 +204,32 @@ pub fn validate_output_dir(options: &BuildOptions) -> Result<(), Diagnostic> {
                 "it contains {input}/, and a build replaces its output directory whole"
             )));
         }
+        // Files reached through a link are inputs as much as the directory's own.
+        for (link, target) in links_under(&input_dir) {
+            let shown = link.strip_prefix(&root).unwrap_or(&link).display();
+            if target.starts_with(&output) || output.starts_with(&target) {
+                return Err(refuse(&format!(
+                    "{shown} links to {}, so the directory holds files the site is built from",
+                    target.display()
+                )));
+            }
+        }
     }
     Ok(())
+}
+
+/// The symbolic links at or under `dir` that resolve, with their targets. Links are few, and
+/// listing a directory tree without following them needs no `stat` per file.
+fn links_under(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path_is_symlink())
+        .filter_map(|entry| {
+            let target = entry.path().canonicalize().ok()?;
+            Some((entry.into_path(), target))
+        })
+        .collect()
 }
 
 /// `path` made absolute, with symlinks and `..` resolved as far as it exists, so that

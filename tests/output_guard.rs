@@ -17,7 +17,10 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .map(Result::unwrap)
         .map(|e| {
             let name = e.path().strip_prefix(dir).unwrap().display().to_string();
-            if e.file_type().is_dir() {
+            if e.path_is_symlink() {
+                let target = std::fs::read_link(e.path()).unwrap();
+                (format!("{name} -> {}", target.display()), Vec::new())
+            } else if e.file_type().is_dir() {
                 (name + "/", Vec::new())
             } else {
                 (name, std::fs::read(e.path()).unwrap())
@@ -108,7 +111,20 @@ fn an_empty_directory_and_a_previous_output_are_built_into() {
 fn the_root_what_holds_it_and_the_sources_are_refused_even_with_force() {
     let site = site_with_neighbours();
     let parent = site.root.parent().unwrap().to_path_buf();
+    // Sources reached through links are sources too: a section linked in, and a template.
+    site.write(
+        "shared/notes/_index.md",
+        "+++\ntitle = \"Notes\"\n+++\nNotes.\n",
+    );
+    site.write("partials/extra.html", "extra");
+    std::os::unix::fs::symlink("../shared/notes", site.path("content/notes")).unwrap();
+    std::os::unix::fs::symlink("../partials/extra.html", site.path("templates/extra.html"))
+        .unwrap();
     let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (site.path("shared"), "content/notes links to"),
+        (site.path("shared/notes"), "content/notes links to"),
+        (site.path("shared/notes/out"), "content/notes links to"),
+        (site.path("partials"), "templates/extra.html links to"),
         (site.root.clone(), "site root"),
         (parent.clone(), "contains the site root"),
         (site.path("content"), "content/"),
@@ -237,4 +253,30 @@ fn only_briefings_own_marker_vouches_for_a_directory() {
             "mine\n"
         );
     }
+}
+
+/// A previous output that someone has since put a dotfile in (a `.git` of a checked-out
+/// gh-pages branch) is not replaced without `--force`: briefing never writes one there, so the
+/// build would delete it.
+#[test]
+fn a_previous_output_holding_a_dotfile_of_the_users_is_refused_unless_forced() {
+    let site = TestSite::fixture("basic");
+    assert!(site.run(&["build"]).status.success());
+    let out = site.path("public");
+    std::fs::create_dir_all(out.join(".git/refs")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    let before = tree(&out);
+    for args in [&["build"][..], &["watch"][..]] {
+        let result = site.run(args);
+        let message = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{args:?}: {message}");
+        assert!(
+            message.contains(".git") && message.contains("--force"),
+            "{args:?}: {message}"
+        );
+        assert!(tree(&out) == before, "{args:?}: the refused output changed");
+    }
+    let forced = site.run(&["build", "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(!out.join(".git").exists());
 }

@@ -284,8 +284,28 @@ fn replaceable(path: &Path, overwrite: Overwrite) -> anyhow::Result<Result<(), D
         .with_context(|| format!("cannot read {display}"))?
         .next()
         .is_none();
-    if empty || overwrite == Overwrite::Anything || carries_marker(path) {
+    if empty || overwrite == Overwrite::Anything {
         return Ok(Ok(()));
+    }
+    if carries_marker(path) {
+        // A build never writes a dotfile at the top, so one there (a `.git` of a checked-out
+        // gh-pages branch, say) was put there by someone, and a build would delete it.
+        let foreign = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read {display}"))?
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with('.') && name != MARKER)
+            .min();
+        let Some(foreign) = foreign else {
+            return Ok(Ok(()));
+        };
+        return Ok(Err(Diagnostic::error(
+            &display,
+            format!(
+                "refusing to replace {display}: it holds {foreign}, which briefing never writes, so a build would delete it"
+            ),
+        )
+        .hint(format!("move {foreign} out of the output directory (keep the files a host needs in static/), or pass --force to replace the directory and everything in it"))));
     }
     Ok(Err(Diagnostic::error(
         &display,
