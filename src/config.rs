@@ -99,6 +99,18 @@ impl Config {
     /// it is something the user can fix.
     pub fn load(options: &BuildOptions) -> Result<Config, Diagnostics> {
         let path = options.root.join(CONFIG_FILE);
+        // A pipe or device named site.toml would block a read forever.
+        if path.exists() && !path.is_file() {
+            return Err(single(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("{CONFIG_FILE} is not a regular file, so it cannot be read"),
+                )
+                .hint(format!(
+                    "replace it with a text file (`briefing init` writes a starter {CONFIG_FILE})"
+                )),
+            ));
+        }
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) => {
@@ -276,6 +288,12 @@ pub fn parse_base_url(input: &str) -> Result<(String, String), String> {
     if host.is_empty() || host.contains(['?', '#', ' ', '\\']) {
         return Err(format!("base_url `{input}` has no valid host name"));
     }
+    // Every page, the sitemap and the feed carry the base URL: a password in it is published.
+    if host.contains('@') {
+        return Err(format!(
+            "base_url `{input}` holds a user name or password (before `@`), which every page would publish; give the public address only"
+        ));
+    }
     if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
         return Err(format!(
             "base_url `{input}` has a path that cannot be a folder on a host"
@@ -349,6 +367,17 @@ fn toml_hint(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_url_with_a_password_is_refused() {
+        for url in [
+            "https://user:secret@example.org/",
+            "http://me@example.org/sub/",
+        ] {
+            let message = parse_base_url(url).unwrap_err();
+            assert!(message.contains("password"), "{url}: {message}");
+        }
+    }
 
     #[test]
     fn base_url_with_and_without_path() {

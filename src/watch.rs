@@ -174,7 +174,9 @@ impl Watcher {
             let Ok(target) = link.canonicalize() else {
                 continue;
             };
-            if !target.starts_with(&root) || self.links.iter().any(|(_, l)| l == &link) {
+            // A link pointed elsewhere (`ln -sfn`) counts for its new target only.
+            self.links.retain(|(_, l)| l != &link);
+            if !target.starts_with(&root) {
                 continue;
             }
             // A file is watched through its directory: an editor that saves by renaming a new

@@ -113,7 +113,8 @@ fn set_up(site: &TestSite, dir: &str, case: Case) -> (String, Vec<String>) {
             assert!(site.run(&["build"]).status.success());
             let at = format!("{dir}/built");
             link("../public", &site.path(&at));
-            (at, vec!["points into the output directory".into()])
+            // Refused before anything is read: the output holds what a link makes a source.
+            (at, vec!["refusing to use".into(), "links to".into()])
         }
         (Case::Dangling, _) => {
             let at = format!("{dir}/dangling.html");
@@ -208,6 +209,14 @@ fn links_added_while_watching_follow_the_rule() {
         assert!(Instant::now() < deadline, "the link inside was not copied");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // A link into the output, made while watching: refused, or each build would copy the last.
+    symlink("../public", site.path("static/built")).unwrap();
+    let seen = watch.text_until("Build failed", Duration::from_secs(15));
+    assert!(
+        seen.contains("static/built") && seen.contains("points into the output directory"),
+        "no message for the link into the output:\n{seen}"
+    );
+    assert!(!site.path("public/built").exists());
 }
 
 /// Editing what a link points to is editing the linked file: `watch` rebuilds, for a link that
@@ -255,5 +264,13 @@ fn editing_a_link_target_while_watching_rebuilds() {
     std::thread::sleep(Duration::from_millis(300));
     site.write("shared/img/logo.svg", "<svg>second</svg>");
     wait_for("public/img/logo.svg", "second");
+    // The same link pointed at another directory: that one is watched from then on.
+    site.write("shared/img2/logo.svg", "<svg>third</svg>");
+    std::fs::remove_file(site.path("static/img")).unwrap();
+    link("../shared/img2", &site.path("static/img"));
+    wait_for("public/img/logo.svg", "third");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("shared/img2/logo.svg", "<svg>fourth</svg>");
+    wait_for("public/img/logo.svg", "fourth");
     drop(watch.process);
 }
