@@ -353,14 +353,31 @@ impl Staging<'_> {
 }
 
 fn remove_previous(previous: tempfile::TempDir) -> anyhow::Result<()> {
-    let path = previous.path().to_path_buf();
-    // Dropping it removes it, quietly; what is left after that is worth an error.
-    drop(previous);
-    if path.exists() {
-        std::fs::remove_dir_all(&path)
-            .with_context(|| format!("cannot remove the previous output at {}", path.display()))?;
+    let path = previous.keep();
+    // The marker goes last: a removal stopped by something that cannot be removed then leaves a
+    // directory that still says it is briefing's, which the next claim removes as after a kill.
+    // (Removed in the order the directory lists them, it could go first and leave the rest
+    // there for good.)
+    let mut first_error = None;
+    for entry in std::fs::read_dir(&path)
+        .with_context(|| format!("cannot read the previous output at {}", path.display()))?
+    {
+        let removed = entry.and_then(|entry| {
+            if entry.file_name() == MARKER {
+                Ok(())
+            } else if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(entry.path())
+            } else {
+                std::fs::remove_file(entry.path())
+            }
+        });
+        first_error = first_error.or(removed.err());
     }
-    Ok(())
+    match first_error {
+        None => std::fs::remove_dir_all(&path),
+        Some(err) => Err(err),
+    }
+    .with_context(|| format!("cannot remove the previous output at {}", path.display()))
 }
 
 /// Whether `dir` holds the marker briefing writes, as briefing writes it: an empty file, or a
