@@ -166,6 +166,12 @@ fn a_static_file_and_a_folder_take_each_others_place() {
     std::fs::remove_dir_all(site.path("static/fonts")).unwrap();
     site.write("static/fonts", "not a folder any more");
     wait_for_clean(&site, &out, &mut watch, "an original folder -> file");
+    // A file someone already removed from public/ is no reason to write the whole site; the
+    // edit after it shows its rebuild is done.
+    std::fs::remove_file(out.join("logo")).unwrap();
+    std::fs::remove_file(site.path("static/logo")).unwrap();
+    site.write("static/fonts", "changed after the removal");
+    wait_for_clean(&site, &out, &mut watch, "a file already gone from public/");
     // Done file by file, without falling back to writing the whole site.
     assert!(
         problems(&mut watch).is_empty(),
