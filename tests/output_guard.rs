@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{TestSite, leftovers, stderr};
+use common::{Immutable, TestSite, leftovers, stderr};
 
 /// Every entry under `dir` with its bytes (directories with a trailing slash), so that a
 /// refused directory can be shown untouched: no file changed, added, removed or emptied.
@@ -279,4 +279,61 @@ fn a_previous_output_holding_a_dotfile_of_the_users_is_refused_unless_forced() {
     let forced = site.run(&["build", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
     assert!(!out.join(".git").exists());
+
+/// Only briefing's own staging directories beside the output are tidied away: another site
+/// built beside it, and an empty folder of the user's, stay.
+#[test]
+fn a_build_leaves_other_directories_beside_the_output_alone() {
+    let site = TestSite::fixture("basic");
+    let preview = site.path("public-preview");
+    assert!(build(&site, &preview, false).status.success());
+    let preview_before = tree(&preview);
+    std::fs::create_dir_all(site.path("drafts")).unwrap();
+    let result = build(&site, &site.path("public"), false);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert_eq!(
+        tree(&preview),
+        preview_before,
+        "the other output was touched"
+    );
+    assert!(site.path("drafts").is_dir(), "the empty folder was removed");
+}
+
+/// A previous output that cannot be removed (something in it made immutable) is an error naming
+/// it, with the new site in place; once the obstacle is gone, the next build removes it.
+#[test]
+fn a_previous_output_that_cannot_be_removed_is_reported_and_removed_later() {
+    let site = TestSite::fixture("basic");
+    if !Immutable::possible_in(&site.root) {
+        eprintln!("skipped: files cannot be made immutable here");
+        return;
+    }
+    let out = site.build_into("public", &[]);
+    // The obstacle is an entry listed after the marker, where a removal that stops at the
+    // obstacle has already removed the marker (a marker listed last leaves no such entry).
+    let listed: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let marker = listed.iter().position(|n| n == ".briefing-output").unwrap();
+    let obstacle = listed
+        .last()
+        .filter(|_| marker + 1 < listed.len())
+        .unwrap_or(&listed[0]);
+    let stuck = Immutable::set(&out.join(obstacle)).unwrap();
+    site.replace("content/news/first.md", "More details", "Newer details");
+    let result = build(&site, &out, false);
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("cannot remove the previous output"),
+        "{}",
+        stderr(&result)
+    );
+    let page = std::fs::read_to_string(out.join("news/first/index.html")).unwrap();
+    assert!(page.contains("Newer details"), "the new site is in place");
+    drop(stuck);
+    let result = build(&site, &out, false);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let left = leftovers(&site.root);
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -3,10 +3,13 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{Rng, Running, TestSite, Watch, large_site, leftovers, snapshot, snapshot_with_modes};
+use common::{
+    Immutable, Rng, Running, TestSite, Watch, large_site, leftovers, snapshot, snapshot_with_modes,
+};
 use rustix::process::{Pid, Signal, kill_process};
 
 const PLAIN: &str = "<main>";
@@ -163,6 +166,12 @@ fn a_static_file_and_a_folder_take_each_others_place() {
     std::fs::remove_dir_all(site.path("static/fonts")).unwrap();
     site.write("static/fonts", "not a folder any more");
     wait_for_clean(&site, &out, &mut watch, "an original folder -> file");
+    // A file someone already removed from public/ is no reason to write the whole site; the
+    // edit after it shows its rebuild is done.
+    std::fs::remove_file(out.join("logo")).unwrap();
+    std::fs::remove_file(site.path("static/logo")).unwrap();
+    site.write("static/fonts", "changed after the removal");
+    wait_for_clean(&site, &out, &mut watch, "a file already gone from public/");
     // Done file by file, without falling back to writing the whole site.
     assert!(
         problems(&mut watch).is_empty(),
@@ -249,4 +258,277 @@ fn a_full_disk_fails_a_write_and_the_next_edit_repairs_the_site() {
     watch.wait_for("Stopped.", Duration::from_secs(5));
     let _ = watch.process.0.wait();
     assert!(leftovers(&disk.0).is_empty(), "{:?}", leftovers(&disk.0));
+}
+
+/// A file or directory of the output made immutable by the random sequence, for a few edits.
+struct Stuck {
+    _flag: Immutable,
+    /// The output directory itself: then not even a whole write can replace it.
+    is_output: bool,
+    edits_left: u64,
+}
+
+/// One change to a site's files.
+enum Op {
+    Write(String, String),
+    Remove(String),
+}
+
+/// `write a.md, remove b.txt`: what a failure message needs to replay the step.
+fn describe(ops: &[Op]) -> String {
+    let each = ops.iter().map(|op| match op {
+        Op::Write(path, _) => format!("write {path}"),
+        Op::Remove(path) => format!("remove {path}"),
+    });
+    each.collect::<Vec<_>>().join(", ")
+}
+
+fn apply(site: &TestSite, ops: &[Op]) {
+    for op in ops {
+        match op {
+            Op::Write(path, text) => site.write(path, text),
+            Op::Remove(path) if site.path(path).is_dir() => {
+                std::fs::remove_dir_all(site.path(path)).unwrap();
+            }
+            Op::Remove(path) => std::fs::remove_file(site.path(path)).unwrap(),
+        }
+    }
+}
+
+const PAGES: [&str; 3] = [
+    "content/news/first.md",
+    "content/news/second.md",
+    "content/about/_index.md",
+];
+/// Each is absent, a file, or a folder holding `inner.txt`.
+const SLOTS: [&str; 3] = [
+    "static/extra/a.txt",
+    "static/extra/b.txt",
+    "static/extra/c.txt",
+];
+
+/// The next edit of a site whose files are those of `sources`: a page body, the base template,
+/// or a static file added, changed, removed, or replaced by a folder and back. Each changes
+/// the output.
+fn next_edit(sources: &TestSite, rng: &mut Rng, step: usize) -> Vec<Op> {
+    let stamp = format!("Edited at step {step}.\n");
+    match rng.below(6) {
+        0..=2 => {
+            let page = PAGES[rng.below(3) as usize];
+            vec![Op::Write(page.into(), sources.read(page) + "\n" + &stamp)]
+        }
+        3 => {
+            let base = sources.read("templates/base.html");
+            let toggled = if base.contains(MARKED) {
+                base.replacen(MARKED, PLAIN, 1)
+            } else {
+                base.replacen(PLAIN, MARKED, 1)
+            };
+            vec![Op::Write("templates/base.html".into(), toggled)]
+        }
+        _ => {
+            let slot = SLOTS[rng.below(3) as usize].to_string();
+            let inner = format!("{slot}/inner.txt");
+            let at = sources.path(&slot);
+            match (at.is_file(), at.is_dir(), rng.below(3)) {
+                (false, false, 0) => vec![Op::Write(inner, stamp)],
+                (false, false, _) => vec![Op::Write(slot, stamp)],
+                (_, _, 0) => vec![Op::Remove(slot)],
+                (true, _, 1) => vec![Op::Remove(slot), Op::Write(inner, stamp)],
+                (true, _, _) => vec![Op::Write(slot, stamp)],
+                (_, true, 1) => vec![Op::Remove(slot.clone()), Op::Write(slot, stamp)],
+                (_, true, _) => vec![Op::Write(inner, stamp)],
+            }
+        }
+    }
+}
+
+type Tree = Vec<(String, u32, Vec<u8>)>;
+
+/// Puts something in the way of one output file that going from `before` to `after` writes or
+/// removes: a folder where it goes or, where the file system allows, the file, its directory or
+/// the whole output directory made immutable. Says what it did.
+fn obstruct(
+    out: &Path,
+    (before, after): (&Tree, &Tree),
+    rng: &mut Rng,
+    stuck: &mut Vec<Stuck>,
+    can_make_immutable: bool,
+) -> Option<String> {
+    let old: BTreeMap<&str, &[u8]> = before.iter().map(|(p, _, b)| (&**p, &**b)).collect();
+    let new: BTreeMap<&str, &[u8]> = after.iter().map(|(p, _, b)| (&**p, &**b)).collect();
+    let touched: Vec<&str> = old
+        .iter()
+        .filter(|&(path, bytes)| new.get(path) != Some(bytes))
+        .map(|(path, _)| *path)
+        .chain(new.keys().copied().filter(|path| !old.contains_key(path)))
+        .filter(|path| out.join(path).parent().is_some_and(Path::is_dir))
+        .collect();
+    let mut target = *touched.get(rng.below(touched.len() as u64) as usize)?;
+    let kind = if can_make_immutable { rng.below(4) } else { 0 };
+    if kind == 3 {
+        // The output directory itself, so a file at its top must change.
+        target = touched.iter().copied().find(|path| !path.contains('/'))?;
+    }
+    let at = out.join(target);
+    let edits_left = 1 + rng.below(2);
+    match kind {
+        0 => {
+            if at.is_file() {
+                std::fs::remove_file(&at).ok()?;
+            }
+            std::fs::create_dir_all(&at).ok()?;
+            std::fs::write(at.join("in-the-way"), "").ok()?;
+            Some(format!("a folder in the way of {target}"))
+        }
+        1 if at.is_file() => {
+            stuck.push(Stuck {
+                _flag: Immutable::set(&at).ok()?,
+                is_output: false,
+                edits_left,
+            });
+            Some(format!("{target} made immutable"))
+        }
+        _ => {
+            let dir = at.parent()?;
+            stuck.push(Stuck {
+                _flag: Immutable::set(dir).ok()?,
+                is_output: dir == out,
+                edits_left,
+            });
+            Some(format!("the directory of {target} made immutable"))
+        }
+    }
+}
+
+/// Waits until `out` is `expected`, with no temporary file in it.
+fn settle(out: &Path, expected: &Tree, watch: &mut Watch, history: &[String]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while snapshot_with_modes(out) != *expected {
+        watch.drain();
+        assert!(
+            Instant::now() < deadline,
+            "public/ never became a clean build after:\n{}\nwatch printed:\n{}",
+            history.join("\n"),
+            watch.seen.join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let left = leftovers(out);
+    assert!(
+        left.is_empty(),
+        "temporary files in public/ {left:?} after:\n{}",
+        history.join("\n")
+    );
+}
+
+/// Waits for the error a write that cannot be done at all is reported with.
+fn wait_for_error(watch: &mut Watch, history: &[String]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !watch.drain().iter().any(|line| line.starts_with("error:")) {
+        assert!(
+            Instant::now() < deadline,
+            "no error reported after:\n{}\nwatch printed:\n{}",
+            history.join("\n"),
+            watch.seen.join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `steps` random edits under `briefing watch`, about half of them after an obstacle was put in
+/// the way of a file the edit writes; returns every line watch printed.
+fn faulty_sequence(seed: u64, steps: usize, can_make_immutable: bool) -> Vec<String> {
+    let site = TestSite::fixture("basic");
+    // The same edits, each built clean: what public/ must become.
+    let sources = TestSite::fixture("basic");
+    // Declared after the sites, so made mutable again before their temp dirs are removed.
+    let mut stuck: Vec<Stuck> = Vec::new();
+    let out = site.path("public");
+    let mut watch = Watch::start(&site, &[]);
+    let mut expected = snapshot_with_modes(&sources.build_into("public", &[]));
+    let mut history = vec![format!("seed {seed:#x}")];
+    settle(&out, &expected, &mut watch, &history);
+    let mut rng = Rng(seed);
+    for step in 1..=steps {
+        // Obstacles whose time is up go before the edit, whose write must then repair all.
+        stuck.retain_mut(|s| {
+            s.edits_left -= 1;
+            s.edits_left > 0
+        });
+        let edit = next_edit(&sources, &mut rng, step);
+        apply(&sources, &edit);
+        let next = snapshot_with_modes(&sources.build_into("public", &[]));
+        let obstacle = if stuck.is_empty() && rng.below(2) == 0 {
+            obstruct(
+                &out,
+                (&expected, &next),
+                &mut rng,
+                &mut stuck,
+                can_make_immutable,
+            )
+        } else {
+            None
+        };
+        let obstacle = obstacle.unwrap_or_else(|| "no obstacle".into());
+        history.push(format!("step {step}: {obstacle}, then {}", describe(&edit)));
+        apply(&site, &edit);
+        expected = next;
+        if stuck.iter().any(|s| s.is_output) {
+            wait_for_error(&mut watch, &history);
+            assert!(leftovers(&out).is_empty(), "{}", history.join("\n"));
+        } else {
+            settle(&out, &expected, &mut watch, &history);
+        }
+    }
+    stuck.clear();
+    let last = vec![Op::Write(
+        PAGES[0].into(),
+        sources.read(PAGES[0]) + "\nLast.\n",
+    )];
+    apply(&sources, &last);
+    apply(&site, &last);
+    history.push(format!("every obstacle gone, then {}", describe(&last)));
+    expected = snapshot_with_modes(&sources.build_into("public", &[]));
+    settle(&out, &expected, &mut watch, &history);
+    signal(&watch.process, Signal::INT);
+    watch.wait_for("Stopped.", Duration::from_secs(5));
+    // The next build tidies what failed removals of replaced outputs left beside public/.
+    let result = site.run(&["build"]);
+    assert!(result.status.success(), "{}", common::stderr(&result));
+    assert!(
+        snapshot_with_modes(&out) == expected,
+        "{}",
+        history.join("\n")
+    );
+    let left = leftovers(&site.root);
+    assert!(
+        left.is_empty(),
+        "{left:?} left after:\n{}",
+        history.join("\n")
+    );
+    watch.seen
+}
+
+#[test]
+fn random_edits_with_failed_writes_end_in_a_clean_build_each_time() {
+    let can_make_immutable = Immutable::possible_in(&std::env::temp_dir());
+    if !can_make_immutable {
+        eprintln!("files cannot be made immutable here: only folders are put in the way");
+    }
+    let mut seen = Vec::new();
+    for seed in [0x0b57_ac1e_u64, 0x00fa_11ed_2026, 0x5eed] {
+        seen.extend(faulty_sequence(seed, 20, can_make_immutable));
+    }
+    // The obstacles did make writes fail: file by file, and whole.
+    let count = |prefix: &str| seen.iter().filter(|l| l.starts_with(prefix)).count();
+    eprintln!(
+        "{} updates fell back to a whole write, {} writes failed",
+        count("warning: could not update"),
+        count("error:")
+    );
+    assert!(count("warning: could not update") > 0, "{seen:#?}");
+    if can_make_immutable {
+        assert!(count("error:") > 0, "{seen:#?}");
+    }
 }

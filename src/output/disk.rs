@@ -373,14 +373,31 @@ impl Staging<'_> {
 }
 
 fn remove_previous(previous: tempfile::TempDir) -> anyhow::Result<()> {
-    let path = previous.path().to_path_buf();
-    // Dropping it removes it, quietly; what is left after that is worth an error.
-    drop(previous);
-    if path.exists() {
-        std::fs::remove_dir_all(&path)
-            .with_context(|| format!("cannot remove the previous output at {}", path.display()))?;
+    let path = previous.keep();
+    // The marker goes last: a removal stopped by something that cannot be removed then leaves a
+    // directory that still says it is briefing's, which the next claim removes as after a kill.
+    // (Removed in the order the directory lists them, it could go first and leave the rest
+    // there for good.)
+    let mut first_error = None;
+    for entry in std::fs::read_dir(&path)
+        .with_context(|| format!("cannot read the previous output at {}", path.display()))?
+    {
+        let removed = entry.and_then(|entry| {
+            if entry.file_name() == MARKER {
+                Ok(())
+            } else if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(entry.path())
+            } else {
+                std::fs::remove_file(entry.path())
+            }
+        });
+        first_error = first_error.or(removed.err());
     }
-    Ok(())
+    match first_error {
+        None => std::fs::remove_dir_all(&path),
+        Some(err) => Err(err),
+    }
+    .with_context(|| format!("cannot remove the previous output at {}", path.display()))
 }
 
 /// Whether `dir` holds the marker briefing writes, as briefing writes it: an empty file, or a
@@ -455,169 +472,4 @@ fn swap_by_renames(new: &Path, current: &Path) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn output(files: &[(&str, &str)]) -> Output {
-        let mut output = Output::new();
-        for (path, text) in files {
-            output.insert(*path, text.as_bytes().to_vec());
-        }
-        output
-    }
-
-    fn claim(path: &Path) -> OutputDir {
-        OutputDir::claim(path, Overwrite::OutputOnly)
-            .unwrap()
-            .unwrap()
-    }
-
-    /// Every entry under `dir`, relative, directories with a trailing slash.
-    fn tree(dir: &Path) -> Vec<String> {
-        let mut entries: Vec<String> = walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .map(|e| {
-                let e = e.unwrap();
-                let relative = e.path().strip_prefix(dir).unwrap().display().to_string();
-                if e.file_type().is_dir() {
-                    relative + "/"
-                } else {
-                    relative
-                }
-            })
-            .collect();
-        entries.sort();
-        entries
-    }
-
-    #[test]
-    fn a_whole_write_replaces_the_directory_and_leaves_only_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("public");
-        let mut out = claim(&path);
-        out.replace(&output(&[("stale/index.html", "old")]))
-            .unwrap();
-        out.replace(&output(&[
-            ("index.html", "new"),
-            ("a/b/index.html", "deep"),
-        ]))
-        .unwrap();
-        assert_eq!(
-            tree(&path),
-            [MARKER, "a/", "a/b/", "a/b/index.html", "index.html"]
-        );
-        drop(out);
-        assert_eq!(
-            tree(dir.path()).first().map(String::as_str),
-            Some("public/")
-        );
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no staging directory or lock file lingers"
-        );
-    }
-
-    #[test]
-    fn updates_turn_files_into_directories_and_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("public");
-        let mut out = claim(&path);
-        out.update(&output(&[("logo", "a file"), ("x/y/z.txt", "deep")]))
-            .unwrap();
-        let written = out
-            .update(&output(&[
-                ("logo/small.png", "now a folder"),
-                ("x", "now a file"),
-            ]))
-            .unwrap();
-        assert!(
-            matches!(
-                written,
-                Written::Files {
-                    written: 2,
-                    removed: 2
-                }
-            ),
-            "{written:?}"
-        );
-        assert_eq!(tree(&path), [MARKER, "logo/", "logo/small.png", "x"]);
-        out.update(&output(&[("logo", "a file again"), ("x", "now a file")]))
-            .unwrap();
-        assert_eq!(tree(&path), [MARKER, "logo", "x"]);
-        assert_eq!(
-            std::fs::read_to_string(path.join("logo")).unwrap(),
-            "a file again"
-        );
-    }
-
-    #[test]
-    fn a_failed_update_writes_the_whole_site_instead() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("public");
-        let mut out = claim(&path);
-        out.update(&output(&[("index.html", "one"), ("style.css", "a")]))
-            .unwrap();
-        // Something put a directory where a file must go.
-        std::fs::remove_file(path.join("style.css")).unwrap();
-        std::fs::create_dir_all(path.join("style.css/in-the-way")).unwrap();
-        let written = out
-            .update(&output(&[("index.html", "one"), ("style.css", "b")]))
-            .unwrap();
-        assert!(
-            matches!(written, Written::Whole { after: Some(_) }),
-            "{written:?}"
-        );
-        assert_eq!(tree(&path), [MARKER, "index.html", "style.css"]);
-        assert_eq!(
-            std::fs::read_to_string(path.join("style.css")).unwrap(),
-            "b"
-        );
-    }
-
-    #[test]
-    fn a_second_writer_is_refused_and_leaves_the_first_ones_staging_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("public");
-        let first = claim(&path);
-        let staging = first.staging().unwrap();
-        staging.write("index.html", b"the whole site").unwrap();
-        let refused = OutputDir::claim(&path, Overwrite::OutputOnly).unwrap_err();
-        assert!(
-            refused.to_string().contains("another briefing is writing"),
-            "{refused}"
-        );
-        staging.commit().unwrap();
-        assert_eq!(tree(&path), [MARKER, "index.html"]);
-    }
-
-    #[test]
-    fn only_an_empty_directory_or_a_previous_output_is_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let notes = dir.path().join("notes");
-        std::fs::create_dir_all(&notes).unwrap();
-        std::fs::write(notes.join("todo.txt"), "keep me").unwrap();
-        let refused = OutputDir::claim(&notes, Overwrite::OutputOnly)
-            .unwrap()
-            .unwrap_err();
-        assert!(
-            refused.message.contains("refusing to replace"),
-            "{refused:?}"
-        );
-        assert!(refused.hint.unwrap().contains("--force"));
-        assert_eq!(tree(&notes), ["todo.txt"]);
-        let mut forced = OutputDir::claim(&notes, Overwrite::Anything)
-            .unwrap()
-            .unwrap();
-        forced.replace(&output(&[("index.html", "site")])).unwrap();
-        drop(forced);
-        // Now it is a previous output, replaced without --force.
-        let mut again = claim(&notes);
-        again.replace(&output(&[("index.html", "site 2")])).unwrap();
-        assert_eq!(tree(&notes), [MARKER, "index.html"]);
-        let empty = dir.path().join("empty");
-        std::fs::create_dir_all(&empty).unwrap();
-        claim(&empty).replace(&output(&[("a", "b")])).unwrap();
-    }
-}
+mod tests;

@@ -146,4 +146,18 @@ mod tests {
         );
         drop(lock);
     }
+
+    #[test]
+    fn a_lock_file_replaced_after_it_was_opened_is_not_the_one_at_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".public.briefing-lock");
+        std::fs::write(&path, "").unwrap();
+        let opened = File::open(&path).unwrap();
+        assert!(is_still_at(&opened, &path));
+        // What a holder letting go does, and the next one creating the file anew.
+        std::fs::remove_file(&path).unwrap();
+        assert!(!is_still_at(&opened, &path));
+        std::fs::write(&path, "").unwrap();
+        assert!(!is_still_at(&opened, &path));
+    }
 }

@@ -406,3 +406,46 @@ impl Rng {
         self.0 % n.max(1)
     }
 }
+
+/// A file or directory made immutable (`chattr +i`): we run as root, so permissions stop no
+/// write, and this does. Held open, so that the flag can be cleared wherever briefing moved the
+/// file meanwhile; cleared when dropped, so that a failing test leaves nothing its temp dir
+/// cannot remove.
+pub struct Immutable {
+    file: std::fs::File,
+}
+
+impl Immutable {
+    pub fn set(path: &Path) -> std::io::Result<Immutable> {
+        let file = std::fs::File::open(path)?;
+        set_immutable(&file, true)?;
+        Ok(Immutable { file })
+    }
+
+    /// Whether files under `dir` can be made immutable: root on ext4 can; an unprivileged user,
+    /// or a file system without the flag, cannot, and the tests that need it are skipped.
+    pub fn possible_in(dir: &Path) -> bool {
+        let probe = dir.join("immutable-probe");
+        std::fs::write(&probe, "").unwrap();
+        let works = Immutable::set(&probe).is_ok();
+        std::fs::remove_file(&probe).unwrap();
+        works
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = set_immutable(&self.file, false);
+    }
+}
+
+fn set_immutable(file: &std::fs::File, on: bool) -> std::io::Result<()> {
+    use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+    let flags = ioctl_getflags(file)?;
+    let flags = if on {
+        flags | IFlags::IMMUTABLE
+    } else {
+        flags - IFlags::IMMUTABLE
+    };
+    Ok(ioctl_setflags(file, flags)?)
+}
