@@ -279,6 +279,7 @@ fn a_previous_output_holding_a_dotfile_of_the_users_is_refused_unless_forced() {
     let forced = site.run(&["build", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
     assert!(!out.join(".git").exists());
+}
 
 /// Only briefing's own staging directories beside the output are tidied away: another site
 /// built beside it, and an empty folder of the user's, stay.
