@@ -207,6 +207,7 @@ fn the_head_limit_is_the_documented_32_kib_to_the_byte() {
     // Heads of every size around the limit, split over one and over several headers.
     for size in (limit - 300..limit + 300)
         .step_by(37)
+        .chain(limit - 3..=limit + 3)
         .chain([limit * 3 / 2, limit * 2])
     {
         for headers in [1, 7] {

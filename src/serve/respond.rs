@@ -281,7 +281,8 @@ fn content_type(key: &str) -> String {
     }
 }
 
-/// The bytes of a request's line and headers, as sent (each header `name: value\r\n`).
+/// The bytes of a request's head as sent: its line, each header `name: value\r\n`, and the
+/// empty line that ends the head.
 fn head_bytes<B>(request: &Request<B>) -> usize {
     let line = request.method().as_str().len() + request.uri().to_string().len() + 12;
     let headers: usize = request
@@ -289,7 +290,7 @@ fn head_bytes<B>(request: &Request<B>) -> usize {
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
-    line + headers
+    line + headers + 2
 }
 
 #[cfg(test)]
