@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use http_body_util::BodyExt as _;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt as _, Empty};
 use hyper::body::{Body as _, Frame, SizeHint};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -219,16 +219,12 @@ fn headers_only(mut response: Response<Body>) -> Response<Body> {
             .headers_mut()
             .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
-    *response.body_mut() = empty();
+    *response.body_mut() = Body::default();
     response
 }
 
 fn whole(bytes: Bytes) -> Body {
     Slices(VecDeque::from([bytes])).boxed_unsync()
-}
-
-fn empty() -> Body {
-    Empty::new().boxed_unsync()
 }
 
 /// A body of shared byte slices, sent one after the other, with its exact length known.
@@ -306,6 +302,7 @@ mod tests {
             ("index.html", "text/html; charset=utf-8"),
             ("css/site.css", "text/css; charset=utf-8"),
             ("app.js", "text/javascript; charset=utf-8"),
+            ("module.mjs", "application/javascript; charset=utf-8"),
             ("data.json", "application/json; charset=utf-8"),
             ("logo.svg", "image/svg+xml; charset=utf-8"),
             (
