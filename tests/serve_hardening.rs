@@ -187,11 +187,18 @@ fn running_out_of_file_descriptors_does_not_close_the_port() {
     // Out of descriptors for a while: the server must wait, neither give up its listener nor
     // retry at once in a loop that takes a whole core.
     let ticks_before = server.cpu_ticks();
+    let switches_before = server.server_context_switches();
     std::thread::sleep(Duration::from_secs(1));
     let ticks = server.cpu_ticks() - ticks_before;
+    let switches = server.server_context_switches() - switches_before;
     assert!(
         ticks < 25,
         "{ticks}/100 s of CPU in 1 s of waiting for descriptors"
+    );
+    // The wait between tries grows: a few tries a second at most, not one per timer tick.
+    assert!(
+        switches < 200,
+        "{switches} context switches in 1 s of waiting for descriptors"
     );
     assert!(server.is_running());
     drop(held);

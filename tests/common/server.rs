@@ -52,6 +52,32 @@ impl Server {
         fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
     }
 
+    /// How often the server's own threads (the main one, which accepts connections, and the
+    /// `briefing-serve` workers) have been switched out so far: a thread that waits for
+    /// something adds a few, one that polls adds one or more each time it looks.
+    pub fn server_context_switches(&self) -> u64 {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid())).unwrap();
+        tasks
+            .flatten()
+            .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+            .filter(|status| {
+                status.lines().any(|line| {
+                    line == format!("Pid:\t{}", self.pid()) || line == "Name:\tbriefing-serve"
+                })
+            })
+            .map(|status| {
+                status
+                    .lines()
+                    .filter_map(|line| {
+                        line.strip_prefix("voluntary_ctxt_switches:")
+                            .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+                    })
+                    .filter_map(|count| count.trim().parse::<u64>().ok())
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+
     /// The soft limit on open files the process runs with now.
     pub fn open_files_limit(&self) -> u64 {
         let limits = std::fs::read_to_string(format!("/proc/{}/limits", self.pid())).unwrap();
