@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::server::{Response, get, request, start};
-use common::{BIN, TestSite};
+use common::{BIN, Running, TestSite};
 
 /// Polls until `path` satisfies `check`, so tests wait for a rebuild without fixed sleeps.
 fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(&Response) -> bool) -> Response {
@@ -32,6 +32,11 @@ fn wait_for(port: u16, path: &str, what: &str, check: impl Fn(&Response) -> bool
 
 /// Reads server-sent events in the background.
 fn events(port: u16) -> mpsc::Receiver<(String, String)> {
+    events_after_hello(port).1
+}
+
+/// Reads server-sent events in the background, after the `hello` whose data it returns.
+fn events_after_hello(port: u16) -> (String, mpsc::Receiver<(String, String)>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         stream,
@@ -60,11 +65,11 @@ fn events(port: u16) -> mpsc::Receiver<(String, String)> {
             }
         }
     });
-    let (name, _) = rx
+    let (name, hello) = rx
         .recv_timeout(Duration::from_secs(10))
         .expect("no hello event");
     assert_eq!(name, "hello");
-    rx
+    (hello, rx)
 }
 
 fn next_event(rx: &mpsc::Receiver<(String, String)>, name: &str) -> String {
@@ -119,6 +124,12 @@ fn serves_pages_with_types_404_head_and_no_listing() {
         "no directory listings"
     );
     assert_eq!(get(server.port, "/news").status, 301);
+    let unknown = get(server.port, "/__briefing/nothing-here");
+    assert_eq!(
+        unknown.status, 404,
+        "an unknown endpoint is no other endpoint"
+    );
+    assert!(unknown.body.contains("Page not found"));
     assert_eq!(request(server.port, "POST", "/").status, 405);
     assert!(
         !site.path("public").exists(),
@@ -258,6 +269,62 @@ fn every_save_style_rebuilds_and_reloads() {
     assert_eq!(next_event(&events, "css"), "/css/site.css");
 }
 
+/// The build a page shows: its live-reload script's `data-generation`.
+fn generation_shown(page: &Response) -> u64 {
+    let (_, rest) = page
+        .body
+        .split_once("data-generation=\"")
+        .expect("no generation on the page");
+    rest.split('"').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_page_opened_before_a_rebuild_learns_of_it_when_its_stream_connects() {
+    let site = TestSite::fixture("basic");
+    let server = start(&site, &[]);
+    let port = server.port;
+    let shown = generation_shown(&get(port, "/news/first/"));
+    site.replace("content/news/first.md", "More details", "Rebuilt meanwhile");
+    wait_for(port, "/news/first/", "the rebuild", |r| {
+        r.body.contains("Rebuilt meanwhile")
+    });
+    // live-reload.js reloads a page when `hello` names a later build than the page shows.
+    let (hello, events) = events_after_hello(port);
+    let hello: u64 = hello.parse().unwrap();
+    assert!(hello > shown, "hello {hello} to a page of build {shown}");
+    let status = get(port, "/__briefing/status").body;
+    assert!(
+        status.contains(&format!("\"generation\":{hello}")),
+        "{status}"
+    );
+    site.replace(
+        "content/news/first.md",
+        "Rebuilt meanwhile",
+        "Rebuilt again",
+    );
+    let reload: u64 = next_event(&events, "reload").parse().unwrap();
+    assert!(reload > hello, "reload {reload} after hello {hello}");
+}
+
+#[test]
+fn a_css_edit_saved_with_another_edit_reloads_the_page() {
+    let site = TestSite::fixture("basic");
+    let server = start(&site, &[]);
+    let events = events(server.port);
+    // Saved together (a branch switch, a replace over the project): swapping the stylesheet
+    // alone would leave the old text on the page.
+    site.replace(
+        "content/news/first.md",
+        "More details",
+        "New text, new style",
+    );
+    site.write("static/css/site.css", "body { color: teal; }\n");
+    let (first, _) = events
+        .recv_timeout(Duration::from_secs(15))
+        .expect("no event after two edits");
+    assert_eq!(first, "reload");
+}
+
 #[test]
 fn errors_show_an_overlay_keep_the_last_good_site_and_clear_when_fixed() {
     let site = TestSite::fixture("basic");
@@ -332,4 +399,47 @@ fn a_busy_port_moves_to_the_next_free_one() {
     let _ = child.wait();
     assert!(!line.contains(&format!(":{busy}/")), "{line}");
     assert!(stderr.contains(&format!("Port {busy} is busy")), "{stderr}");
+}
+
+#[test]
+fn an_address_this_machine_lacks_is_an_error_at_once() {
+    let site = TestSite::fixture("basic");
+    // 192.0.2.1 is kept for documentation: binding fails for want of the address, and no other
+    // port would do better.
+    let mut command = Command::new(BIN);
+    command
+        .args([
+            "serve",
+            "--interface",
+            "192.0.2.1",
+            "--port",
+            "1111",
+            "--root",
+        ])
+        .arg(&site.root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = Running::spawn(&mut command);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve kept running");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot listen on 192.0.2.1:1111"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("busy"), "{stderr}");
 }

@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn the_interface_and_allowed_hosts_are_admitted() {
-        let extra: Vec<String> = ["Preview.Test:8080", "192.168.1.20", "fd00::1"]
+        let extra: Vec<String> = ["Preview.Test:8080", "192.168.1.20", "fd00::1", "my-box.lan"]
             .iter()
             .map(|v| parse_allowed_host(v).unwrap())
             .collect();
@@ -160,6 +160,7 @@ mod tests {
             "PREVIEW.TEST:1",
             "192.168.1.20",
             "[fd00::1]:1111",
+            "My-Box.lan:1111",
         ] {
             assert!(hosts.admits(host), "{host}");
         }
@@ -171,6 +172,7 @@ mod tests {
     fn allowed_host_values_are_checked() {
         assert_eq!(parse_allowed_host("::1").unwrap(), "[::1]");
         assert_eq!(parse_allowed_host("Box.LAN").unwrap(), "box.lan");
+        assert_eq!(parse_allowed_host("my-box.lan").unwrap(), "my-box.lan");
         for bad in ["", "a b", "user@host", "http://x/", "*.example"] {
             assert!(parse_allowed_host(bad).is_err(), "{bad}");
         }

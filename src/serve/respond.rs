@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use http_body_util::BodyExt as _;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt as _, Empty};
 use hyper::body::{Body as _, Frame, SizeHint};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -219,16 +219,12 @@ fn headers_only(mut response: Response<Body>) -> Response<Body> {
             .headers_mut()
             .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
-    *response.body_mut() = empty();
+    *response.body_mut() = Body::default();
     response
 }
 
 fn whole(bytes: Bytes) -> Body {
     Slices(VecDeque::from([bytes])).boxed_unsync()
-}
-
-fn empty() -> Body {
-    Empty::new().boxed_unsync()
 }
 
 /// A body of shared byte slices, sent one after the other, with its exact length known.
@@ -281,7 +277,8 @@ fn content_type(key: &str) -> String {
     }
 }
 
-/// The bytes of a request's line and headers, as sent (each header `name: value\r\n`).
+/// The bytes of a request's head as sent: its line, each header `name: value\r\n`, and the
+/// empty line that ends the head.
 fn head_bytes<B>(request: &Request<B>) -> usize {
     let line = request.method().as_str().len() + request.uri().to_string().len() + 12;
     let headers: usize = request
@@ -289,7 +286,7 @@ fn head_bytes<B>(request: &Request<B>) -> usize {
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
-    line + headers
+    line + headers + 2
 }
 
 #[cfg(test)]
@@ -305,6 +302,7 @@ mod tests {
             ("index.html", "text/html; charset=utf-8"),
             ("css/site.css", "text/css; charset=utf-8"),
             ("app.js", "text/javascript; charset=utf-8"),
+            ("module.mjs", "application/javascript; charset=utf-8"),
             ("data.json", "application/json; charset=utf-8"),
             ("logo.svg", "image/svg+xml; charset=utf-8"),
             (

@@ -127,4 +127,17 @@ mod tests {
         assert_eq!(resolve("/a%2findex.html", "/", site), Target::NotFound);
         assert_eq!(resolve("/.git/config", "/", |_| true), Target::NotFound);
     }
+
+    #[test]
+    fn malformed_paths_are_bad_requests_and_impossible_names_are_absent() {
+        // Not a path, or a `.` or `..` segment: the request itself is wrong.
+        for url in ["etc/passwd", "*", "/a/../../x", "/a/./b", "/%2e%2e/x"] {
+            assert_eq!(resolve(url, "/", site), Target::BadRequest, "{url}");
+        }
+        // No output key starts with `/` or has an empty segment: such names are never looked
+        // up, even where every key would exist.
+        for url in ["//etc/passwd", "/a//b", "/a/.hidden"] {
+            assert_eq!(resolve(url, "/", |_| true), Target::NotFound, "{url}");
+        }
+    }
 }

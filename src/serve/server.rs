@@ -105,15 +105,13 @@ fn connection_limit() -> usize {
     let limit = getrlimit(Resource::Nofile);
     // `None` is no limit at all.
     let mut files = limit.current.unwrap_or(wanted);
-    if files < wanted {
-        let raised = limit.maximum.map_or(wanted, |hard| hard.min(wanted));
-        let new = Rlimit {
-            current: Some(raised),
-            maximum: limit.maximum,
-        };
-        if raised > files && setrlimit(Resource::Nofile, new).is_ok() {
-            files = raised;
-        }
+    let raised = limit.maximum.map_or(wanted, |hard| hard.min(wanted));
+    let new = Rlimit {
+        current: Some(raised),
+        maximum: limit.maximum,
+    };
+    if raised > files && setrlimit(Resource::Nofile, new).is_ok() {
+        files = raised;
     }
     usize::try_from(files.saturating_sub(RESERVED_FDS))
         .unwrap_or(MAX_CONNECTIONS)
@@ -201,24 +199,60 @@ impl Backoff {
         ) {
             return;
         }
-        // Near the limit, accepting succeeds and fails by turns: one warning says enough.
-        if self
-            .warned_at
-            .is_none_or(|at| at.elapsed() > WARNING_INTERVAL)
-        {
+        if self.warning_due() {
             anstream::eprintln!(
                 "warning: cannot accept connections ({err}); waiting until some close"
             );
-            self.warned_at = Some(Instant::now());
         }
-        let wait = self
-            .wait
-            .map_or(MIN_BACKOFF, |wait| (wait * 2).min(MAX_BACKOFF));
-        self.wait = Some(wait);
-        tokio::time::sleep(wait).await;
+        tokio::time::sleep(self.next_wait()).await;
     }
 
     fn succeeded(&mut self) {
         self.wait = None;
+    }
+
+    /// Near the limit, accepting succeeds and fails by turns: one warning per
+    /// [`WARNING_INTERVAL`] says enough.
+    fn warning_due(&mut self) -> bool {
+        let due = self
+            .warned_at
+            .is_none_or(|at| at.elapsed() > WARNING_INTERVAL);
+        if due {
+            self.warned_at = Some(Instant::now());
+        }
+        due
+    }
+
+    fn next_wait(&mut self) -> Duration {
+        let wait = self
+            .wait
+            .map_or(MIN_BACKOFF, |wait| (wait * 2).min(MAX_BACKOFF));
+        self.wait = Some(wait);
+        wait
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_up_to_a_second_and_starts_over_after_a_success() {
+        let mut backoff = Backoff::default();
+        let waits: Vec<u128> = (0..9).map(|_| backoff.next_wait().as_millis()).collect();
+        assert_eq!(waits, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+        backoff.succeeded();
+        assert_eq!(backoff.next_wait(), MIN_BACKOFF);
+    }
+
+    #[test]
+    fn running_out_is_reported_at_most_every_30_seconds() {
+        let mut backoff = Backoff::default();
+        assert!(backoff.warning_due());
+        assert!(!backoff.warning_due());
+        // The last warning 31 s ago (on a machine up for longer than that).
+        backoff.warned_at = Instant::now().checked_sub(WARNING_INTERVAL + Duration::from_secs(1));
+        assert!(backoff.warning_due());
+        assert!(!backoff.warning_due());
     }
 }

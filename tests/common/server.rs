@@ -42,6 +42,53 @@ impl Server {
             .unwrap_or_else(|| panic!("no {field} in /proc status"))
     }
 
+    /// The CPU time the process has used so far, user and system, in clock ticks (1/100 s).
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        // The command name is in parentheses and may hold spaces: count fields after it.
+        let (_, after_name) = stat.rsplit_once(')').unwrap();
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the line, the 12th and 13th after the name.
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+
+    /// How often the server's own threads (the main one, which accepts connections, and the
+    /// `briefing-serve` workers) have been switched out so far: a thread that waits for
+    /// something adds a few, one that polls adds one or more each time it looks.
+    pub fn server_context_switches(&self) -> u64 {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid())).unwrap();
+        tasks
+            .flatten()
+            .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+            .filter(|status| {
+                status.lines().any(|line| {
+                    line == format!("Pid:\t{}", self.pid()) || line == "Name:\tbriefing-serve"
+                })
+            })
+            .map(|status| {
+                status
+                    .lines()
+                    .filter_map(|line| {
+                        line.strip_prefix("voluntary_ctxt_switches:")
+                            .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+                    })
+                    .filter_map(|count| count.trim().parse::<u64>().ok())
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// The soft limit on open files the process runs with now.
+    pub fn open_files_limit(&self) -> u64 {
+        let limits = std::fs::read_to_string(format!("/proc/{}/limits", self.pid())).unwrap();
+        limits
+            .lines()
+            .find_map(|line| line.strip_prefix("Max open files"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|soft| soft.parse().ok())
+            .expect("no open-file limit in /proc limits")
+    }
+
     /// How many file descriptors the server has open.
     pub fn open_fds(&self) -> usize {
         std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
@@ -66,11 +113,16 @@ pub fn start(site: &TestSite, extra: &[&str]) -> Server {
     start_command(serve_command(site, extra))
 }
 
+pub fn start_command(command: Command) -> Server {
+    start_command_with_stderr(command, Stdio::null())
+}
+
+/// [`start_command`], with the server's standard error going to `stderr` (a file, say).
 #[allow(clippy::zombie_processes)] // `Server::drop` kills and waits for it.
-pub fn start_command(mut command: Command) -> Server {
+pub fn start_command_with_stderr(mut command: Command, stderr: Stdio) -> Server {
     let mut child = command
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
