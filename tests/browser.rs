@@ -91,6 +91,43 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
     );
 }
 
+/// A stylesheet whose name has a space is swapped in the open page after an edit, without a
+/// reload: the event names it as the page's link does, however either spells it.
+#[test]
+fn a_stylesheet_edit_is_swapped_in_without_a_reload() {
+    if !browser_available("a_stylesheet_edit_is_swapped_in_without_a_reload") {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    site.write("static/css/my style.css", "body { color: rgb(1, 2, 3) }\n");
+    site.replace(
+        "templates/base.html",
+        "</head>",
+        "<link rel=\"stylesheet\" href=\"{{ get_url(path='css/my style.css') }}\"></head>",
+    );
+    let (server, url) = serve(&site);
+    let result = Command::new("node")
+        .current_dir(repo_root())
+        .arg("tests/browser/css_swap.mjs")
+        .arg(format!("{url}news/first/"))
+        .arg(site.path("static/css/my style.css"))
+        .arg("rgb(1, 2, 3)")
+        .arg("rgb(4, 5, 6)")
+        .output()
+        .unwrap();
+    drop(server);
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        stdout.contains("\"reloads\":0"),
+        "the stylesheet was swapped, not the page reloaded: {stdout}"
+    );
+}
+
 /// Every page of the built briefing passes the Nu HTML Checker with zero errors.
 #[test]
 fn every_page_passes_the_nu_html_checker() {

@@ -266,7 +266,7 @@ fn every_save_style_rebuilds_and_reloads() {
     wait_for(port, "/css/site.css", "a static edit", |r| {
         r.body.contains("rebeccapurple")
     });
-    assert_eq!(next_event(&events, "css"), "/css/site.css");
+    assert_eq!(next_event(&events, "css"), r#"["/css/site.css"]"#);
 }
 
 /// The build a page shows: its live-reload script's `data-generation`.

@@ -13,15 +13,21 @@
   });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("css", function (e) {
-    var changed = e.data.split(" ");
+    var changed = JSON.parse(e.data);
     var links = document.querySelectorAll('link[rel="stylesheet"]');
+    var swapped = 0;
     for (var i = 0; i < links.length; i++) {
       var url = new URL(links[i].href);
-      if (changed.indexOf(url.pathname) !== -1) {
+      var path;
+      try { path = decodeURIComponent(url.pathname); } catch (err) { path = url.pathname; }
+      if (changed.indexOf(path) !== -1) {
         url.searchParams.set("briefing-reload", Date.now());
         links[i].href = url.toString();
+        swapped += 1;
       }
     }
+    // A stylesheet this page does not link itself (one it imports, say): only a reload shows it.
+    if (swapped < changed.length) { location.reload(); return; }
     shown = Number(e.lastEventId) || shown;
   });
   source.addEventListener("build-error", function (e) {

@@ -61,9 +61,11 @@ async fn next_message(
 fn message(generation: u64, notice: &Notice) -> String {
     match notice {
         Notice::Reload => format!("id: {generation}\nevent: reload\ndata: {generation}\n\n"),
+        // A JSON list: a file name may hold spaces or line breaks, which would split the list
+        // or end the event (and let a name forge another event).
         Notice::Css(paths) => format!(
             "id: {generation}\nevent: css\ndata: {}\n\n",
-            paths.join(" ")
+            serde_json::Value::from(paths.clone())
         ),
         // Every line break would end the field: each line goes in a `data:` line of its own.
         Notice::BuildError(html) => format!(
@@ -86,5 +88,19 @@ mod tests {
             text,
             "id: 7\nevent: build-error\ndata: a\ndata: b\ndata: c\ndata: d\n\n"
         );
+    }
+
+    #[test]
+    fn stylesheet_names_with_spaces_or_line_breaks_stay_one_list_in_one_event() {
+        let names = vec![
+            "/my style.css".to_string(),
+            "/z.css\n\nevent: build-error\ndata: <b>forged</b>\n\nx.css".to_string(),
+        ];
+        let text = message(3, &Notice::Css(names.clone()));
+        let body = text.strip_suffix("\n\n").unwrap();
+        assert_eq!(body.lines().count(), 3, "{text}");
+        let data = body.lines().last().unwrap().strip_prefix("data: ").unwrap();
+        let parsed: Vec<String> = serde_json::from_str(data).unwrap();
+        assert_eq!(parsed, names);
     }
 }
