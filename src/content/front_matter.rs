@@ -227,7 +227,8 @@ mod tests {
 
     #[test]
     fn a_bad_date_is_pointed_at_where_it_is_written() {
-        let front_matter = "title = \"A\"\ndate = 10:00:00\nupdated = 7\n";
+        // Comments after the values: the caret must end where the value does, not the line.
+        let front_matter = "title = \"A\"\ndate = 10:00:00 # morning\nupdated = 7 # seven\n";
         let text = format!("+++\n{front_matter}+++\nBody\n");
         let values: std::collections::BTreeMap<String, Spanned<toml::Value>> =
             toml::from_str(front_matter).unwrap();
