@@ -34,6 +34,24 @@ fn serve(site: &TestSite) -> (Running, String) {
     (server, url)
 }
 
+/// Runs a browser script with `args` and returns what it printed, failing the test (with its
+/// output) if the script failed.
+fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let result = Command::new("node")
+        .current_dir(repo_root())
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    stdout
+}
+
 /// Whether Chromium and the npm packages are there. When not, says so where a plain
 /// `cargo test` run shows it: the test harness captures `eprintln!`, not the stderr handle.
 fn browser_available(test: &str) -> bool {
@@ -68,22 +86,18 @@ fn an_edit_shows_in_the_open_page_without_a_manual_reload() {
     }
     let site = TestSite::fixture("basic");
     let (server, url) = serve(&site);
-    let result = Command::new("node")
-        .current_dir(repo_root())
-        .arg("tests/browser/live_reload.mjs")
-        .arg(format!("{url}news/first/"))
-        .arg(site.path("content/news/first.md"))
-        .arg("More details")
-        .arg("Details edited while the browser watched")
-        .output()
-        .unwrap();
-    drop(server);
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(
-        result.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&result.stderr)
+    let page = format!("{url}news/first/");
+    let file = site.path("content/news/first.md");
+    let stdout = run_script(
+        "tests/browser/live_reload.mjs",
+        &[
+            page.as_ref(),
+            file.as_ref(),
+            "More details".as_ref(),
+            "Details edited while the browser watched".as_ref(),
+        ],
     );
+    drop(server);
     assert!(stdout.contains("\"ok\":true"), "{stdout}");
     assert!(
         stdout.contains("\"reloads\":1"),
@@ -106,22 +120,18 @@ fn a_stylesheet_edit_is_swapped_in_without_a_reload() {
         "<link rel=\"stylesheet\" href=\"{{ get_url(path='css/my style.css') }}\"></head>",
     );
     let (server, url) = serve(&site);
-    let result = Command::new("node")
-        .current_dir(repo_root())
-        .arg("tests/browser/css_swap.mjs")
-        .arg(format!("{url}news/first/"))
-        .arg(site.path("static/css/my style.css"))
-        .arg("rgb(1, 2, 3)")
-        .arg("rgb(4, 5, 6)")
-        .output()
-        .unwrap();
-    drop(server);
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(
-        result.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&result.stderr)
+    let page = format!("{url}news/first/");
+    let file = site.path("static/css/my style.css");
+    let stdout = run_script(
+        "tests/browser/css_swap.mjs",
+        &[
+            page.as_ref(),
+            file.as_ref(),
+            "rgb(1, 2, 3)".as_ref(),
+            "rgb(4, 5, 6)".as_ref(),
+        ],
     );
+    drop(server);
     assert!(
         stdout.contains("\"reloads\":0"),
         "the stylesheet was swapped, not the page reloaded: {stdout}"
