@@ -532,3 +532,39 @@ fn random_edits_with_failed_writes_end_in_a_clean_build_each_time() {
         assert!(count("error:") > 0, "{seen:#?}");
     }
 }
+
+/// Context switches of every thread of process `pid` so far.
+fn context_switches(pid: u32) -> u64 {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+        .flat_map(|status| {
+            status
+                .lines()
+                .filter_map(|line| {
+                    line.strip_prefix("voluntary_ctxt_switches:")
+                        .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+                        .and_then(|count| count.trim().parse::<u64>().ok())
+                })
+                .collect::<Vec<_>>()
+        })
+        .sum()
+}
+
+/// A `watch` with nothing to do sleeps: the file watcher's debouncer used to wake it about 800
+/// times a second (its default tick), which costs a laptop's battery all day long.
+#[test]
+fn an_idle_watch_wakes_rarely() {
+    let site = TestSite::fixture("basic");
+    let watch = Watch::start(&site, &[]);
+    let pid = watch.pid();
+    std::thread::sleep(Duration::from_millis(500));
+    let before = context_switches(pid);
+    std::thread::sleep(Duration::from_secs(3));
+    let per_second = (context_switches(pid) - before) / 3;
+    assert!(
+        per_second < 250,
+        "an idle watch woke {per_second} times a second"
+    );
+}
