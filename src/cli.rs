@@ -451,23 +451,16 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
     };
-    let diagnostics = match say.with_spinner("Checking...", || build::build(&options))? {
-        Err(diagnostics) => diagnostics,
-        Ok(built) => {
-            let mut all = built.warnings.clone();
-            let (links, external) = check::output_links(&built.site, &built.output);
-            all.extend(links);
-            all.extend(check::content_warnings(&built.site));
-            if args.external {
-                all.extend(check::external_links(
-                    &external,
-                    std::time::Duration::from_secs(args.timeout),
-                    args.concurrency,
-                ));
-            }
-            all.sorted()
-        }
+    let checks = check::CheckOptions {
+        external: args.external.then_some(check::ExternalOptions {
+            timeout: Duration::from_secs(args.timeout),
+            concurrency: args.concurrency,
+        }),
     };
+    let diagnostics = say.with_spinner("Checking...", || match build::build(&options)? {
+        Err(diagnostics) => Ok(diagnostics),
+        Ok(built) => check::run(&built, &checks),
+    })?;
     report_diagnostics(&diagnostics);
     let failed =
         diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);

@@ -79,6 +79,9 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     pub message: String,
     pub hint: Option<String>,
+    /// The rule that found the problem (`BR0101`), for the checks that have one; shown as
+    /// `error[BR0101]` so a user can look the rule up.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -89,6 +92,7 @@ impl Diagnostic {
             location: None,
             message: message.into(),
             hint: None,
+            code: None,
         }
     }
 
@@ -114,6 +118,11 @@ impl Diagnostic {
         self
     }
 
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -132,7 +141,10 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(self.message.as_str());
+        let mut title = level.primary_title(self.message.as_str());
+        if let Some(code) = self.code {
+            title = title.id(code);
+        }
         let mut report = vec![match &self.location {
             Some(loc) => {
                 let snippet = Snippet::source(loc.line_text.as_str())
@@ -332,6 +344,18 @@ mod tests {
         assert!(out.contains("content/x.md:2:9"), "{out}");
         assert!(out.contains("title = 3"), "{out}");
         assert!(out.contains("help: write the title in quotes"), "{out}");
+    }
+
+    #[test]
+    fn render_shows_the_rule_code_after_the_level() {
+        let d = Diagnostic::warning("content/x.md", "this page cites no source").code("BR0201");
+        let out = d.render(false);
+        assert!(
+            out.starts_with("warning[BR0201]: this page cites no source"),
+            "{out}"
+        );
+        let uncoded = Diagnostic::error("content/x.md", "bad").render(false);
+        assert!(uncoded.starts_with("error: bad"), "{uncoded}");
     }
 
     #[test]

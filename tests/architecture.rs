@@ -30,6 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "check",
         &[
+            "build",
             "config",
             "content",
             "site",

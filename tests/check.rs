@@ -65,12 +65,40 @@ fn warnings_pass_unless_denied() {
     let message = stderr(&result);
     assert!(result.status.success(), "{message}");
     assert!(
-        message.contains("warning: this page cites no source"),
+        message.contains("warning[BR0201]: this page cites no source"),
         "{message}"
     );
     assert!(message.contains("content/news/uncited.md:1:1"), "{message}");
     let denied = site.run(&["check", "--deny-warnings"]);
     assert_eq!(denied.status.code(), Some(1));
+}
+
+#[test]
+fn each_problem_check_finds_carries_its_rule_code() {
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "templates/page.html",
+        "</article>",
+        "<a href=\"/missing/page/\">broken</a> <a href=\"#nowhere\">top</a> <a href=\"../../../up\">up</a></article>",
+    );
+    site.write(
+        "content/news/uncited.md",
+        "+++\ntitle = \"Uncited\"\n+++\nA claim with no source.\n",
+    );
+    let result = site.run(&["check"]);
+    let message = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{message}");
+    for expected in [
+        "error[BR0101]: the link `/missing/page/` points to a page or file that does not exist",
+        "error[BR0102]: the link `#nowhere` points to the anchor #nowhere",
+        "error[BR0103]: the link `../../../up` points outside the site",
+        "warning[BR0201]: this page cites no source",
+    ] {
+        assert!(
+            message.contains(expected),
+            "{expected:?} missing from:\n{message}"
+        );
+    }
 }
 
 #[test]
@@ -134,7 +162,9 @@ fn external_links_are_checked_only_when_asked() {
     let message = stderr(&result);
     assert_eq!(result.status.code(), Some(1), "{message}");
     assert!(
-        message.contains(&format!("http://127.0.0.1:{port}/dead` answered HTTP 404")),
+        message.contains(&format!(
+            "error[BR0301]: the external link `http://127.0.0.1:{port}/dead` answered HTTP 404"
+        )),
         "{message}"
     );
     assert!(!message.contains("/ok`"), "{message}");

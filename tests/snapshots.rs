@@ -37,3 +37,20 @@ fn diagnostics_text() {
     assert_eq!(result.status.code(), Some(1));
     insta::assert_snapshot!("diagnostics", stderr(&result));
 }
+
+#[test]
+fn check_rules_text() {
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "templates/page.html",
+        "</article>",
+        "<a href=\"/missing/page/\">broken</a></article>",
+    );
+    site.write(
+        "content/news/uncited.md",
+        "+++\ntitle = \"Uncited\"\n+++\nA claim with no source.\n",
+    );
+    let result = site.run(&["check"]);
+    assert_eq!(result.status.code(), Some(1));
+    insta::assert_snapshot!("check_rules", stderr(&result));
+}

@@ -1,16 +1,15 @@
-//! `briefing check`: everything a build finds, plus what only the finished HTML shows.
+//! Links and anchors of the rendered output.
 //!
 //! Links are checked in the rendered output, so a link written in a template is checked just
 //! like one written in Markdown: every internal `href`/`src` must name a file of the output and
-//! every `#fragment` an `id` in it. External links are checked only when asked, with a timeout
-//! and a bounded number of requests at once.
+//! every `#fragment` an `id` in it. External links are only collected here, for `external`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Duration;
 
 use lol_html::{HtmlRewriter, Settings, element};
 use rayon::prelude::*;
 
+use super::rules::{self, Rule};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
 use crate::site::{Node, Site};
@@ -137,6 +136,9 @@ fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) ->
     }
 }
 
+/// The rule a link breaks, what the link does wrong, and a hint.
+type LinkProblem = (&'static Rule, String, String);
+
 /// Which content file made each output file, for messages.
 fn owners(site: &Site) -> HashMap<String, Node> {
     site.nodes()
@@ -146,7 +148,7 @@ fn owners(site: &Site) -> HashMap<String, Node> {
 
 /// Checks every internal link and anchor of every HTML file of the output. Returns the
 /// problems and the external URLs found, with the pages that use them.
-pub fn output_links(
+pub(super) fn output_links(
     site: &Site,
     output: &Output,
 ) -> (Diagnostics, BTreeMap<String, BTreeSet<String>>) {
@@ -179,6 +181,7 @@ pub fn output_links(
                     None
                 }
                 LinkTarget::Outside(_) => Some((
+                    &rules::OUTSIDE_BASE_PATH,
                     "points outside the site".to_string(),
                     format!(
                         "links inside the site start with the base path {}",
@@ -189,10 +192,12 @@ pub fn output_links(
                     internal_link_problem(output, &scanned, &key, fragment.as_deref())
                 }
             };
-            if let Some((what, hint)) = problem
+            if let Some((rule, what, hint)) = problem
                 && reported.insert(href.clone())
             {
-                let d = Diagnostic::error(&display, format!("the link `{href}` {what}")).hint(hint);
+                let d = rule
+                    .diagnostic(&display, format!("the link `{href}` {what}"))
+                    .hint(hint);
                 diagnostics.push(match owner {
                     Some(node) => written_at(site, node, href, d),
                     None => d,
@@ -203,22 +208,23 @@ pub fn output_links(
     (diagnostics, external)
 }
 
-/// What is wrong with a link to the output file `key` (and `fragment` in it), as what the link
-/// does and a hint; `None` when it is right.
+/// What is wrong with a link to the output file `key` (and `fragment` in it), as the rule it
+/// breaks, what the link does and a hint; `None` when it is right.
 fn internal_link_problem(
     output: &Output,
     scanned: &HashMap<&str, Scanned>,
     key: &str,
     fragment: Option<&str>,
-) -> Option<(String, String)> {
+) -> Option<LinkProblem> {
     let exists = output.contains(key);
     let redirect = !exists && output.contains(&format!("{key}/index.html"));
     if !exists && !redirect {
-        return Some(("points to a page or file that does not exist".to_string(), "link with @/path.md in Markdown, or get_url(path=...) in templates, so paths are checked when written".to_string()));
+        return Some((&rules::BROKEN_LINK, "points to a page or file that does not exist".to_string(), "link with @/path.md in Markdown, or get_url(path=...) in templates, so paths are checked when written".to_string()));
     }
     let fragment = fragment.filter(|_| exists)?;
     match scanned.get(key).map(|s| &s.ids) {
         Some(ids) if !ids.contains(fragment) => Some((
+            &rules::MISSING_ANCHOR,
             format!("points to the anchor #{fragment}, which {key} does not have"),
             "link to a heading id shown by the page's table of contents".to_string(),
         )),
@@ -246,81 +252,6 @@ fn written_at(site: &Site, node: Node, href: &str, mut d: Diagnostic) -> Diagnos
         ));
         d
     }
-}
-
-/// Warnings about content that builds but reads badly.
-pub fn content_warnings(site: &Site) -> Diagnostics {
-    let mut diagnostics = Diagnostics::new();
-    if site.sources.is_empty() {
-        return diagnostics;
-    }
-    for page in &site.pages {
-        if page.sources.is_empty() {
-            diagnostics.push(
-                Diagnostic::warning(&page.doc.display_path, "this page cites no source")
-                    .in_text(&page.doc.text, 0..3)
-                    .hint("add sources = [\"id\"] to the front matter, or cite a claim inline with [@id]"),
-            );
-        }
-    }
-    diagnostics
-}
-
-/// Requests each external URL (HEAD, then GET when HEAD is refused), `concurrency` at a time.
-pub fn external_links(
-    urls: &BTreeMap<String, BTreeSet<String>>,
-    timeout: Duration,
-    concurrency: usize,
-) -> Diagnostics {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .user_agent("briefing-link-check")
-        .build()
-        .into();
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(concurrency.max(1))
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(err) => {
-            return std::iter::once(Diagnostic::error(
-                "--external",
-                format!("cannot start the link checker: {err}"),
-            ))
-            .collect();
-        }
-    };
-    let results: Vec<(String, Option<String>)> = pool.install(|| {
-        urls.keys()
-            .par_bridge()
-            .map(|url| {
-                let status = agent.head(url).call().map(|r| r.status().as_u16());
-                let status = match status {
-                    Ok(405 | 403 | 501) => agent.get(url).call().map(|r| r.status().as_u16()),
-                    other => other,
-                };
-                let problem = match status {
-                    Ok(code) if code < 400 => None,
-                    Ok(code) => Some(format!("answered HTTP {code}")),
-                    Err(err) => Some(format!("could not be reached: {err}")),
-                };
-                (url.clone(), problem)
-            })
-            .collect()
-    });
-    let mut diagnostics = Diagnostics::new();
-    for (url, problem) in results {
-        if let Some(problem) = problem {
-            for page in &urls[&url] {
-                diagnostics.push(
-                    Diagnostic::error(page, format!("the external link `{url}` {problem}"))
-                        .hint("fix or remove the link; check it in a browser to be sure"),
-                );
-            }
-        }
-    }
-    diagnostics
 }
 
 #[cfg(test)]

@@ -1,0 +1,46 @@
+//! `briefing check`: everything a build finds, plus what only the finished HTML and the site as
+//! a whole show. [`run`] applies every pass in a fixed order; each rule a pass applies is in
+//! [`rules::RULES`] with its code.
+
+mod external;
+mod links;
+mod lint;
+pub mod rules;
+
+use std::time::Duration;
+
+use crate::build::Built;
+use crate::diagnostics::Diagnostics;
+
+/// What a check does beyond the passes it always runs.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Request every external link; `None` leaves them alone (they need the network).
+    pub external: Option<ExternalOptions>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalOptions {
+    /// How long to wait for each link.
+    pub timeout: Duration,
+    /// How many links to request at once.
+    pub concurrency: usize,
+}
+
+/// The build's warnings, then the links and anchors of the rendered HTML, the content rules and,
+/// when asked, the external links: every problem found, sorted. An error only when the machine
+/// fails (the external link checker cannot start).
+pub fn run(built: &Built, options: &CheckOptions) -> anyhow::Result<Diagnostics> {
+    let mut all = built.warnings.clone();
+    let (links, external) = links::output_links(&built.site, &built.output);
+    all.extend(links);
+    all.extend(lint::uncited_pages(&built.site));
+    if let Some(asked) = options.external {
+        all.extend(external::dead_links(
+            &external,
+            asked.timeout,
+            asked.concurrency,
+        )?);
+    }
+    Ok(all.sorted())
+}

@@ -1,0 +1,138 @@
+//! Every rule `check` applies, in one table: its code, short name, what it catches and its
+//! default severity. A diagnostic made through a rule carries the code, which `check` prints as
+//! `error[BR0101]` and README.md documents under "Rule codes". Codes are never reused: a
+//! retired rule keeps its number.
+//!
+//! Numbering: `BR01xx` links and anchors inside the site, `BR02xx` content, `BR03xx` external
+//! links.
+
+use crate::diagnostics::{Diagnostic, Severity};
+
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub catches: &'static str,
+    pub severity: Severity,
+}
+
+impl Rule {
+    /// A diagnostic about `path` under this rule, at its default severity.
+    pub fn diagnostic(&self, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        let diagnostic = match self.severity {
+            Severity::Error => Diagnostic::error(path, message),
+            Severity::Warning => Diagnostic::warning(path, message),
+        };
+        diagnostic.code(self.code)
+    }
+}
+
+pub const BROKEN_LINK: Rule = Rule {
+    code: "BR0101",
+    name: "broken-link",
+    catches: "a link or `src` in the rendered HTML (from Markdown or a template) to a page or file the site does not have",
+    severity: Severity::Error,
+};
+
+pub const MISSING_ANCHOR: Rule = Rule {
+    code: "BR0102",
+    name: "missing-anchor",
+    catches: "a link to a `#fragment` that the page it names has no `id` (or `<a name>`) for",
+    severity: Severity::Error,
+};
+
+pub const OUTSIDE_BASE_PATH: Rule = Rule {
+    code: "BR0103",
+    name: "outside-base-path",
+    catches: "a root-relative link outside the base path, or a relative one that climbs above the site",
+    severity: Severity::Error,
+};
+
+pub const UNCITED_PAGE: Rule = Rule {
+    code: "BR0201",
+    name: "uncited-page",
+    catches: "a page that cites no source, in a site with `content/sources.toml`",
+    severity: Severity::Warning,
+};
+
+pub const DEAD_EXTERNAL_LINK: Rule = Rule {
+    code: "BR0301",
+    name: "dead-external-link",
+    catches: "an external link that answers HTTP 400 or above, or cannot be reached (only with `--external`)",
+    severity: Severity::Error,
+};
+
+/// Every rule, in code order.
+pub const RULES: &[Rule] = &[
+    BROKEN_LINK,
+    MISSING_ANCHOR,
+    OUTSIDE_BASE_PATH,
+    UNCITED_PAGE,
+    DEAD_EXTERNAL_LINK,
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The README's "Rule codes" table, as (code, name, severity) per row.
+    fn documented() -> Vec<(String, String, String)> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let section = readme
+            .split_once("### Rule codes")
+            .expect("README.md has a \"Rule codes\" section")
+            .1;
+        let section = section.split("\n#").next().unwrap();
+        section
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let code = cells.get(1)?.trim_matches('`');
+                code.starts_with("BR").then(|| {
+                    let name = cells[2].trim_matches('`').to_string();
+                    (code.to_string(), name, cells[3].to_string())
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn codes_are_unique_well_formed_and_in_order() {
+        let codes: BTreeSet<&str> = RULES.iter().map(|r| r.code).collect();
+        assert_eq!(codes.len(), RULES.len(), "a code is used twice");
+        let names: BTreeSet<&str> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(names.len(), RULES.len(), "a name is used twice");
+        for rule in RULES {
+            assert!(
+                rule.code.len() == 6
+                    && rule.code.starts_with("BR")
+                    && rule.code[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{rule:?}"
+            );
+        }
+        assert!(RULES.windows(2).all(|w| w[0].code < w[1].code));
+    }
+
+    #[test]
+    fn readme_documents_every_rule_and_no_other() {
+        let severity = |rule: &Rule| match rule.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let expected: Vec<(String, String, String)> = RULES
+            .iter()
+            .map(|r| (r.code.into(), r.name.into(), severity(r).into()))
+            .collect();
+        assert_eq!(documented(), expected);
+    }
+
+    #[test]
+    fn a_rule_makes_diagnostics_with_its_code_and_severity() {
+        let d = UNCITED_PAGE.diagnostic("content/a.md", "this page cites no source");
+        assert_eq!((d.code, d.severity), (Some("BR0201"), Severity::Warning));
+        assert!(BROKEN_LINK.diagnostic("a", "b").is_error());
+    }
+}
