@@ -568,3 +568,25 @@ fn an_idle_watch_wakes_rarely() {
         "an idle watch woke {per_second} times a second"
     );
 }
+
+/// A folder of `public/` replaced by a link to somewhere else while `watch` runs: the next
+/// rebuild replaces the link, and never writes (or removes) a file through it.
+#[test]
+fn a_folder_of_the_output_swapped_for_a_link_is_never_written_through() {
+    let site = TestSite::fixture("basic");
+    let out = site.path("public");
+    let mut watch = Watch::start(&site, &[]);
+    let elsewhere = site.root.parent().unwrap().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("index.html"), "mine\n").unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), "mine too\n").unwrap();
+    std::fs::remove_dir_all(out.join("about")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("about")).unwrap();
+    site.replace("content/about/_index.md", "About", "About us");
+    wait_for_clean(&site, &out, &mut watch, "a folder swapped for a link");
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 2);
+}

@@ -189,7 +189,15 @@ impl OutputDir {
                     .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
             })
             .collect();
-        if removed.len() + changed.len() > STAGE_ABOVE {
+        // A folder of the output replaced by a link (or a file) behind our back would take a
+        // write or a removal through it, out of the output: only a whole new directory is safe.
+        let touched = removed
+            .iter()
+            .copied()
+            .chain(changed.iter().map(|&(p, _)| p));
+        if removed.len() + changed.len() > STAGE_ABOVE
+            || !real_folders_on_the_way(&self.path, touched)
+        {
             self.replace(output)?;
             return Ok(Written::Whole { after: None });
         }
@@ -262,6 +270,34 @@ impl OutputDir {
         }
         Ok(self.scratch.as_ref().map_or(&self.parent, |s| s.path()))
     }
+}
+
+/// Whether every folder between `root` and each of `paths` (relative output paths) is a real
+/// directory or not there yet: no symbolic link, no file. Each folder is looked at once.
+fn real_folders_on_the_way<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let mut folder = root.to_path_buf();
+        for part in path
+            .split('/')
+            .rev()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            folder.push(part);
+            if !seen.insert(folder.clone()) {
+                continue;
+            }
+            match folder.symlink_metadata() {
+                Ok(meta) if !meta.is_dir() => return false,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    true
 }
 
 /// `Ok(Err(..))` when a build must not replace `path`: it is a file, or a directory that is
