@@ -590,3 +590,25 @@ fn a_folder_of_the_output_swapped_for_a_link_is_never_written_through() {
     );
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 2);
 }
+
+/// `watch --force` adopts the directory there when it starts, and no other: a folder of the
+/// user's put at the output's path later is refused, not replaced.
+#[test]
+fn force_covers_the_output_watch_started_with_not_one_put_there_later() {
+    let site = TestSite::fixture("basic");
+    let out = site.path("public");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("old.html"), "an old site, not briefing's\n").unwrap();
+    let mut watch = Watch::start(&site, &["--force"]);
+    assert!(out.join("news/first/index.html").is_file());
+    std::fs::rename(&out, site.path("public-old")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "precious\n").unwrap();
+    site.replace("content/news/first.md", "More details", "An edit");
+    let said = watch.text_until("error", Duration::from_secs(15));
+    assert!(said.contains("refusing"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "precious\n"
+    );
+}

@@ -155,6 +155,9 @@ impl OutputDir {
         output.write_into(&staging)?;
         let previous = staging.swap_in()?;
         self.on_disk = Some(output.clone());
+        // `--force` was for the directory there at the start; from now on it is briefing's
+        // own, and a folder of the user's put in its place while `watch` runs is refused.
+        self.overwrite = Overwrite::OutputOnly;
         // The new site is in place; the old one goes in the background, so that the next
         // rebuild does not wait for thousands of deletions. If they fail, the next claim of the
         // directory removes what is left, as it does after a kill.
