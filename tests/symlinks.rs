@@ -274,3 +274,51 @@ fn editing_a_link_target_while_watching_rebuilds() {
     wait_for("public/img/logo.svg", "fourth");
     drop(watch.process);
 }
+
+/// Links through links, links inside a linked directory, and a link whose target is made only
+/// later: `watch` sees every change a fresh build would read.
+#[test]
+fn chains_of_links_and_links_made_whole_later_are_watched_too() {
+    use std::time::{Duration, Instant};
+
+    let site = TestSite::fixture("basic");
+    site.write("brand/logo.svg", "<svg>b1</svg>");
+    site.write("brand2/logo.svg", "<svg>c1</svg>");
+    site.write("brand/inner.svg", "<svg>i1</svg>");
+    // static/logo.svg -> assets/logo.svg -> brand/logo.svg
+    link("../brand/logo.svg", &site.path("assets/logo.svg"));
+    link("../assets/logo.svg", &site.path("static/logo.svg"));
+    // static/assets -> assets/, which holds a link of its own to brand/inner.svg
+    link("../brand/inner.svg", &site.path("assets/inner.svg"));
+    link("../assets", &site.path("static/assets"));
+    let watch = common::Watch::start(&site, &[]);
+    let wait_for = |path: &str, text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !std::fs::read_to_string(site.path(path))
+            .unwrap_or_default()
+            .contains(text)
+        {
+            assert!(Instant::now() < deadline, "{path} never showed {text:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("public/logo.svg", "b1");
+    // The middle of the chain pointed elsewhere.
+    std::fs::remove_file(site.path("assets/logo.svg")).unwrap();
+    link("../brand2/logo.svg", &site.path("assets/logo.svg"));
+    wait_for("public/logo.svg", "c1");
+    // The new end of the chain edited.
+    std::thread::sleep(Duration::from_millis(200));
+    site.write("brand2/logo.svg", "<svg>c2</svg>");
+    wait_for("public/logo.svg", "c2");
+    // A link inside a linked directory: its target edited.
+    site.write("brand/inner.svg", "<svg>i2</svg>");
+    wait_for("public/assets/inner.svg", "i2");
+    // A link to what does not exist yet fails the build; making it mends the site.
+    link("../later/soon.svg", &site.path("static/soon.svg"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!site.path("public/soon.svg").exists());
+    site.write("later/soon.svg", "<svg>here</svg>");
+    wait_for("public/soon.svg", "here");
+    drop(watch);
+}

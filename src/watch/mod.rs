@@ -21,6 +21,8 @@ use crate::build::{Changes, Outcome, Session};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{is_ignored_name, relative_slash_path};
 
+mod links;
+
 /// How long the debouncer waits for a burst of events to end. An editor's save (write a temp
 /// file, rename it over) takes microseconds; events that arrive during a build simply queue
 /// for the next one, so a short window costs nothing in correctness.
@@ -106,8 +108,7 @@ pub struct Watcher {
     >,
     events: mpsc::Receiver<Vec<PathBuf>>,
     layout: Layout,
-    /// Links found in the source directories: (resolved target, the link's own path).
-    links: Vec<(PathBuf, PathBuf)>,
+    links: links::Links,
 }
 
 impl Watcher {
@@ -143,15 +144,9 @@ impl Watcher {
             _debouncer: debouncer,
             events,
             layout,
-            links: Vec::new(),
+            links: links::Links::default(),
         };
-        let dirs = watcher
-            .source_dirs()
-            .map(Path::to_path_buf)
-            .collect::<Vec<_>>();
-        for dir in dirs {
-            watcher.follow_links_under(&dir);
-        }
+        watcher.refresh_links();
         Ok(watcher)
     }
 
@@ -165,38 +160,15 @@ impl Watcher {
         .map(PathBuf::as_path)
     }
 
-    /// Watches the targets of the links at or under `start`. A target outside the site is not
-    /// watched: the build refuses such a link, and its removal is an event of its own.
-    fn follow_links_under(&mut self, start: &Path) {
-        let root = self.layout.root.canonicalize().unwrap_or_default();
-        let found: Vec<PathBuf> = walkdir::WalkDir::new(start)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|entry| entry.path_is_symlink())
-            .map(walkdir::DirEntry::into_path)
-            .collect();
-        for link in found {
-            let Ok(target) = link.canonicalize() else {
-                continue;
-            };
-            // A link pointed elsewhere (`ln -sfn`) counts for its new target only.
-            self.links.retain(|(_, l)| l != &link);
-            if !target.starts_with(&root) {
-                continue;
-            }
-            // A file is watched through its directory: an editor that saves by renaming a new
-            // file over the old one would leave a watch on the file itself with nothing.
-            let watched = match target.is_dir() {
-                true => self._debouncer.watch(&target, RecursiveMode::Recursive),
-                false => match target.parent() {
-                    Some(dir) => self._debouncer.watch(dir, RecursiveMode::NonRecursive),
-                    None => continue,
-                },
-            };
-            if watched.is_ok() {
-                self.links.push((target, link));
-            }
-        }
+    /// Looks at every link in the source directories again, and watches what each reads from.
+    fn refresh_links(&mut self) {
+        let root = self.layout.root.clone();
+        let dirs: Vec<PathBuf> = self.source_dirs().map(Path::to_path_buf).collect();
+        let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+        let debouncer = &mut self._debouncer;
+        self.links.refresh(&root, &dirs, &mut |path, mode| {
+            debouncer.watch(path, mode).is_ok()
+        });
     }
 
     /// Blocks until something changes, then returns every change that has arrived so far.
@@ -207,12 +179,13 @@ impl Watcher {
                 paths.extend(more);
             }
             self.watch_new_source_dirs(&paths);
-            for path in &paths {
-                if path.is_symlink() && self.source_dirs().any(|dir| path.starts_with(dir)) {
-                    self.follow_links_under(&path.clone());
-                }
+            let (mut paths, through_a_link) = self.links.through(paths);
+            let new_link = paths
+                .iter()
+                .any(|p| p.is_symlink() && self.source_dirs().any(|dir| p.starts_with(dir)));
+            if through_a_link || new_link {
+                self.refresh_links();
             }
-            let mut paths = through_links(paths, &self.links);
             paths.sort();
             paths.dedup();
             let changes = classify(&paths, &self.layout);
@@ -233,24 +206,6 @@ impl Watcher {
             }
         }
     }
-}
-
-/// `paths` and, for each that lies at or under a link's target, the same path through the link.
-fn through_links(mut paths: Vec<PathBuf>, links: &[(PathBuf, PathBuf)]) -> Vec<PathBuf> {
-    let linked: Vec<PathBuf> = paths
-        .iter()
-        .flat_map(|path| {
-            links.iter().filter_map(move |(target, link)| {
-                let rest = path.strip_prefix(target).ok()?;
-                Some(match rest.as_os_str().is_empty() {
-                    true => link.clone(),
-                    false => link.join(rest),
-                })
-            })
-        })
-        .collect();
-    paths.extend(linked);
-    paths
 }
 
 /// Rebuilds on every change, forever, calling `on_outcome` after each build.
@@ -282,44 +237,6 @@ mod tests {
 
     fn paths(list: &[&str]) -> Vec<PathBuf> {
         list.iter().map(PathBuf::from).collect()
-    }
-
-    #[test]
-    fn events_on_a_link_target_count_for_the_link() {
-        let links = vec![
-            (
-                PathBuf::from("/site/shared/page.md"),
-                PathBuf::from("/site/content/news/page.md"),
-            ),
-            (
-                PathBuf::from("/site/shared/img"),
-                PathBuf::from("/site/static/img"),
-            ),
-        ];
-        let got = through_links(
-            paths(&[
-                "/site/shared/page.md",
-                "/site/shared/img/a/b.svg",
-                "/site/shared/other.md",
-                "/site/shared/page.md.bak",
-            ]),
-            &links,
-        );
-        assert_eq!(
-            got,
-            paths(&[
-                "/site/shared/page.md",
-                "/site/shared/img/a/b.svg",
-                "/site/shared/other.md",
-                "/site/shared/page.md.bak",
-                "/site/content/news/page.md",
-                "/site/static/img/a/b.svg",
-            ])
-        );
-        let changes = classify(&got, &layout());
-        assert!(changes.content.contains("news/page.md"));
-        assert!(changes.static_files.contains("img/a/b.svg"));
-        assert_eq!(changes.content.len(), 1);
     }
 
     #[test]
