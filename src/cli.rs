@@ -417,7 +417,12 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     };
     say.built(&built, "memory", None);
     let layout = watch::Layout::of(&built.site.config);
-    let url = built.site.config.permalink("");
+    // Where the preview answers, which a `--base-url` for the links does not change.
+    let url = format!(
+        "http://{host}:{}{}",
+        address.port(),
+        built.site.config.base_path
+    );
     let preview = serve::Preview::new(built);
     let mut watcher = watch::Watcher::start(layout)?;
     let rebuild_preview = Arc::clone(&preview);

@@ -443,3 +443,17 @@ fn an_address_this_machine_lacks_is_an_error_at_once() {
     );
     assert!(!stderr.contains("busy"), "{stderr}");
 }
+
+/// With `--base-url` for the links, `serve` still says where the preview answers: this
+/// machine, under the base URL's path, not the public address (which would open the live site).
+#[test]
+fn serve_with_a_base_url_names_the_preview_not_the_public_site() {
+    let site = TestSite::fixture("basic");
+    let server = start(&site, &["--base-url", "https://example.org/brief/"]);
+    let page = get(server.port, "/brief/news/first/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("\"/brief/"),
+        "links are under the base path"
+    );
+}
