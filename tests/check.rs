@@ -170,3 +170,18 @@ fn external_links_are_checked_only_when_asked() {
     assert!(!message.contains("/ok`"), "{message}");
     assert!(message.contains("content/news/second.md"), "{message}");
 }
+
+/// A link to a file whose name holds `&` is written `&amp;` in the HTML, as it must be; `check`
+/// reads it as a browser does, so a valid site passes.
+#[test]
+fn links_written_with_entities_are_read_as_a_browser_reads_them() {
+    let site = TestSite::fixture("basic");
+    site.write("static/Q&A.pdf", "pdf");
+    site.replace(
+        "content/news/first.md",
+        "More details",
+        "See [the Q&A](/Q&A.pdf). More details",
+    );
+    let result = site.run(&["check", "--deny-warnings"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+}

@@ -29,18 +29,20 @@ fn scan(html: &[u8]) -> Scanned {
             Settings::new().append_element_content_handler(element!(
                     "[id], a[name], a[href], link[href], area[href], img[src], script[src], source[src], iframe[src], video[src], audio[src]",
                     |el| {
+                        // Attribute values come as written: `&amp;` is `&` to a browser.
+                        let decoded = |value: String| html_escape::decode_html_entities(&value).into_owned();
                         if let Some(id) = el.get_attribute("id") {
-                            ids.push(id);
+                            ids.push(decoded(id));
                         }
                         let tag = el.tag_name();
                         if tag == "a"
                             && let Some(name) = el.get_attribute("name")
                         {
-                            ids.push(name);
+                            ids.push(decoded(name));
                         }
                         let attribute = if matches!(tag.as_str(), "a" | "link" | "area") { "href" } else { "src" };
                         if let Some(link) = el.get_attribute(attribute) {
-                            links.push(link);
+                            links.push(decoded(link));
                         }
                         Ok(())
                     }
@@ -265,6 +267,8 @@ mod tests {
         );
         assert!(s.ids.contains("scope") && s.ids.contains("old"));
         assert_eq!(s.links, ["/a/#x", "i.png"]);
+        let s = scan(br#"<a href="/Q&amp;A.pdf">q</a><a href="/x?a=1&amp;b=&#50;">x</a>"#);
+        assert_eq!(s.links, ["/Q&A.pdf", "/x?a=1&b=2"]);
     }
 
     #[test]
