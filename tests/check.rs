@@ -185,3 +185,39 @@ fn links_written_with_entities_are_read_as_a_browser_reads_them() {
     let result = site.run(&["check", "--deny-warnings"]);
     assert!(result.status.success(), "{}", stderr(&result));
 }
+
+/// `get_url` links to a file whatever its name holds (a space, `#`, `?`, `%`, letters past
+/// ASCII), and what it writes is a URL that reaches that file.
+#[test]
+fn get_url_reaches_files_whatever_their_names_hold() {
+    let site = TestSite::fixture("basic");
+    let names = [
+        "my style.css",
+        "a#b.css",
+        "a?b.css",
+        "a%20b.css",
+        "café.css",
+    ];
+    let mut links = String::new();
+    for name in names {
+        site.write(&format!("static/{name}"), "p {}");
+        links.push_str(&format!(
+            "<link rel=\"stylesheet\" href=\"{{{{ get_url(path='{name}') }}}}\">"
+        ));
+    }
+    site.replace("templates/base.html", "</head>", &format!("{links}</head>"));
+    let result = site.run(&["check", "--deny-warnings"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let built = site.run(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let page = site.read("public/index.html");
+    for href in [
+        "/my%20style.css",
+        "/a%23b.css",
+        "/a%3Fb.css",
+        "/a%2520b.css",
+        "/caf%C3%A9.css",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href} missing");
+    }
+}

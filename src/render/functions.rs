@@ -121,9 +121,16 @@ pub(super) fn with_functions(
                 };
             }
             let file = path.trim_start_matches('/');
-            let bare = file.split(['#', '?']).next().unwrap_or(file);
+            // A file whose own name holds `#` or `?` first; else what follows them is a query
+            // or fragment, kept as written.
+            let (bare, suffix) = match files.contains(file) {
+                true => (file, ""),
+                false => file.split_at(file.find(['#', '?']).unwrap_or(file.len())),
+            };
             if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
-                Ok(urls_site.config.url_path(file))
+                Ok(urls_site
+                    .config
+                    .url_path(&format!("{}{suffix}", url_encoded(bare))))
             } else {
                 Err(tera::Error::message(format!(
                     "get_url: no file `{path}` in static/ or the generated files"
@@ -132,4 +139,46 @@ pub(super) fn with_functions(
         },
     );
     tera
+}
+
+/// What a URL path may not hold as it is (a space, `#`, `?`, `%` and the like, and every byte
+/// past ASCII): the WHATWG path percent-encode set, plus `%` so a name holding one stays itself.
+const PATH_ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%');
+
+/// A file's path as it goes in a URL: each name percent-encoded, the slashes kept.
+fn url_encoded(file: &str) -> String {
+    file.split('/')
+        .map(|name| percent_encoding::utf8_percent_encode(name, PATH_ENCODED).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_encoded;
+
+    #[test]
+    fn file_names_are_percent_encoded_and_slashes_kept() {
+        for (file, url) in [
+            ("css/site.css", "css/site.css"),
+            ("css/my style.css", "css/my%20style.css"),
+            ("a#b.css", "a%23b.css"),
+            ("a?b.css", "a%3Fb.css"),
+            ("a%20b.css", "a%2520b.css"),
+            ("café/ü.css", "caf%C3%A9/%C3%BC.css"),
+            ("Q&A.pdf", "Q&A.pdf"),
+        ] {
+            assert_eq!(url_encoded(file), url, "{file}");
+        }
+    }
 }
