@@ -192,8 +192,8 @@ impl OutputDir {
                     .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
             })
             .collect();
-        // A folder of the output replaced by a link (or a file) behind our back would take a
-        // write or a removal through it, out of the output: only a whole new directory is safe.
+        // A folder of the output replaced by a link behind our back would take a write or a
+        // removal through it, out of the output: only a whole new directory is safe.
         let touched = removed
             .iter()
             .copied()
@@ -275,8 +275,9 @@ impl OutputDir {
     }
 }
 
-/// Whether every folder between `root` and each of `paths` (relative output paths) is a real
-/// directory or not there yet: no symbolic link, no file. Each folder is looked at once.
+/// Whether no folder between `root` and each of `paths` (relative output paths) is a symbolic
+/// link: each is a real directory, a file the writes replace, or not there yet. Each folder is
+/// looked at once.
 fn real_folders_on_the_way<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> bool {
     let mut seen = std::collections::HashSet::new();
     for path in paths {
@@ -294,7 +295,9 @@ fn real_folders_on_the_way<'a>(root: &Path, paths: impl Iterator<Item = &'a str>
                 continue;
             }
             match folder.symlink_metadata() {
-                Ok(meta) if !meta.is_dir() => return false,
+                Ok(meta) if meta.is_symlink() => return false,
+                // A file where a folder goes is an earlier output's, removed before the writes.
+                Ok(meta) if !meta.is_dir() => break,
                 Ok(_) => {}
                 Err(_) => break,
             }
