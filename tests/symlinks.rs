@@ -223,7 +223,7 @@ fn links_added_while_watching_follow_the_rule() {
 /// was there when it started and for one added since, to a file or into a directory.
 #[test]
 fn editing_a_link_target_while_watching_rebuilds() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     let site = TestSite::fixture("basic");
     site.write(
@@ -236,16 +236,7 @@ fn editing_a_link_target_while_watching_rebuilds() {
         &site.path("content/news/linked.md"),
     );
     let watch = common::Watch::start(&site, &[]);
-    let wait_for = |path: &str, text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !std::fs::read_to_string(site.path(path))
-            .unwrap_or_default()
-            .contains(text)
-        {
-            assert!(Instant::now() < deadline, "{path} never showed {text:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
+    let wait_for = |path: &str, text: &str| wait_for_text(&site, path, text);
     wait_for("public/news/linked/index.html", "first text");
     // Saved the way editors save: a new file renamed over the old one.
     site.write(
@@ -279,7 +270,7 @@ fn editing_a_link_target_while_watching_rebuilds() {
 /// later: `watch` sees every change a fresh build would read.
 #[test]
 fn chains_of_links_and_links_made_whole_later_are_watched_too() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     let site = TestSite::fixture("basic");
     site.write("brand/logo.svg", "<svg>b1</svg>");
@@ -292,16 +283,7 @@ fn chains_of_links_and_links_made_whole_later_are_watched_too() {
     link("../brand/inner.svg", &site.path("assets/inner.svg"));
     link("../assets", &site.path("static/assets"));
     let watch = common::Watch::start(&site, &[]);
-    let wait_for = |path: &str, text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !std::fs::read_to_string(site.path(path))
-            .unwrap_or_default()
-            .contains(text)
-        {
-            assert!(Instant::now() < deadline, "{path} never showed {text:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
+    let wait_for = |path: &str, text: &str| wait_for_text(&site, path, text);
     wait_for("public/logo.svg", "b1");
     // The middle of the chain pointed elsewhere.
     std::fs::remove_file(site.path("assets/logo.svg")).unwrap();
@@ -321,4 +303,18 @@ fn chains_of_links_and_links_made_whole_later_are_watched_too() {
     site.write("later/soon.svg", "<svg>here</svg>");
     wait_for("public/soon.svg", "here");
     drop(watch);
+}
+
+/// Waits until the file at `path` (relative to the site) holds `text`, as a rebuild makes it.
+fn wait_for_text(site: &TestSite, path: &str, text: &str) {
+    use std::time::{Duration, Instant};
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !std::fs::read_to_string(site.path(path))
+        .unwrap_or_default()
+        .contains(text)
+    {
+        assert!(Instant::now() < deadline, "{path} never showed {text:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
