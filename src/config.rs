@@ -217,7 +217,10 @@ pub fn validate_output_dir(options: &BuildOptions) -> Result<(), Diagnostic> {
             )));
         }
         // Files reached through a link are inputs as much as the directory's own.
-        for (link, target) in links_under(&input_dir) {
+        let resolved = symlinks_under(&input_dir)
+            .into_iter()
+            .filter_map(|link| Some((link.canonicalize().ok()?, link)));
+        for (target, link) in resolved {
             let shown = link.strip_prefix(&root).unwrap_or(&link).display();
             if target.starts_with(&output) || output.starts_with(&target) {
                 return Err(refuse(&format!(
@@ -230,17 +233,14 @@ pub fn validate_output_dir(options: &BuildOptions) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// The symbolic links at or under `dir` that resolve, with their targets. Links are few, and
-/// listing a directory tree without following them needs no `stat` per file.
-fn links_under(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+/// The symbolic links at or under `dir`, not followed. Links are few, and listing a directory
+/// tree without following them needs no `stat` per file. The watcher lists them the same way.
+pub fn symlinks_under(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|entry| entry.path_is_symlink())
-        .filter_map(|entry| {
-            let target = entry.path().canonicalize().ok()?;
-            Some((entry.into_path(), target))
-        })
+        .map(walkdir::DirEntry::into_path)
         .collect()
 }
 

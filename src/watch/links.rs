@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 
 use notify::RecursiveMode;
 
+use crate::config::symlinks_under;
+
 /// How deep links inside linked directories are followed; a loop stops here.
 const MAX_DEPTH: usize = 8;
 /// How many hops of one chain are followed, as the kernel's own limit (ELOOP) is 40.
@@ -32,7 +34,7 @@ impl Links {
     ) {
         self.aliases.clear();
         for dir in dirs {
-            for link in links_under(dir) {
+            for link in symlinks_under(dir) {
                 self.follow(root, &link, &link, watch, 0);
             }
         }
@@ -62,7 +64,7 @@ impl Links {
         }
         if depth < MAX_DEPTH && current.is_dir() {
             self.watch_once(&current, RecursiveMode::Recursive, watch);
-            for inner in links_under(&current) {
+            for inner in symlinks_under(&current) {
                 if let Ok(rest) = inner.strip_prefix(&current) {
                     self.follow(root, &seen_as.join(rest), &inner, watch, depth + 1);
                 }
@@ -121,16 +123,6 @@ impl Links {
         paths.extend(linked);
         (paths, any)
     }
-}
-
-/// The symbolic links at or under `dir`, not followed.
-fn links_under(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path_is_symlink())
-        .map(walkdir::DirEntry::into_path)
-        .collect()
 }
 
 /// `path` with `.` and `..` taken out by their names alone: where a link points is what its
