@@ -113,6 +113,19 @@ impl Config {
         }
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let zola = ["config.toml", "zola.toml"]
+                    .into_iter()
+                    .find(|name| options.root.join(name).is_file());
+                if let Some(name) = zola {
+                    let zola_text = std::fs::read_to_string(options.root.join(name));
+                    return Err(single(zola_migration(name, &zola_text.unwrap_or_default())));
+                }
+                return Err(single(
+                    Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {err}"))
+                        .hint("run briefing from the site's root, pass --root DIR, or create one with `briefing init`"),
+                ));
+            }
             Err(err) => {
                 let hint = if err.kind() == std::io::ErrorKind::NotFound {
                     "run briefing from the site's root, pass --root DIR, or create one with `briefing init`"
@@ -271,6 +284,46 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
+/// What to do with a Zola site's `config.toml` (named `name`, holding `text`): which of its keys
+/// carry over to `site.toml` as they are, which under another name, and which have no
+/// equivalent.
+fn zola_migration(name: &str, text: &str) -> Diagnostic {
+    const SAME: [&str; 5] = ["title", "base_url", "description", "markdown", "extra"];
+    const RENAMED: [(&str, &str); 2] = [("default_language", "language"), ("author", "publisher")];
+    let table: toml::Table = text.parse().unwrap_or_default();
+    let mut same = Vec::new();
+    let mut renamed = Vec::new();
+    let mut dropped = Vec::new();
+    for key in table.keys() {
+        if SAME.contains(&key.as_str()) {
+            same.push(format!("`{key}`"));
+        } else if let Some((_, new)) = RENAMED.iter().find(|(old, _)| old == key) {
+            renamed.push(format!("`{key}` as `{new}`"));
+        } else {
+            dropped.push(format!("`{key}`"));
+        }
+    }
+    let mut hint = String::from("create site.toml");
+    if !same.is_empty() {
+        hint.push_str(&format!(" with {} as they are", same.join(", ")));
+    }
+    if !renamed.is_empty() {
+        hint.push_str(&format!("; {}", renamed.join(", ")));
+    }
+    if !dropped.is_empty() {
+        hint.push_str(&format!(
+            "; {} have no equivalent in briefing, leave them out",
+            dropped.join(", ")
+        ));
+    }
+    hint.push_str(" (README: \"Coming from Zola\")");
+    Diagnostic::error(
+        CONFIG_FILE,
+        format!("there is no {CONFIG_FILE} here, but a Zola {name}: briefing reads its settings from {CONFIG_FILE}"),
+    )
+    .hint(hint)
+}
+
 fn single(diagnostic: Diagnostic) -> Diagnostics {
     std::iter::once(diagnostic).collect()
 }
@@ -322,12 +375,37 @@ pub fn toml_diagnostic(
     offset: usize,
     err: &toml::de::Error,
 ) -> Diagnostic {
+    toml_diagnostic_at(path, file_text, err, &|span| {
+        offset + span.start..offset + span.end
+    })
+}
+
+/// [`toml_diagnostic`] for TOML that is not where the file has it (made from YAML):
+/// `located` says where a span of the TOML is in `file_text`.
+pub fn toml_diagnostic_at(
+    path: &str,
+    file_text: &str,
+    err: &toml::de::Error,
+    located: &dyn Fn(std::ops::Range<usize>) -> std::ops::Range<usize>,
+) -> Diagnostic {
     let message = err.message().trim().to_string();
     let mut diagnostic = Diagnostic::error(path, first_line(&message));
     if let Some(span) = err.span() {
-        diagnostic = diagnostic.in_text(file_text, offset + span.start..offset + span.end);
+        diagnostic = diagnostic.in_text(file_text, located(span));
     }
     diagnostic.hint(toml_hint(&message))
+}
+
+/// What to do about the unknown key `field`, given the `known` ones: the nearest, or the list.
+pub fn unknown_key_hint(field: &str, known: &[&str]) -> String {
+    match did_you_mean(field, known.iter().copied()) {
+        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+        None if !known.is_empty() => format!(
+            "the known keys are {}; put anything else under [extra]",
+            known.join(", ")
+        ),
+        None => "remove the key, or put it under [extra]".to_string(),
+    }
 }
 
 fn first_line(message: &str) -> String {
@@ -343,14 +421,7 @@ fn toml_hint(message: &str) -> String {
             .step_by(2)
             .filter(|s| !s.is_empty())
             .collect();
-        return match did_you_mean(field, known.iter().copied()) {
-            Some(suggestion) => format!("did you mean `{suggestion}`?"),
-            None if !known.is_empty() => format!(
-                "the known keys are {}; put anything else under [extra]",
-                known.join(", ")
-            ),
-            None => "remove the key, or put it under [extra]".to_string(),
-        };
+        return unknown_key_hint(field, &known);
     }
     if message.starts_with("missing field") {
         return "add the field; see the README's content model".to_string();
@@ -367,6 +438,26 @@ fn toml_hint(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zola_config_says_what_to_move() {
+        let text = "title = \"T\"\nbase_url = \"https://e.org\"\ndefault_language = \"fr\"\n\
+                    compile_sass = true\n[markdown]\nsmart_punctuation = true\n[extra]\na = 1\n";
+        let d = zola_migration("config.toml", text);
+        assert!(d.message.contains("Zola config.toml"), "{}", d.message);
+        let hint = d.hint.unwrap();
+        for part in [
+            "`title`, `base_url`, `markdown`, `extra` as they are",
+            "`default_language` as `language`",
+            "`compile_sass` have no equivalent",
+        ] {
+            assert!(hint.contains(part), "{part}: {hint}");
+        }
+        // A config.toml that does not parse still gets the message, without the key lists.
+        let d = zola_migration("zola.toml", "not = [toml");
+        assert!(d.message.contains("Zola zola.toml"));
+        assert!(!d.hint.unwrap().contains("as they are"));
+    }
 
     #[test]
     fn base_url_with_a_password_is_refused() {

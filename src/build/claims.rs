@@ -270,11 +270,7 @@ fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
     let doc = &site.pages[i].doc;
     match &doc.meta {
         crate::content::Meta::Page(meta) => match &meta.slug {
-            Some(slug) => {
-                let offset = doc.split.front_matter.start;
-                let span = slug.span();
-                diagnostic.in_text(&doc.text, offset + span.start..offset + span.end)
-            }
+            Some(slug) => diagnostic.in_text(&doc.text, doc.front_matter_range(slug.span())),
             None => diagnostic,
         },
         crate::content::Meta::Section(_) => diagnostic,

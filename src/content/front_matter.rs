@@ -8,52 +8,111 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::toml_diagnostic;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::yaml::{self, KeyLine};
+use crate::config::{toml_diagnostic_at, unknown_key_hint};
 use crate::diagnostics::Diagnostic;
 
-const FENCE: &str = "+++";
+/// How the front matter is written: TOML between `+++` lines, or YAML between `---` lines (as
+/// Zola and Hugo also read it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+impl Format {
+    fn fence(self) -> &'static str {
+        match self {
+            Format::Toml => "+++",
+            Format::Yaml => "---",
+        }
+    }
+}
 
 /// The two parts of a content file, as byte ranges of the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
+    pub format: Format,
     pub front_matter: Range<usize>,
     pub body: Range<usize>,
 }
 
-/// Finds the `+++` fences. The opening fence must be the first line (a UTF-8 BOM is allowed).
+/// The end of the line that starts at `start` (its `\n`, or the end of the text).
+fn line_end(text: &str, start: usize) -> usize {
+    text[start..].find('\n').map_or(text.len(), |i| start + i)
+}
+
+/// Finds the fences. The opening one must be the first line that is not blank (a UTF-8 BOM is
+/// allowed before it).
 pub fn split(path: &str, text: &str) -> Result<Split, Diagnostic> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    if text[start..first_line_end].trim_end() != FENCE {
-        let message = if text.trim().is_empty() {
-            "the file is empty: a page needs front matter with at least a title"
-        } else {
-            "the file does not start with `+++` front matter"
-        };
-        return Err(Diagnostic::error(path, message)
-            .in_text(text, start..first_line_end)
-            .hint("start the file with a line `+++`, then `title = \"...\"`, then a closing `+++` line"));
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    while line_end(text, start) < text.len() && text[start..line_end(text, start)].trim().is_empty()
+    {
+        start = line_end(text, start) + 1;
     }
-    let toml_start = (first_line_end + 1).min(text.len());
-    let mut line_start = toml_start;
+    let first_line_end = line_end(text, start);
+    let format = match text[start..first_line_end].trim_end() {
+        "+++" => Format::Toml,
+        "---" => Format::Yaml,
+        _ => {
+            let message = if text.trim().is_empty() {
+                "the file is empty: a page needs front matter with at least a title"
+            } else {
+                "the file does not start with `+++` front matter"
+            };
+            return Err(Diagnostic::error(path, message)
+                .in_text(text, start..first_line_end)
+                .hint("start the file with a line `+++`, then `title = \"...\"`, then a closing `+++` line (or YAML between `---` lines)"));
+        }
+    };
+    let fence = format.fence();
+    let front_start = (first_line_end + 1).min(text.len());
+    let mut line_start = front_start;
     while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i);
-        if text[line_start..line_end].trim_end() == FENCE {
+        let end = line_end(text, line_start);
+        if text[line_start..end].trim_end() == fence {
             return Ok(Split {
-                front_matter: toml_start..line_start,
-                body: (line_end + 1).min(text.len())..text.len(),
+                format,
+                front_matter: front_start..line_start,
+                body: (end + 1).min(text.len())..text.len(),
             });
         }
-        line_start = line_end + 1;
+        line_start = end + 1;
     }
     Err(Diagnostic::error(
         path,
-        "the front matter is never closed: no line `+++` ends it",
+        format!("the front matter is never closed: no line `{fence}` ends it"),
     )
-    .in_text(text, start..start + FENCE.len())
-    .hint("add a line containing only `+++` after the last front matter key"))
+    .in_text(text, start..start + fence.len())
+    .hint(format!(
+        "add a line containing only `{fence}` after the last front matter key"
+    )))
+}
+
+/// Where a span of the parsed front matter is in the file. TOML is parsed where it is written;
+/// YAML as the TOML it translates to, whose spans map back to the key or value they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Positions {
+    Toml {
+        offset: usize,
+    },
+    Yaml {
+        lines: Arc<[KeyLine]>,
+        whole: Range<usize>,
+    },
+}
+
+impl Positions {
+    /// The byte range of the file that `span`, a span of the parsed front matter, stands for.
+    pub fn in_file(&self, span: Range<usize>) -> Range<usize> {
+        match self {
+            Positions::Toml { offset } => offset + span.start..offset + span.end,
+            Positions::Yaml { lines, whole } => yaml::in_file(lines, span, whole.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -108,15 +167,87 @@ pub struct SectionMeta {
     pub extra: toml::Table,
 }
 
-/// Parses the front matter found by [`split`] into `T`.
+/// Parses the front matter found by [`split`] into `T`, with where its spans are in the file;
+/// or every problem: all the unknown keys at once, so that fixing takes one round.
 pub fn parse<T: for<'de> Deserialize<'de>>(
     path: &str,
     text: &str,
     split: &Split,
-) -> Result<T, Diagnostic> {
-    let toml_text = &text[split.front_matter.clone()];
-    toml::from_str(toml_text)
-        .map_err(|err| toml_diagnostic(path, text, split.front_matter.start, &err))
+) -> Result<(T, Positions), Vec<Diagnostic>> {
+    let range = split.front_matter.clone();
+    let (toml_text, positions) = match split.format {
+        Format::Toml => (
+            Cow::Borrowed(&text[range.clone()]),
+            Positions::Toml {
+                offset: range.start,
+            },
+        ),
+        Format::Yaml => {
+            let (toml_text, lines) =
+                yaml::to_toml(path, text, range.clone()).map_err(|d| vec![d])?;
+            let whole = range.start..range.start;
+            let lines = Arc::from(lines);
+            (Cow::Owned(toml_text), Positions::Yaml { lines, whole })
+        }
+    };
+    match toml::from_str(&toml_text) {
+        Ok(meta) => Ok((meta, positions)),
+        Err(err) => {
+            let located = |span: Range<usize>| positions.in_file(span);
+            let unknown = unknown_keys(path, text, &toml_text, &err, &located);
+            if unknown.is_empty() {
+                Err(vec![toml_diagnostic_at(path, text, &err, &located)])
+            } else {
+                Err(unknown)
+            }
+        }
+    }
+}
+
+/// When `err` is about an unknown key, every unknown key of `toml_text`, each where it is
+/// written; otherwise nothing. Serde stops at the first unknown key: the parse failed already,
+/// so the second look at the keys costs nothing on a good file.
+fn unknown_keys(
+    path: &str,
+    text: &str,
+    toml_text: &str,
+    err: &toml::de::Error,
+    located: &dyn Fn(Range<usize>) -> Range<usize>,
+) -> Vec<Diagnostic> {
+    let Some(rest) = err.message().strip_prefix("unknown field `") else {
+        return Vec::new();
+    };
+    let expected = rest.split_once('`').map_or("", |(_, expected)| expected);
+    let known: Vec<&str> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let Ok(table) = toml::de::DeTable::parse(toml_text) else {
+        return Vec::new();
+    };
+    let listed = known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut unknown: Vec<Diagnostic> = table
+        .get_ref()
+        .keys()
+        .filter(|key| !known.contains(&key.get_ref().as_ref()))
+        .map(|key| {
+            let name = key.get_ref().as_ref();
+            Diagnostic::error(
+                path,
+                format!("unknown field `{name}`, expected one of {listed}"),
+            )
+            .in_text(text, located(key.span()))
+            .hint(unknown_key_hint(name, &known))
+        })
+        .collect();
+    unknown.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+    unknown
 }
 
 /// A validated date: what templates show and what sorting and feeds use.
@@ -139,11 +270,10 @@ impl Date {
 pub fn parse_date(
     path: &str,
     text: &str,
-    offset: usize,
+    positions: &Positions,
     value: &Spanned<toml::Value>,
 ) -> Result<Date, Diagnostic> {
-    let span = value.span();
-    let at = offset + span.start..offset + span.end;
+    let at = positions.in_file(value.span());
     let written = match value.get_ref() {
         toml::Value::Datetime(dt) if dt.date.is_none() => {
             return Err(Diagnostic::error(
@@ -226,6 +356,38 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_before_the_fence_and_either_fence() {
+        for text in [
+            "\n\n+++\ntitle = 1\n+++\nB",
+            "\u{feff} \n\t\r\n+++\ntitle = 1\n+++\nB",
+        ] {
+            let s = split("x.md", text).unwrap();
+            assert_eq!(
+                (s.format, &text[s.front_matter.clone()]),
+                (Format::Toml, "title = 1\n")
+            );
+            assert_eq!(&text[s.body], "B");
+        }
+        let text = "\n---\ntitle: 1\n---\nB";
+        let s = split("x.md", text).unwrap();
+        assert_eq!(
+            (s.format, &text[s.front_matter.clone()]),
+            (Format::Yaml, "title: 1\n")
+        );
+        // Each fence is closed by its own kind only.
+        assert!(split("x.md", "---\ntitle: 1\n+++\n").is_err());
+        assert!(split("x.md", "+++\ntitle = 1\n---\n").is_err());
+        let err = split("x.md", "\n\n# Title\n").unwrap_err();
+        assert_eq!(err.location.unwrap().line, 3);
+        assert!(
+            split("x.md", "\n \n")
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
+    }
+
+    #[test]
     fn a_bad_date_is_pointed_at_where_it_is_written() {
         // Comments after the values: the caret must end where the value does, not the line.
         let front_matter = "title = \"A\"\ndate = 10:00:00 # morning\nupdated = 7 # seven\n";
@@ -233,7 +395,8 @@ mod tests {
         let values: std::collections::BTreeMap<String, Spanned<toml::Value>> =
             toml::from_str(front_matter).unwrap();
         for (key, written, line) in [("date", "10:00:00", 3), ("updated", "7", 4)] {
-            let err = parse_date("x.md", &text, 4, &values[key]).unwrap_err();
+            let err = parse_date("x.md", &text, &Positions::Toml { offset: 4 }, &values[key])
+                .unwrap_err();
             let location = err.location.unwrap();
             assert_eq!(location.line, line, "{key}");
             assert_eq!(&location.line_text[location.span.clone()], written, "{key}");
@@ -268,7 +431,7 @@ mod tests {
         let text = "+++\ntitle = \"A\"\nweight = \"heavy\"\n+++\n";
         let s = split("x.md", text).unwrap();
         let err = parse::<PageMeta>("x.md", text, &s).unwrap_err();
-        let loc = err.location.unwrap();
+        let loc = err[0].location.clone().unwrap();
         assert_eq!((loc.line, loc.column), (3, 10));
     }
 
@@ -277,8 +440,8 @@ mod tests {
         let text = "+++\ntitel = \"A\"\n+++\n";
         let s = split("x.md", text).unwrap();
         let err = parse::<PageMeta>("x.md", text, &s).unwrap_err();
-        assert_eq!(err.hint.as_deref(), Some("did you mean `title`?"));
-        assert_eq!(err.location.unwrap().line, 2);
+        assert_eq!(err[0].hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(err[0].location.clone().unwrap().line, 2);
     }
 
     #[test]
@@ -341,13 +504,8 @@ mod tests {
         let read = |front: &str| {
             let text = format!("+++\ntitle = \"A\"\n{front}\n+++\n");
             let s = split("x.md", &text).unwrap();
-            let meta = parse::<PageMeta>("x.md", &text, &s).unwrap();
-            parse_date(
-                "x.md",
-                &text,
-                s.front_matter.start,
-                meta.date.as_ref().unwrap(),
-            )
+            let (meta, positions) = parse::<PageMeta>("x.md", &text, &s).unwrap();
+            parse_date("x.md", &text, &positions, meta.date.as_ref().unwrap())
         };
         assert_eq!(read("date = 9999-12-31").unwrap().display, "9999-12-31");
         assert_eq!(read("date = \"2026-11-24\"").unwrap().display, "2026-11-24");

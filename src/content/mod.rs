@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod slug;
 pub mod sources;
 pub mod walk;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use front_matter::{Date, PageMeta, SectionMeta, Split};
+use front_matter::{Date, PageMeta, Positions, SectionMeta, Split};
 
 pub const SOURCES_FILE: &str = "sources.toml";
 
@@ -130,6 +131,8 @@ pub struct Document {
     pub display_path: String,
     pub text: Arc<str>,
     pub split: Split,
+    /// Where the spans of `meta` are in `text`.
+    pub positions: Positions,
     pub meta: Meta,
     pub title: String,
     pub date: Option<Date>,
@@ -159,11 +162,17 @@ impl Document {
         Document {
             text: Arc::from(&self.text[..body_start]),
             split: Split {
+                format: self.split.format,
                 front_matter: self.split.front_matter.clone(),
                 body: body_start..body_start,
             },
             ..self.clone()
         }
+    }
+
+    /// The byte range of `text` that `span`, a span of a front matter value, stands for.
+    pub fn front_matter_range(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.positions.in_file(span)
     }
 
     pub fn is_section(&self) -> bool {
@@ -226,6 +235,19 @@ fn read_document(
     bytes: Vec<u8>,
     fingerprint: Fingerprint,
 ) -> Result<Document, Vec<Diagnostic>> {
+    if let Some(language) = translation_language(relative_path) {
+        return Err(vec![
+            Diagnostic::error(
+                display_path,
+                format!(
+                    "this looks like a translation (language `{language}`): languages are not supported yet"
+                ),
+            )
+            .hint(format!(
+                "to publish it as a page of its own, rename it without `.{language}`; otherwise move it out of content/"
+            )),
+        ]);
+    }
     let hash = (fingerprint == Fingerprint::Hash).then(|| blake3::hash(&bytes));
     let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
@@ -236,9 +258,21 @@ fn read_document(
         text: &text,
         split: &split,
     };
-    let read = read_meta(&file, is_section, &mut problems).map_err(|d| vec![d])?;
-    let title = checked_title(&file, read.title, is_section, &mut problems);
-    let slug = checked_slug(&file, &read.meta, relative_path, &mut problems);
+    let read = read_meta(&file, is_section, &mut problems)?;
+    let title = checked_title(
+        &file,
+        &read.positions,
+        read.title,
+        is_section,
+        &mut problems,
+    );
+    let slug = checked_slug(
+        &file,
+        &read.positions,
+        &read.meta,
+        relative_path,
+        &mut problems,
+    );
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
             Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(
@@ -254,6 +288,7 @@ fn read_document(
         display_path: display_path.to_string(),
         text: Arc::from(text),
         split,
+        positions: read.positions,
         meta: read.meta,
         title,
         date: read.date,
@@ -270,17 +305,10 @@ struct File<'a> {
     split: &'a Split,
 }
 
-impl File<'_> {
-    /// The byte range in the text of `span`, a span in the front matter.
-    fn front_matter_range(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-        let offset = self.split.front_matter.start;
-        offset + span.start..offset + span.end
-    }
-}
-
 /// A file's front matter as parsed, before its title and slug are checked.
 struct ReadMeta {
     meta: Meta,
+    positions: Positions,
     title: Option<toml::Spanned<String>>,
     date: Option<Date>,
     updated: Option<Date>,
@@ -292,32 +320,36 @@ fn read_meta(
     file: &File<'_>,
     is_section: bool,
     problems: &mut Vec<Diagnostic>,
-) -> Result<ReadMeta, Diagnostic> {
+) -> Result<ReadMeta, Vec<Diagnostic>> {
     let (display_path, text) = (file.display_path, file.text);
-    let offset = file.split.front_matter.start;
-    let mut read_date = |value: &Option<toml::Spanned<toml::Value>>| {
+    let read_date = |value: &Option<toml::Spanned<toml::Value>>,
+                     positions: &Positions,
+                     problems: &mut Vec<Diagnostic>| {
         value.as_ref().and_then(|v| {
-            front_matter::parse_date(display_path, text, offset, v)
+            front_matter::parse_date(display_path, text, positions, v)
                 .map_err(|d| problems.push(d))
                 .ok()
         })
     };
     if is_section {
-        let meta: SectionMeta = front_matter::parse(display_path, text, file.split)?;
-        let updated = read_date(&meta.updated);
+        let (meta, positions): (SectionMeta, _) =
+            front_matter::parse(display_path, text, file.split)?;
+        let updated = read_date(&meta.updated, &positions, problems);
         Ok(ReadMeta {
             title: meta.title.clone(),
             meta: Meta::Section(meta),
+            positions,
             date: None,
             updated,
         })
     } else {
-        let meta: PageMeta = front_matter::parse(display_path, text, file.split)?;
-        let date = read_date(&meta.date);
-        let updated = read_date(&meta.updated);
+        let (meta, positions): (PageMeta, _) = front_matter::parse(display_path, text, file.split)?;
+        let date = read_date(&meta.date, &positions, problems);
+        let updated = read_date(&meta.updated, &positions, problems);
         Ok(ReadMeta {
             title: meta.title.clone(),
             meta: Meta::Page(meta),
+            positions,
             date,
             updated,
         })
@@ -327,6 +359,7 @@ fn read_meta(
 /// The title, or an empty one and a problem: a page must have one, and none may be blank.
 fn checked_title(
     file: &File<'_>,
+    positions: &Positions,
     title: Option<toml::Spanned<String>>,
     is_section: bool,
     problems: &mut Vec<Diagnostic>,
@@ -336,7 +369,7 @@ fn checked_title(
         Some(title) => {
             problems.push(
                 Diagnostic::error(file.display_path, "the title is empty")
-                    .in_text(file.text, file.front_matter_range(title.span()))
+                    .in_text(file.text, positions.in_file(title.span()))
                     .hint("write the title readers should see, e.g. title = \"Scope of the deal\""),
             );
             String::new()
@@ -357,6 +390,7 @@ fn checked_title(
 /// A page's slug: its front matter's, checked, or its file name's; a section has none.
 fn checked_slug(
     file: &File<'_>,
+    positions: &Positions,
     meta: &Meta,
     relative_path: &str,
     problems: &mut Vec<Diagnostic>,
@@ -366,7 +400,7 @@ fn checked_slug(
             Some(slug) => slug::validate_slug(slug.get_ref()).unwrap_or_else(|message| {
                 problems.push(
                     Diagnostic::error(file.display_path, message)
-                        .in_text(file.text, file.front_matter_range(slug.span()))
+                        .in_text(file.text, positions.in_file(slug.span()))
                         .hint("a slug is one URL segment: letters, digits and hyphens, e.g. slug = \"a24-google\""),
                 );
                 String::new()
@@ -375,6 +409,18 @@ fn checked_slug(
         },
         Meta::Section(_) => String::new(),
     }
+}
+
+/// The language of a translated file as Zola names them (`_index.fr.md`, `deal.pt-br.md`), which
+/// would otherwise be read as a page of its own at a URL no one meant.
+fn translation_language(relative_path: &str) -> Option<&str> {
+    let (_, language) = file_stem(relative_path).rsplit_once('.')?;
+    let (primary, region) = language.split_once('-').unwrap_or((language, ""));
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let region_ok = region.is_empty()
+        || ((2..=8).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (primary_ok && region_ok).then_some(language)
 }
 
 fn file_stem(relative_path: &str) -> &str {
@@ -415,61 +461,4 @@ pub fn discover_static(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn doc(path: &str, text: &str) -> Result<Document, Vec<Diagnostic>> {
-        parse_document(path, &format!("content/{path}"), text.as_bytes().to_vec())
-    }
-
-    #[test]
-    fn page_gets_slug_from_file_name() {
-        let d = doc("partnerships/A24 Google.md", "+++\ntitle = \"A\"\n+++\nx").unwrap();
-        assert_eq!(d.slug, "a24-google");
-        assert_eq!(d.body(), "x");
-    }
-
-    #[test]
-    fn only_hashed_documents_can_be_the_same_bytes() {
-        let text = b"+++\ntitle = \"A\"\n+++\nx".to_vec();
-        let read =
-            |fingerprint| read_document("a.md", "content/a.md", text.clone(), fingerprint).unwrap();
-        assert!(read(Fingerprint::Hash).same_bytes(&read(Fingerprint::Hash)));
-        let edited = doc("a.md", "+++\ntitle = \"A\"\n+++\ny").unwrap();
-        assert!(!read(Fingerprint::Hash).same_bytes(&edited));
-        // Unknown is not "the same": a one-off build's documents are never taken as unchanged.
-        assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Skip)));
-        assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Hash)));
-    }
-
-    #[test]
-    fn escaping_slug_is_refused() {
-        let err = doc("a.md", "+++\ntitle = \"A\"\nslug = \"../../etc\"\n+++\n").unwrap_err();
-        assert!(err[0].message.contains("slug"), "{:?}", err);
-        assert_eq!(err[0].location.as_ref().unwrap().line, 3);
-    }
-
-    #[test]
-    fn every_problem_in_a_file_is_reported() {
-        let err = doc("a.md", "+++\ndate = \"2026-02-30\"\nupdated = 5\n+++\n").unwrap_err();
-        assert!(err.len() >= 2, "{err:?}");
-    }
-
-    #[test]
-    fn binary_and_invalid_utf8_are_named() {
-        let bin = parse_document("a.md", "content/a.md", b"+++\n\0\x01".to_vec()).unwrap_err();
-        assert!(bin[0].message.contains("binary"));
-        let bad =
-            parse_document("a.md", "content/a.md", b"+++\ntitle = \"\xff\"".to_vec()).unwrap_err();
-        assert!(bad[0].message.contains("UTF-8"));
-        assert_eq!(bad[0].location.as_ref().unwrap().line, 2);
-    }
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "a.md~", "4913", ".#a.md", "#a.md#", "a.swx"] {
-            assert!(is_ignored_name(std::ffi::OsStr::new(name)), "{name}");
-        }
-        assert!(!is_ignored_name(std::ffi::OsStr::new("a.md")));
-    }
-}
+mod tests;

@@ -196,8 +196,7 @@ impl Site {
             if known_sources.contains(&id.get_ref().as_str()) {
                 continue;
             }
-            let offset = doc.split.front_matter.start;
-            let span = id.span();
+            let at = doc.front_matter_range(id.span());
             let hint = match did_you_mean(id.get_ref(), known_sources.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "add a [[source]] with this id to content/sources.toml, or remove it here"
@@ -211,7 +210,7 @@ impl Site {
                         id.get_ref()
                     ),
                 )
-                .in_text(&doc.text, offset + span.start..offset + span.end)
+                .in_text(&doc.text, at)
                 .hint(hint),
             );
         }
