@@ -105,8 +105,10 @@ impl Session {
             asset_paths: &asset_paths,
             previous: previous.as_deref(),
         };
-        let dirty = to_render(&composed, templates);
+        let dirty = to_render(&composed, templates, self.data_since_good);
         let (renders, problems) = render_files(&composed, templates, &dirty, staging)?;
+        // Failed builds count too: a file that is missing now must rebuild once it appears.
+        self.data_files.extend(values.data.paths());
         diagnostics.extend(problems);
         clock.lap("templates");
         let template_sources = Arc::clone(templates.sources());
@@ -141,6 +143,7 @@ impl Session {
         self.last_good = Some(Arc::clone(&built));
         self.touched_since_good.clear();
         self.more_than_content_since_good = false;
+        self.data_since_good = false;
         Outcome::Built(built)
     }
 
@@ -309,13 +312,14 @@ fn template_values(
 
 /// The pages and sections to render: all of them, or those a change since the previous build
 /// invalidates.
-fn to_render(composed: &Composed<'_>, templates: &Templates) -> Vec<Node> {
+fn to_render(composed: &Composed<'_>, templates: &Templates, data_changed: bool) -> Vec<Node> {
     let site = composed.site;
     match composed.previous {
         Some(prev) => {
             let since = Since {
                 templates: templates.changed_since(&prev.template_sources),
                 files: prev.asset_paths != *composed.asset_paths,
+                data: data_changed,
             };
             invalidated(
                 prev,

@@ -98,11 +98,17 @@ pub struct Changes {
     pub content: BTreeSet<String>,
     pub templates: bool,
     pub static_files: BTreeSet<String>,
+    /// A file `load_data` read (or tried to) changed.
+    pub data: bool,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        !self.config && !self.templates && self.content.is_empty() && self.static_files.is_empty()
+        !self.config
+            && !self.templates
+            && !self.data
+            && self.content.is_empty()
+            && self.static_files.is_empty()
     }
 }
 
@@ -134,6 +140,11 @@ pub struct Session {
     /// Content files changed since `last_good`, and whether anything else changed too.
     touched_since_good: BTreeSet<String>,
     more_than_content_since_good: bool,
+    /// Whether a data file changed since `last_good`.
+    data_since_good: bool,
+    /// Every file `load_data` was asked for in this session, relative to the root: the watcher
+    /// watches them (a build that kept a page did not ask again for what the page read).
+    data_files: BTreeSet<String>,
 }
 
 /// Whether a build starts from nothing or from the last good build.
@@ -141,6 +152,14 @@ pub struct Session {
 enum Rebuild {
     Full,
     Incremental,
+}
+
+impl Session {
+    /// Every file `load_data` was asked for since the session started, relative to the site
+    /// root, whether it existed or not.
+    pub fn data_files(&self) -> &BTreeSet<String> {
+        &self.data_files
+    }
 }
 
 pub enum Outcome {

@@ -35,6 +35,8 @@ impl Session {
             last_good: None,
             touched_since_good: BTreeSet::new(),
             more_than_content_since_good: false,
+            data_since_good: false,
+            data_files: BTreeSet::new(),
         }
     }
 
@@ -117,7 +119,9 @@ impl Session {
         // nothing to it.
         self.touched_since_good
             .extend(changes.content.iter().cloned());
-        self.more_than_content_since_good |= changes.templates
+        self.data_since_good |= changes.data;
+        self.more_than_content_since_good |= changes.data
+            || changes.templates
             || !changes.static_files.is_empty()
             || changes.content.contains(content::SOURCES_FILE);
         // Files that existed, still parse, and are all that changed: perhaps only their bodies.

@@ -75,6 +75,8 @@ pub(super) struct Since {
     pub templates: BTreeSet<String>,
     /// Whether files to copy were added or removed (which `get_url` can tell).
     pub files: bool,
+    /// Whether a file `load_data` read changed.
+    pub data: bool,
 }
 
 /// The pages and sections whose output may differ from the previous build's.
@@ -136,6 +138,7 @@ pub(super) fn invalidated(
                 || (reach.other_content && any_content_changed)
                 || (reach.sources && sources_changed)
                 || (reach.files && since.files)
+                || (reach.data && since.data)
         })
         .collect()
 }

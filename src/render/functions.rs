@@ -9,7 +9,8 @@ use super::{SiteValues, Templates};
 use crate::site::{Node, Site};
 
 /// The functions that need the site, so a build registers them.
-pub(super) const SITE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_url", "sources"];
+pub(super) const SITE_FUNCTIONS: [&str; 5] =
+    ["get_page", "get_section", "get_url", "sources", "load_data"];
 
 /// Stand-ins for the site functions: Tera checks function names when templates are added, and
 /// the real functions, which need the site, replace these for each build.
@@ -65,6 +66,22 @@ pub(super) fn register_filters(tera: &mut Tera) {
     );
 }
 
+/// `load_data`, reading through the build's data files.
+fn register_load_data(tera: &mut Tera, values: &Arc<SiteValues>) {
+    let lookup = Arc::clone(values);
+    tera.register_function(
+        "load_data",
+        move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let format = kwargs.get::<&str>("format")?;
+            lookup
+                .data
+                .load(path, format)
+                .map_err(|problem| tera::Error::message(format!("load_data: {problem}")))
+        },
+    );
+}
+
 /// A copy of the parsed templates with the site's lookup functions registered.
 pub(super) fn with_functions(
     templates: &Templates,
@@ -95,6 +112,7 @@ pub(super) fn with_functions(
     tera.register_function("sources", move |_: Kwargs, _: &State<'_>| {
         lookup.sources.clone()
     });
+    register_load_data(&mut tera, values);
     // Looked up in the site graph when called: most builds never call get_url with `@/`, and a
     // map of every URL made up front would cost each rebuild a pass over the whole site.
     let urls_site = Arc::clone(site);

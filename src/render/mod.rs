@@ -12,11 +12,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
+mod data;
 mod errors;
 mod functions;
 mod load;
 mod values;
 
+pub use data::DataFiles;
 pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -73,6 +75,7 @@ impl Templates {
             reach.other_content |= text.contains("get_page") || text.contains("get_section");
             reach.sources |= text.contains("sources(");
             reach.files |= text.contains("get_url");
+            reach.data |= text.contains("load_data");
         }
         reach
     }
@@ -106,6 +109,8 @@ pub struct TemplateReach {
     pub sources: bool,
     /// Calls get_url, which fails for a file that is not in the output.
     pub files: bool,
+    /// Calls load_data, whose files change apart from the content.
+    pub data: bool,
 }
 
 /// The template names in `{% extends "x" %}` and `{% include "x" %}` tags.

@@ -104,6 +104,8 @@ pub struct SiteValues {
     reused_sections: Vec<bool>,
     pub(super) sources: Value,
     pub(super) by_path: Arc<HashMap<String, Node>>,
+    /// The files `load_data` read in this build (each read once however many pages ask).
+    pub data: super::DataFiles,
 }
 
 fn toc_views<'a>(entries: &'a [TocEntry], page_path: &str) -> Vec<TocView<'a>> {
@@ -246,6 +248,7 @@ impl SiteValues {
         let sources = sources_value(site, &summaries);
         let by_path = site.paths();
         SiteValues {
+            data: super::DataFiles::new(&site.config.root, &site.config.output_dir),
             config: config_value(&site.config),
             summaries,
             sections,

@@ -109,6 +109,10 @@ pub struct Watcher {
     events: mpsc::Receiver<Vec<PathBuf>>,
     layout: Layout,
     links: links::Links,
+    /// Files templates read with `load_data`, absolute.
+    data_files: std::collections::BTreeSet<PathBuf>,
+    /// The directories watched for them (each alone, not recursively).
+    data_dirs: std::collections::BTreeSet<PathBuf>,
 }
 
 impl Watcher {
@@ -145,6 +149,8 @@ impl Watcher {
             events,
             layout,
             links: links::Links::default(),
+            data_files: Default::default(),
+            data_dirs: Default::default(),
         };
         watcher.refresh_links();
         Ok(watcher)
@@ -188,11 +194,63 @@ impl Watcher {
             }
             paths.sort();
             paths.dedup();
-            let changes = classify(&paths, &self.layout);
+            let mut changes = classify(&paths, &self.layout);
+            changes.data = paths.iter().any(|p| self.data_files.contains(p));
+            // A directory on the way to a data file was made: watch it now, or the file's
+            // creation in it would go unseen; one made in it already counts as a change.
+            if !self.data_files.is_empty()
+                && paths
+                    .iter()
+                    .any(|p| p.is_dir() && !self.data_dirs.contains(p))
+            {
+                changes.data |= self.watch_data_dirs();
+            }
             if !changes.is_empty() {
                 return Some(changes);
             }
         }
+    }
+
+    /// Watches the files `load_data` was asked for (`relative` to the root), besides those
+    /// already watched: each one's directory, or the nearest one that exists on the way.
+    pub fn track_data(&mut self, relative: &std::collections::BTreeSet<String>) {
+        let before = self.data_files.len();
+        self.data_files
+            .extend(relative.iter().map(|r| self.layout.root.join(r)));
+        if self.data_files.len() != before {
+            self.watch_data_dirs();
+        }
+    }
+
+    /// Watches the directory of each data file, or the nearest one on the way; true when a
+    /// newly watched directory already holds one (made before its watch began).
+    fn watch_data_dirs(&mut self) -> bool {
+        let mut missed = false;
+        let recursive: Vec<PathBuf> = self.source_dirs().map(Path::to_path_buf).collect();
+        for file in &self.data_files {
+            // Source directories are watched whole already; watching one again alone would
+            // not add anything.
+            if recursive.iter().any(|dir| file.starts_with(dir)) {
+                continue;
+            }
+            let Some(dir) = file.ancestors().skip(1).find(|d| d.is_dir()) else {
+                continue;
+            };
+            if dir.starts_with(&self.layout.root)
+                && !self.data_dirs.contains(dir)
+                && self
+                    ._debouncer
+                    .watch(dir, RecursiveMode::NonRecursive)
+                    .is_ok()
+            {
+                self.data_dirs.insert(dir.to_path_buf());
+                missed |= self
+                    .data_files
+                    .iter()
+                    .any(|f| f.starts_with(dir) && f.exists());
+            }
+        }
+        missed
     }
 
     fn watch_new_source_dirs(&mut self, paths: &[PathBuf]) {
@@ -214,8 +272,10 @@ pub fn run(
     watcher: &mut Watcher,
     mut on_outcome: impl FnMut(&Changes, anyhow::Result<Outcome>),
 ) {
+    watcher.track_data(session.data_files());
     while let Some(changes) = watcher.next_changes() {
         let outcome = session.apply(&changes);
+        watcher.track_data(session.data_files());
         on_outcome(&changes, outcome);
     }
 }
