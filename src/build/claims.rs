@@ -17,7 +17,8 @@ use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::{Node, Site, default_site_path, output_key_into};
+use crate::paths::{ContentPath, OutputKey};
+use crate::site::{Node, Site};
 
 pub(super) const ROBOTS: &str = "robots.txt";
 
@@ -51,7 +52,7 @@ enum Claimant<'a> {
 pub(super) struct Claims {
     /// The page and section paths of the site these were found for, and a hash of every
     /// file's URL, which a rebuild with new front matter but the same URLs compares.
-    site_paths: Arc<HashMap<String, Node>>,
+    site_paths: Arc<HashMap<ContentPath, Node>>,
     urls_hash: blake3::Hash,
     outputs: HashSet<String>,
     /// A copied file is the site's robots.txt, so the generated one is not written.
@@ -70,7 +71,7 @@ impl Claims {
         let mut claims: Vec<(Cow<'a, str>, Claimant<'a>)> = site
             .nodes()
             .map(|node| {
-                let path = format!("{}index.html", site.site_path(node));
+                let path = site.site_path(node).output_key().to_string();
                 (Cow::Owned(path), Claimant::Node(node))
             })
             .collect();
@@ -145,7 +146,10 @@ impl Claims {
     ) -> Diagnostics {
         let unparsed: HashSet<String> = unparsed
             .iter()
-            .map(|path| format!("{}index.html", default_site_path(path)))
+            .map(|path| {
+                let guess = ContentPath::new(path.as_str()).default_site_path();
+                guess.output_key().to_string()
+            })
             .collect();
         let known = |key: &str| self.outputs.contains(key) || unparsed.contains(key);
         let mut diagnostics = Diagnostics::new();
@@ -160,7 +164,7 @@ impl Claims {
             let doc = site.doc(node);
             for link in &rendered.root_links {
                 let written = link.href.split(['#', '?']).next().unwrap_or("");
-                output_key_into(written.trim_start_matches('/'), &mut key);
+                OutputKey::write_of_site_path(written.trim_start_matches('/'), &mut key);
                 if known(&key) {
                     continue;
                 }

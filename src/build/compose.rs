@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::content::{Document, sources::Source};
 use crate::diagnostics::Diagnostics;
 use crate::output;
+use crate::paths::OutputKey;
 use crate::render::{self, SiteValues, Templates};
 use crate::site::{Bodies, Node, Site};
 
@@ -45,7 +46,7 @@ pub(super) struct Composed<'a> {
     page_reuse: &'a [Option<usize>],
     pub(super) claims: &'a Claims,
     /// The output paths of copied files.
-    pub(super) asset_paths: &'a BTreeSet<String>,
+    pub(super) asset_paths: &'a BTreeSet<OutputKey>,
     pub(super) previous: Option<&'a Built>,
 }
 
@@ -94,7 +95,7 @@ impl Session {
         let site = Arc::new(site);
         let (values, page_reuse) = template_values(&site, previous.as_deref());
         clock.lap("template values");
-        let asset_paths: BTreeSet<String> =
+        let asset_paths: BTreeSet<OutputKey> =
             self.assets.values().map(|a| a.output.clone()).collect();
         let composed = Composed {
             config: &config,
@@ -349,7 +350,7 @@ fn render_files(
         ..
     } = *composed;
     let mut known_files = asset_paths.clone();
-    known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
+    known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(OutputKey::from));
     let pages_on_disk = AtomicUsize::new(0);
     // With a clash or a path the disk would refuse, pages are kept, not written: the build
     // fails, and it must fail with those messages rather than an error of the disk.

@@ -14,6 +14,7 @@ use crate::config::{self, BuildOptions, Config};
 use crate::content::{Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, OutputDir, Overwrite};
+use crate::paths::OutputKey;
 use crate::render::{self, SiteValues, Templates};
 use crate::site::Site;
 
@@ -37,7 +38,7 @@ pub struct Built {
     /// which `output` does not hold.
     pub pages_on_disk: usize,
     /// The output paths that are copied files rather than pages.
-    asset_paths: BTreeSet<String>,
+    asset_paths: BTreeSet<OutputKey>,
     /// The templates it rendered with: a later build re-renders what any change since uses,
     /// however many failed builds came in between.
     template_sources: render::TemplateSources,
@@ -109,7 +110,7 @@ impl Changes {
 #[derive(Debug, Clone)]
 struct Asset {
     /// Where it is copied to in the output.
-    output: String,
+    output: OutputKey,
     path: PathBuf,
 }
 

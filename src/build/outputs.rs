@@ -10,6 +10,7 @@ use super::compose::{Composed, Renders};
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, Output};
+use crate::paths::{OutputKey, SitePath};
 use crate::site::{Node, Site};
 
 impl Session {
@@ -50,7 +51,8 @@ impl Session {
         // leaves the place to it even when the sitemap and feed are unchanged. One of the
         // user's named in another case stands for it too, and the generated one goes.
         if !composed.claims.user_robots {
-            let robots = output::robots_txt(&composed.config.permalink("sitemap.xml"));
+            let sitemap = SitePath::new("sitemap.xml");
+            let robots = output::robots_txt(&composed.config.permalink(&sitemap));
             output.insert(claims::ROBOTS, robots);
         } else if !composed.asset_paths.contains(claims::ROBOTS) {
             output.remove(claims::ROBOTS);
@@ -61,7 +63,7 @@ impl Session {
 
 /// The previous build's output less the pages, sections and copied files `site` no longer has
 /// at the same path.
-fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<String>) -> Output {
+fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKey>) -> Output {
     let mut output = prev.output.clone();
     let same_files = Arc::ptr_eq(&prev.site.paths(), &site.paths());
     for node in prev.site.nodes().filter(|_| !same_files) {
@@ -112,8 +114,8 @@ pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
     let feed = output::Feed {
         title: &config.title,
         subtitle: &config.description,
-        site_url: &config.permalink(""),
-        feed_url: &config.permalink("atom.xml"),
+        site_url: &config.permalink(&SitePath::default()),
+        feed_url: &config.permalink(&SitePath::new("atom.xml")),
         author: &config.publisher,
         language: &config.language,
     };
@@ -124,6 +126,6 @@ pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
 }
 
 /// The output path a page or section writes.
-pub fn output_path(site: &Site, node: Node) -> String {
-    format!("{}index.html", site.site_path(node))
+pub fn output_path(site: &Site, node: Node) -> OutputKey {
+    site.site_path(node).output_key()
 }

@@ -10,6 +10,7 @@ use crate::config::{BuildOptions, Config};
 use crate::content::{self, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
+use crate::paths::OutputKey;
 use crate::render::Templates;
 
 impl Session {
@@ -201,6 +202,7 @@ impl Session {
     fn add_asset(&mut self, output: String, origin: &str, path: PathBuf) {
         let display = format!("{origin}/{output}");
         self.stale_assets.insert(display.clone());
+        let output = OutputKey::from(output);
         self.assets.insert(display, Asset { output, path });
         self.claims = None;
     }

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::paths::ContentPath;
 use front_matter::{Date, PageMeta, SectionMeta, Split};
 
 pub const SOURCES_FILE: &str = "sources.toml";
@@ -125,7 +126,7 @@ pub enum Meta {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Relative to `content/`: `partnerships/a24-google.md`.
-    pub relative_path: String,
+    pub relative_path: ContentPath,
     /// Relative to the site root, for messages: `content/partnerships/a24-google.md`.
     pub display_path: String,
     pub text: Arc<str>,
@@ -173,10 +174,6 @@ impl Document {
     pub fn is_draft(&self) -> bool {
         matches!(&self.meta, Meta::Page(meta) if meta.draft)
     }
-}
-
-pub fn is_section_file(relative_path: &str) -> bool {
-    relative_path == "_index.md" || relative_path.ends_with("/_index.md")
 }
 
 /// Whether documents are hashed as they are read.
@@ -230,7 +227,8 @@ fn read_document(
     let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    let is_section = is_section_file(relative_path);
+    let relative_path = ContentPath::new(relative_path);
+    let is_section = relative_path.is_section_file();
     let file = File {
         display_path,
         text: &text,
@@ -238,7 +236,7 @@ fn read_document(
     };
     let read = read_meta(&file, is_section, &mut problems).map_err(|d| vec![d])?;
     let title = checked_title(&file, read.title, is_section, &mut problems);
-    let slug = checked_slug(&file, &read.meta, relative_path, &mut problems);
+    let slug = checked_slug(&file, &read.meta, &relative_path, &mut problems);
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
             Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(
@@ -250,7 +248,7 @@ fn read_document(
         return Err(problems);
     }
     Ok(Document {
-        relative_path: relative_path.to_string(),
+        relative_path,
         display_path: display_path.to_string(),
         text: Arc::from(text),
         split,
@@ -358,7 +356,7 @@ fn checked_title(
 fn checked_slug(
     file: &File<'_>,
     meta: &Meta,
-    relative_path: &str,
+    relative_path: &ContentPath,
     problems: &mut Vec<Diagnostic>,
 ) -> String {
     match meta {
@@ -371,15 +369,10 @@ fn checked_slug(
                 );
                 String::new()
             }),
-            None => slug::slugify(file_stem(relative_path)),
+            None => slug::slugify(relative_path.file_stem()),
         },
         Meta::Section(_) => String::new(),
     }
-}
-
-fn file_stem(relative_path: &str) -> &str {
-    let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
-    name.strip_suffix(".md").unwrap_or(name)
 }
 
 /// Checks the bytes are text: valid UTF-8 with no NUL bytes.

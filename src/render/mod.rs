@@ -20,6 +20,7 @@ mod values;
 pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::paths::{OutputKey, SitePath};
 use crate::site::{Node, Site};
 use errors::template_diagnostic;
 use functions::with_functions;
@@ -129,7 +130,7 @@ fn referenced_templates(text: &str) -> Vec<String> {
 }
 
 /// One rendered output file: its path in the output tree and its bytes.
-pub type OutputFile = (String, Vec<u8>);
+pub type OutputFile = (OutputKey, Vec<u8>);
 
 /// Which template renders a node, following the documented precedence.
 pub fn template_for(site: &Site, node: Node) -> &str {
@@ -165,7 +166,7 @@ pub fn render_nodes(
     site: &Arc<Site>,
     templates: &Templates,
     values: &Arc<SiteValues>,
-    static_files: &Arc<BTreeSet<String>>,
+    static_files: &Arc<BTreeSet<OutputKey>>,
     nodes: &[Node],
     include_404: bool,
     deliver: &(dyn Fn(OutputFile) -> anyhow::Result<Option<OutputFile>> + Sync),
@@ -196,10 +197,11 @@ pub fn render_nodes(
         }
     }
     if include_404 {
-        let mut context = base_context(site, values, "404.html");
+        let not_found = SitePath::new("404.html");
+        let mut context = base_context(site, values, &not_found);
         context.insert("section", &values.sections[0]);
         match tera.render("404.html", &context) {
-            Ok(html) => outputs.extend(deliver(("404.html".into(), html.into_bytes()))?),
+            Ok(html) => outputs.extend(deliver((not_found.output_key(), html.into_bytes()))?),
             Err(err) => {
                 let d = template_diagnostic(&templates.sources, "404.html", &err, None);
                 problems
@@ -230,7 +232,7 @@ pub fn render_nodes(
     Ok((outputs, diagnostics))
 }
 
-fn base_context(site: &Site, values: &SiteValues, site_path: &str) -> Context {
+fn base_context(site: &Site, values: &SiteValues, site_path: &SitePath) -> Context {
     let mut context = Context::new();
     context.insert_value("config", values.config.clone());
     context.insert("base_path", &site.config.base_path);
@@ -281,5 +283,5 @@ fn render_node(
     let mut html = Vec::with_capacity(site.rendered(node).html.len() + 16 * 1024);
     tera.render_to(template, &context, &mut html)
         .map_err(|err| template_diagnostic(&templates.sources, template, &err, None))?;
-    Ok((format!("{site_path}index.html"), html))
+    Ok((site_path.output_key(), html))
 }
