@@ -26,7 +26,6 @@ mod reuse;
 mod stopwatch;
 
 use claims::Claims;
-pub use outputs::{generated_files, output_path};
 pub use stopwatch::Stopwatch;
 
 /// A successful build: the site graph it came from and the files it made.

@@ -13,6 +13,7 @@ use super::rules::{self, Rule};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
 use crate::paths::OutputKey;
+use crate::render::OutputKind;
 use crate::site::{Node, Site};
 
 /// Ids and links found in one HTML file.
@@ -145,7 +146,7 @@ type LinkProblem = (&'static Rule, String, String);
 /// Which content file made each output file, for messages.
 fn owners(site: &Site) -> HashMap<OutputKey, Node> {
     site.nodes()
-        .map(|n| (site.site_path(n).output_key(), n))
+        .map(|n| (OutputKind::of_node(n).output_key(site), n))
         .collect()
 }
 
