@@ -1,7 +1,6 @@
 //! The three kinds of path a site has, each its own type, and every conversion between them.
 //!
-//! - [`ContentPath`]: a Markdown file under `content/`, as written there:
-//!   `partnerships/a24-google.md`.
+//! - [`ContentPath`]: a path under `content/`, as written there: `partnerships/a24-google.md`.
 //! - [`SitePath`]: what follows the base path in a URL, with no leading slash:
 //!   `partnerships/a24-google/` (the home page is ``), `css/my%20style.css`, `sources/#wired`.
 //!   Percent-encoded as a URL is.
@@ -42,7 +41,8 @@ pub fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-/// A content file's path relative to `content/`: `partnerships/a24-google.md`.
+/// A path under `content/`: a Markdown file's (`partnerships/a24-google.md`), or that of
+/// another file or a directory there (`partnerships/chart.png`, `partnerships`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ContentPath(String);
 

@@ -14,7 +14,7 @@ use crate::config::{self, BuildOptions, Config};
 use crate::content::{Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, OutputDir, Overwrite};
-use crate::paths::OutputKey;
+use crate::paths::{ContentPath, OutputKey};
 use crate::render::{self, SiteValues, Templates};
 use crate::site::Site;
 
@@ -95,7 +95,7 @@ impl Built {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub config: bool,
-    pub content: BTreeSet<String>,
+    pub content: BTreeSet<ContentPath>,
     pub templates: bool,
     pub static_files: BTreeSet<String>,
 }
@@ -132,7 +132,7 @@ pub struct Session {
     claims: Option<Arc<Claims>>,
     last_good: Option<Arc<Built>>,
     /// Content files changed since `last_good`, and whether anything else changed too.
-    touched_since_good: BTreeSet<String>,
+    touched_since_good: BTreeSet<ContentPath>,
     more_than_content_since_good: bool,
 }
 

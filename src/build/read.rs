@@ -128,13 +128,13 @@ impl Session {
                 .touched_since_good
                 .iter()
                 // A file saved without a change is no edit at all: nothing to render again.
-                .filter_map(
-                    |relative| match (site.node(relative), self.documents.get(relative)) {
+                .filter_map(|relative| {
+                    match (site.node(relative), self.documents.get(relative.as_str())) {
                         (Some(node), Some(Ok(new))) if site.doc(node).same_bytes(new) => None,
                         (Some(_), Some(Ok(new))) => Some(Some(Arc::clone(new))),
                         _ => Some(None),
-                    },
-                )
+                    }
+                })
                 .collect::<Option<Vec<_>>>(),
             _ => None,
         };
