@@ -25,6 +25,8 @@ mod read;
 mod reuse;
 mod stopwatch;
 
+/// What a build writes, for the modules above it (the server's 404 page).
+pub use crate::render::{Generated, OutputKind};
 use claims::Claims;
 pub use stopwatch::Stopwatch;
 
