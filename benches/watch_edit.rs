@@ -85,7 +85,7 @@ fn run() -> anyhow::Result<()> {
         .site
         .pages
         .iter()
-        .map(|p| (p.doc.relative_path.clone(), p.site_path.clone()))
+        .map(|p| (p.doc.relative_path.to_string(), p.site_path.to_string()))
         .collect();
     let config = session.config().context("the site's config")?.clone();
     let mut watcher = Watcher::start(Layout::of(&config))?;

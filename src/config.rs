@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::paths::SitePath;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -180,12 +181,12 @@ impl Config {
     }
 
     /// The absolute URL of a site path such as `partnerships/` (no leading slash).
-    pub fn permalink(&self, site_path: &str) -> String {
+    pub fn permalink(&self, site_path: &SitePath) -> String {
         format!("{}/{}", self.base_url, site_path)
     }
 
     /// The root-relative URL of a site path, base path included: `/briefing/partnerships/`.
-    pub fn url_path(&self, site_path: &str) -> String {
+    pub fn url_path(&self, site_path: &SitePath) -> String {
         format!("{}{}", self.base_path, site_path)
     }
 }
@@ -507,6 +508,9 @@ mod tests {
         };
         let config = Config::parse(text, &options).unwrap();
         assert_eq!(config.base_url, "http://127.0.0.1:1111");
-        assert_eq!(config.permalink("a/"), "http://127.0.0.1:1111/a/");
+        assert_eq!(
+            config.permalink(&SitePath::new("a/")),
+            "http://127.0.0.1:1111/a/"
+        );
     }
 }

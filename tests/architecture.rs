@@ -6,15 +6,28 @@ use std::collections::BTreeMap;
 
 const ALLOWED: &[(&str, &[&str])] = &[
     ("diagnostics", &[]),
-    ("config", &["diagnostics"]),
-    ("content", &["config", "diagnostics"]),
-    ("markdown", &["content", "diagnostics"]),
-    ("site", &["config", "content", "markdown", "diagnostics"]),
+    // The types of content paths, site paths and output keys, and the conversions between
+    // them: at the bottom, so that every module can name a path by its type.
+    ("paths", &[]),
+    ("config", &["diagnostics", "paths"]),
+    ("content", &["config", "diagnostics", "paths"]),
+    ("markdown", &["content", "diagnostics", "paths"]),
+    (
+        "site",
+        &["config", "content", "markdown", "diagnostics", "paths"],
+    ),
     (
         "render",
-        &["config", "content", "markdown", "site", "diagnostics"],
+        &[
+            "config",
+            "content",
+            "markdown",
+            "site",
+            "diagnostics",
+            "paths",
+        ],
     ),
-    ("output", &["diagnostics"]),
+    ("output", &["diagnostics", "paths"]),
     (
         "build",
         &[
@@ -25,6 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "render",
             "output",
             "diagnostics",
+            "paths",
         ],
     ),
     (
@@ -37,11 +51,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "render",
             "output",
             "diagnostics",
+            "paths",
         ],
     ),
-    ("watch", &["build", "config", "content", "diagnostics"]),
-    ("serve", &["build", "output", "diagnostics"]),
-    ("scaffold", &["config", "content"]),
+    (
+        "watch",
+        &["build", "config", "content", "diagnostics", "paths"],
+    ),
+    ("serve", &["build", "output", "diagnostics", "paths"]),
+    ("scaffold", &["config", "content", "paths"]),
     (
         "cli",
         &[
@@ -54,6 +72,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "watch",
             "output",
             "content",
+            "paths",
         ],
     ),
 ];

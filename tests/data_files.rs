@@ -67,7 +67,11 @@ fn a_data_file_that_cannot_be_read_fails_the_build_at_the_call() {
     ] {
         let site = site_reading(path);
         site.write("data/studios.toml", STUDIOS);
-        let output = site.run(&["build", "--output-dir", "public"]);
+        let output = site.run(&[
+            "build",
+            "--output-dir",
+            site.path("public").to_str().unwrap(),
+        ]);
         assert_eq!(output.status.code(), Some(1), "{path}");
         let err = stderr(&output);
         assert!(err.contains(says), "{path}: {err}");

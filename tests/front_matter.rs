@@ -61,7 +61,7 @@ fn every_unknown_key_is_reported_in_one_run() {
         "content/news/fourth.md",
         "---\ntitle: Fourth\nauthors: [me]\nslugg: x\n---\nBody\n",
     );
-    let output = site.run(&["build", "--output-dir", "out"]);
+    let output = site.run(&["build", "--output-dir", site.path("out").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     for expected in [
@@ -90,7 +90,7 @@ fn translated_files_are_refused_with_what_to_do() {
         "content/news/first.pt-br.md",
         "+++\ntitle = \"Primeira\"\n+++\n",
     );
-    let output = site.run(&["build", "--output-dir", "out"]);
+    let output = site.run(&["build", "--output-dir", site.path("out").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     for name in ["content/news/_index.fr.md", "content/news/first.pt-br.md"] {
@@ -109,7 +109,7 @@ fn a_zola_site_is_told_what_to_move_into_site_toml() {
         "base_url = \"https://example.org\"\ntitle = \"Z\"\ncompile_sass = true\n\
          default_language = \"en\"\n[extra]\nx = 1\n",
     );
-    let output = site.run(&["build", "--output-dir", "out"]);
+    let output = site.run(&["build", "--output-dir", site.path("out").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     for expected in [

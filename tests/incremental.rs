@@ -553,8 +553,13 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                         .output
                         .iter()
                         .filter(|(k, v)| a.output.get(k) != Some(v))
-                        .map(|(k, _)| k)
-                        .chain(a.output.paths().filter(|k| !b.output.contains(k)))
+                        .map(|(k, _)| k.as_str())
+                        .chain(
+                            a.output
+                                .paths()
+                                .map(|k| k.as_str())
+                                .filter(|k| !b.output.contains(k)),
+                        )
                         .collect();
                     panic!(
                         "seed {seed:#x} step {step}: after touching {touched:?}, these outputs differ from a clean build: {differing:?}"
@@ -647,6 +652,7 @@ fn template_edits_made_while_the_build_fails_are_not_forgotten() {
     let pages: Vec<&str> = built
         .output
         .paths()
+        .map(|p| p.as_str())
         .filter(|p| p.ends_with("index.html"))
         .collect();
     assert!(pages.len() > 3);

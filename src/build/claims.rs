@@ -17,17 +17,9 @@ use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::{Node, Site, default_site_path, output_key_into};
-
-pub(super) const ROBOTS: &str = "robots.txt";
-
-/// The files briefing writes itself, and how messages name them.
-const GENERATED: [(&str, &str); 4] = [
-    ("sitemap.xml", "the generated sitemap"),
-    ("atom.xml", "the generated Atom feed"),
-    (ROBOTS, "the generated robots.txt"),
-    ("404.html", "the 404 page (from templates/404.html)"),
-];
+use crate::paths::{ContentPath, OutputKey};
+use crate::render::{Generated, OutputKind};
+use crate::site::{Node, Site};
 
 /// Most file systems refuse a longer name for one file or directory.
 const NAME_MAX: usize = 255;
@@ -42,7 +34,7 @@ enum Claimant<'a> {
     Node(Node),
     /// A copied file, by its path under the site root (`static/css/site.css`).
     File(&'a str),
-    Generated(&'static str),
+    Generated(Generated),
 }
 
 /// Every output path of a site and its problems. Depends only on the site's URLs, the copied
@@ -51,7 +43,7 @@ enum Claimant<'a> {
 pub(super) struct Claims {
     /// The page and section paths of the site these were found for, and a hash of every
     /// file's URL, which a rebuild with new front matter but the same URLs compares.
-    site_paths: Arc<HashMap<String, Node>>,
+    site_paths: Arc<HashMap<ContentPath, Node>>,
     urls_hash: blake3::Hash,
     outputs: HashSet<String>,
     /// A copied file is the site's robots.txt, so the generated one is not written.
@@ -70,19 +62,21 @@ impl Claims {
         let mut claims: Vec<(Cow<'a, str>, Claimant<'a>)> = site
             .nodes()
             .map(|node| {
-                let path = format!("{}index.html", site.site_path(node));
+                let path = OutputKind::of_node(node).output_key(site).to_string();
                 (Cow::Owned(path), Claimant::Node(node))
             })
             .collect();
         claims.extend(
             copied.map(|(output, display)| (Cow::Borrowed(output), Claimant::File(display))),
         );
+        let robots = Generated::Robots.file_name();
         let user_robots = claims
             .iter()
-            .any(|(path, who)| matches!(who, Claimant::File(_)) && fold(path) == ROBOTS);
-        for (name, _) in GENERATED {
-            if !(name == ROBOTS && user_robots) {
-                claims.push((Cow::Borrowed(name), Claimant::Generated(name)));
+            .any(|(path, who)| matches!(who, Claimant::File(_)) && fold(path) == robots);
+        for generated in Generated::ALL {
+            if !(generated == Generated::Robots && user_robots) {
+                let path = Cow::Borrowed(generated.file_name());
+                claims.push((path, Claimant::Generated(generated)));
             }
         }
         let mut problems = Diagnostics::new();
@@ -145,7 +139,10 @@ impl Claims {
     ) -> Diagnostics {
         let unparsed: HashSet<String> = unparsed
             .iter()
-            .map(|path| format!("{}index.html", default_site_path(path)))
+            .map(|path| {
+                let guess = ContentPath::new(path.as_str()).default_site_path();
+                guess.output_key().to_string()
+            })
             .collect();
         let known = |key: &str| self.outputs.contains(key) || unparsed.contains(key);
         let mut diagnostics = Diagnostics::new();
@@ -160,7 +157,7 @@ impl Claims {
             let doc = site.doc(node);
             for link in &rendered.root_links {
                 let written = link.href.split(['#', '?']).next().unwrap_or("");
-                output_key_into(written.trim_start_matches('/'), &mut key);
+                OutputKey::write_of_site_path(written.trim_start_matches('/'), &mut key);
                 if known(&key) {
                     continue;
                 }
@@ -254,10 +251,7 @@ fn name(site: &Site, who: Claimant<'_>) -> String {
     match who {
         Claimant::Node(node) => site.doc(node).display_path.clone(),
         Claimant::File(display) => display.to_string(),
-        Claimant::Generated(name) => GENERATED
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or_else(|| name.to_string(), |(_, what)| what.to_string()),
+        Claimant::Generated(generated) => generated.description().to_string(),
     }
 }
 
@@ -294,7 +288,7 @@ fn clash(
     let message = if first.0 == second.0 {
         let what = match (first.1, second.1) {
             (Claimant::Node(node), Claimant::Node(_)) => {
-                format!("the URL {}", site.config.url_path(site.site_path(node)))
+                format!("the URL {}", OutputKind::of_node(node).url_path(site))
             }
             _ => first.0.to_string(),
         };
@@ -347,12 +341,15 @@ fn file_in_the_way(
     about(site, reported, message).hint(hint)
 }
 
-fn generated_hint(generated: &str) -> String {
+fn generated_hint(generated: Generated) -> String {
     match generated {
-        "404.html" => {
+        Generated::NotFound => {
             "the 404 page is rendered from templates/404.html: put its markup there and remove this file".into()
         }
-        other => format!("briefing writes /{other} itself from the site; remove or rename this file"),
+        other => format!(
+            "briefing writes /{} itself from the site; remove or rename this file",
+            other.file_name()
+        ),
     }
 }
 

@@ -8,14 +8,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::claims::{self, Claims};
-use super::outputs::generated_files;
+use super::outputs::generate;
 use super::reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 use super::{Built, Outcome, Rebuild, Reused, Session, Stopwatch};
 use crate::config::Config;
 use crate::content::{Document, sources::Source};
 use crate::diagnostics::Diagnostics;
 use crate::output;
-use crate::render::{self, SiteValues, Templates};
+use crate::paths::OutputKey;
+use crate::render::{self, Generated, Input, OutputKind, SiteValues, Templates};
 use crate::site::{Bodies, Node, Site};
 
 /// What the graph is made from, once the config and the sources could be read.
@@ -38,14 +39,13 @@ struct Graph {
 
 /// The build so far, as its rendering and output phases read it.
 pub(super) struct Composed<'a> {
-    pub(super) config: &'a Config,
     pub(super) site: &'a Arc<Site>,
     values: &'a Arc<SiteValues>,
     /// For each page, its index in the previous build if its value was kept.
     page_reuse: &'a [Option<usize>],
     pub(super) claims: &'a Claims,
     /// The output paths of copied files.
-    pub(super) asset_paths: &'a BTreeSet<String>,
+    pub(super) asset_paths: &'a BTreeSet<OutputKey>,
     pub(super) previous: Option<&'a Built>,
 }
 
@@ -53,8 +53,9 @@ pub(super) struct Composed<'a> {
 pub(super) struct Renders {
     /// Pages and sections kept in memory (not written to a staging directory).
     pub(super) files: Vec<render::OutputFile>,
-    /// The sitemap and feed, unless the previous ones still hold.
-    pub(super) generated: Option<[(&'static str, Vec<u8>); 2]>,
+    /// The generated files no template renders that had to be made again (the sitemap and
+    /// feed only when the previous ones no longer hold).
+    pub(super) generated: Vec<(OutputKey, Vec<u8>)>,
     pages_on_disk: usize,
     reused: Reused,
 }
@@ -77,7 +78,6 @@ impl Session {
             .last_good
             .clone()
             .filter(|_| rebuild == Rebuild::Incremental);
-        let config = Arc::clone(&inputs.config);
         let unparsed = inputs.unparsed.clone();
         let mut diagnostics = Diagnostics::new();
         let Graph { site, claims } =
@@ -94,10 +94,9 @@ impl Session {
         let site = Arc::new(site);
         let (values, page_reuse) = template_values(&site, previous.as_deref());
         clock.lap("template values");
-        let asset_paths: BTreeSet<String> =
+        let asset_paths: BTreeSet<OutputKey> =
             self.assets.values().map(|a| a.output.clone()).collect();
         let composed = Composed {
-            config: &config,
             site: &site,
             values: &values,
             page_reuse: &page_reuse,
@@ -334,9 +333,10 @@ fn to_render(composed: &Composed<'_>, templates: &Templates, data_changed: bool)
     }
 }
 
-/// Renders the `dirty` pages and sections (and the 404 page) and, beside them, the sitemap and
-/// feed when the previous ones no longer hold. With `staging`, each page is written there as
-/// soon as it is rendered.
+/// Makes the outputs this build needs anew, each by its kind: the `dirty` pages and sections,
+/// the 404 page and any generated file whose inputs changed. A template renders the first
+/// three; the rest are generated beside them, from the graph alone. With `staging`, each page
+/// is written there as soon as it is rendered.
 fn render_files(
     composed: &Composed<'_>,
     templates: &Templates,
@@ -353,7 +353,7 @@ fn render_files(
         ..
     } = *composed;
     let mut known_files = asset_paths.clone();
-    known_files.extend(["sitemap.xml", "atom.xml", "robots.txt", "404.html"].map(String::from));
+    known_files.extend(Generated::ALL.map(|g| OutputKey::from(g.file_name())));
     let pages_on_disk = AtomicUsize::new(0);
     // With a clash or a path the disk would refuse, pages are kept, not written: the build
     // fails, and it must fail with those messages rather than an error of the disk.
@@ -365,29 +365,46 @@ fn render_files(
         }
         _ => Ok(Some((path, bytes))),
     };
-    let feed_and_sitemap_stale =
-        previous.is_none_or(|prev| !same_feed_and_sitemap(&prev.site, site));
-    // The sitemap and feed need only the graph: made beside the pages, not after them.
+    let listing_stale = previous.is_none_or(|prev| !same_feed_and_sitemap(&prev.site, site));
+    // A generated file that lists the pages is kept while the listing holds; the others are
+    // made every time, which costs less than finding out whether they changed.
+    let generated = Generated::ALL
+        .into_iter()
+        .filter(|&g| !(g == Generated::Robots && claims.user_robots))
+        .map(OutputKind::Generated)
+        .filter(|kind| listing_stale || !kind.depends_on().contains(&Input::Listing));
+    let kinds: Vec<OutputKind> = dirty
+        .iter()
+        .map(|&node| OutputKind::of_node(node))
+        .chain(generated)
+        .collect();
     let (rendered, generated) = rayon::join(
         || {
-            render::render_nodes(
+            render::render_kinds(
                 site,
                 templates,
                 values,
                 &Arc::new(known_files),
-                dirty,
-                true,
+                &kinds,
                 &deliver,
             )
         },
-        || feed_and_sitemap_stale.then(|| generated_files(site)),
+        || {
+            kinds
+                .iter()
+                .filter_map(|kind| match kind {
+                    OutputKind::Generated(g) => Some((kind.output_key(site), generate(*g, site)?)),
+                    _ => None,
+                })
+                .collect()
+        },
     );
     let reused = Reused {
         page_values: page_reuse.iter().flatten().count(),
         section_values: (0..site.sections.len())
             .filter(|&i| values.section_reused(i))
             .count(),
-        feed_and_sitemap: !feed_and_sitemap_stale,
+        feed_and_sitemap: !listing_stale,
     };
     let (files, problems) = rendered?;
     let renders = Renders {

@@ -14,6 +14,7 @@ use crate::config::{self, BuildOptions, Config};
 use crate::content::{Document, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, OutputDir, Overwrite};
+use crate::paths::{ContentPath, OutputKey};
 use crate::render::{self, SiteValues, Templates};
 use crate::site::Site;
 
@@ -24,8 +25,9 @@ mod read;
 mod reuse;
 mod stopwatch;
 
+/// What a build writes, for the modules above it (the server's 404 page).
+pub use crate::render::{Generated, OutputKind};
 use claims::Claims;
-pub use outputs::{generated_files, output_path};
 pub use stopwatch::Stopwatch;
 
 /// A successful build: the site graph it came from and the files it made.
@@ -37,7 +39,7 @@ pub struct Built {
     /// which `output` does not hold.
     pub pages_on_disk: usize,
     /// The output paths that are copied files rather than pages.
-    asset_paths: BTreeSet<String>,
+    asset_paths: BTreeSet<OutputKey>,
     /// The templates it rendered with: a later build re-renders what any change since uses,
     /// however many failed builds came in between.
     template_sources: render::TemplateSources,
@@ -95,7 +97,7 @@ impl Built {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub config: bool,
-    pub content: BTreeSet<String>,
+    pub content: BTreeSet<ContentPath>,
     pub templates: bool,
     pub static_files: BTreeSet<String>,
     /// A file `load_data` read (or tried to) changed.
@@ -115,7 +117,7 @@ impl Changes {
 #[derive(Debug, Clone)]
 struct Asset {
     /// Where it is copied to in the output.
-    output: String,
+    output: OutputKey,
     path: PathBuf,
 }
 
@@ -138,7 +140,7 @@ pub struct Session {
     claims: Option<Arc<Claims>>,
     last_good: Option<Arc<Built>>,
     /// Content files changed since `last_good`, and whether anything else changed too.
-    touched_since_good: BTreeSet<String>,
+    touched_since_good: BTreeSet<ContentPath>,
     more_than_content_since_good: bool,
     /// Whether a data file changed since `last_good`.
     data_since_good: bool,

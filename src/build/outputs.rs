@@ -1,16 +1,18 @@
 //! The output assembly: the previous build's files less what is gone, plus the copied files,
-//! the fresh renders and the generated files (sitemap, feed, robots.txt).
+//! the fresh renders and the generated files; and the makers of the generated files that no
+//! template renders (sitemap, feed, robots.txt).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::Session;
-use super::claims;
 use super::compose::{Composed, Renders};
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, Output};
-use crate::site::{Node, Site};
+use crate::paths::{OutputKey, SitePath};
+use crate::render::{Generated, OutputKind};
+use crate::site::Site;
 
 impl Session {
     /// The files of the build `composed`: copied files whose bytes are `stale` (or new) are read
@@ -43,17 +45,14 @@ impl Session {
         for (path, bytes) in renders.files {
             output.insert(path, bytes);
         }
-        for (path, bytes) in renders.generated.into_iter().flatten() {
+        for (path, bytes) in renders.generated {
             output.insert(path, bytes);
         }
-        // Made every time, it is so small: a robots.txt of the user's that was just removed
-        // leaves the place to it even when the sitemap and feed are unchanged. One of the
-        // user's named in another case stands for it too, and the generated one goes.
-        if !composed.claims.user_robots {
-            let robots = output::robots_txt(&composed.config.permalink("sitemap.xml"));
-            output.insert(claims::ROBOTS, robots);
-        } else if !composed.asset_paths.contains(claims::ROBOTS) {
-            output.remove(claims::ROBOTS);
+        // One of the user's named in another case stands for the generated robots.txt too,
+        // which then goes.
+        let robots = Generated::Robots.file_name();
+        if composed.claims.user_robots && !composed.asset_paths.contains(robots) {
+            output.remove(robots);
         }
         output
     }
@@ -61,7 +60,7 @@ impl Session {
 
 /// The previous build's output less the pages, sections and copied files `site` no longer has
 /// at the same path.
-fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<String>) -> Output {
+fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKey>) -> Output {
     let mut output = prev.output.clone();
     let same_files = Arc::ptr_eq(&prev.site.paths(), &site.paths());
     for node in prev.site.nodes().filter(|_| !same_files) {
@@ -69,7 +68,7 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<String>)
             .node(&prev.site.doc(node).relative_path)
             .is_some_and(|n| site.site_path(n) == prev.site.site_path(node));
         if !kept {
-            output.remove(&output_path(&prev.site, node));
+            output.remove(&OutputKind::of_node(node).output_key(&prev.site));
         }
     }
     for path in prev.asset_paths.difference(asset_paths) {
@@ -78,9 +77,22 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<String>)
     output
 }
 
-/// sitemap.xml and atom.xml, from the site graph.
-pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
-    let config = &site.config;
+/// The bytes of a file briefing makes of its own accord without a template; `None` for the
+/// one a template renders (the 404 page, made with the pages).
+pub(super) fn generate(generated: Generated, site: &Site) -> Option<Vec<u8>> {
+    match generated {
+        Generated::Feed => Some(feed(site)),
+        Generated::Sitemap => Some(sitemap(site)),
+        Generated::Robots => {
+            let sitemap = OutputKind::Generated(Generated::Sitemap).permalink(site);
+            Some(output::robots_txt(&sitemap))
+        }
+        Generated::NotFound => None,
+    }
+}
+
+/// Every page and section, with its date of change.
+fn sitemap(site: &Site) -> Vec<u8> {
     let mut entries = Vec::new();
     for node in site.nodes() {
         let doc = site.doc(node);
@@ -90,19 +102,25 @@ pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
             .or(doc.date.as_ref())
             .map(|d| d.display.clone());
         entries.push(output::SitemapEntry {
-            url: config.permalink(site.site_path(node)),
+            url: OutputKind::of_node(node).permalink(site),
             lastmod,
         });
     }
-    let sitemap = output::sitemap(entries);
+    output::sitemap(entries)
+}
+
+/// The dated pages.
+fn feed(site: &Site) -> Vec<u8> {
+    let config = &site.config;
     let feed_entries = site
         .pages
         .iter()
-        .filter_map(|page| {
+        .enumerate()
+        .filter_map(|(i, page)| {
             let date = page.doc.date.as_ref()?;
             Some(output::FeedEntry {
                 title: page.doc.title.clone(),
-                url: config.permalink(&page.site_path),
+                url: OutputKind::Page(i).permalink(site),
                 published: date.rfc3339(),
                 updated: page.doc.updated.as_ref().unwrap_or(date).rfc3339(),
                 summary_html: page.rendered.summary.clone(),
@@ -112,18 +130,12 @@ pub fn generated_files(site: &Site) -> [(&'static str, Vec<u8>); 2] {
     let feed = output::Feed {
         title: &config.title,
         subtitle: &config.description,
-        site_url: &config.permalink(""),
-        feed_url: &config.permalink("atom.xml"),
+        // The home page's; not `OutputKind::Section(0)`'s: sections are sorted by path, and a
+        // directory such as `2024/` sorts before the root's `_index.md`.
+        site_url: &config.permalink(&SitePath::default()),
+        feed_url: &OutputKind::Generated(Generated::Feed).permalink(site),
         author: &config.publisher,
         language: &config.language,
     };
-    [
-        ("sitemap.xml", sitemap),
-        ("atom.xml", output::atom_feed(&feed, feed_entries)),
-    ]
-}
-
-/// The output path a page or section writes.
-pub fn output_path(site: &Site, node: Node) -> String {
-    format!("{}index.html", site.site_path(node))
+    output::atom_feed(&feed, feed_entries)
 }

@@ -10,6 +10,7 @@ use crate::config::{BuildOptions, Config};
 use crate::content::{self, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
+use crate::paths::OutputKey;
 use crate::render::Templates;
 
 impl Session {
@@ -131,13 +132,13 @@ impl Session {
                 .touched_since_good
                 .iter()
                 // A file saved without a change is no edit at all: nothing to render again.
-                .filter_map(
-                    |relative| match (site.node(relative), self.documents.get(relative)) {
+                .filter_map(|relative| {
+                    match (site.node(relative), self.documents.get(relative.as_str())) {
                         (Some(node), Some(Ok(new))) if site.doc(node).same_bytes(new) => None,
                         (Some(_), Some(Ok(new))) => Some(Some(Arc::clone(new))),
                         _ => Some(None),
-                    },
-                )
+                    }
+                })
                 .collect::<Option<Vec<_>>>(),
             _ => None,
         };
@@ -205,6 +206,7 @@ impl Session {
     fn add_asset(&mut self, output: String, origin: &str, path: PathBuf) {
         let display = format!("{origin}/{output}");
         self.stale_assets.insert(display.clone());
+        let output = OutputKey::from(output);
         self.assets.insert(display, Asset { output, path });
         self.claims = None;
     }

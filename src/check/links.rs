@@ -12,6 +12,8 @@ use rayon::prelude::*;
 use super::rules::{self, Rule};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
+use crate::paths::OutputKey;
+use crate::render::OutputKind;
 use crate::site::{Node, Site};
 
 /// Ids and links found in one HTML file.
@@ -62,7 +64,7 @@ fn scan(html: &[u8]) -> Scanned {
 #[derive(Debug, PartialEq, Eq)]
 enum LinkTarget {
     Internal {
-        key: String,
+        key: OutputKey,
         fragment: Option<String>,
     },
     External(String),
@@ -129,7 +131,7 @@ fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) ->
         joined
     };
     LinkTarget::Internal {
-        key: crate::site::output_key(&site_path),
+        key: OutputKey::of_site_path(&site_path),
         fragment: fragment.filter(|f| !f.is_empty()).map(|f| {
             percent_encoding::percent_decode_str(&f)
                 .decode_utf8_lossy()
@@ -142,9 +144,9 @@ fn classify_link(href: &str, page_key: &str, base_url: &str, base_path: &str) ->
 type LinkProblem = (&'static Rule, String, String);
 
 /// Which content file made each output file, for messages.
-fn owners(site: &Site) -> HashMap<String, Node> {
+fn owners(site: &Site) -> HashMap<OutputKey, Node> {
     site.nodes()
-        .map(|n| (format!("{}index.html", site.site_path(n)), n))
+        .map(|n| (OutputKind::of_node(n).output_key(site), n))
         .collect()
 }
 
@@ -158,7 +160,7 @@ pub(super) fn output_links(
     let html_files: Vec<(&str, &[u8])> = output
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
-        .map(|(k, v)| (k, v.as_ref()))
+        .map(|(k, v)| (k.as_str(), v.as_ref()))
         .collect();
     let scanned: HashMap<&str, Scanned> =
         html_files.par_iter().map(|(k, v)| (*k, scan(v))).collect();

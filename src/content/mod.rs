@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::paths::ContentPath;
 use front_matter::{Date, PageMeta, Positions, SectionMeta, Split};
 
 pub const SOURCES_FILE: &str = "sources.toml";
@@ -126,7 +127,7 @@ pub enum Meta {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Relative to `content/`: `partnerships/a24-google.md`.
-    pub relative_path: String,
+    pub relative_path: ContentPath,
     /// Relative to the site root, for messages: `content/partnerships/a24-google.md`.
     pub display_path: String,
     pub text: Arc<str>,
@@ -182,10 +183,6 @@ impl Document {
     pub fn is_draft(&self) -> bool {
         matches!(&self.meta, Meta::Page(meta) if meta.draft)
     }
-}
-
-pub fn is_section_file(relative_path: &str) -> bool {
-    relative_path == "_index.md" || relative_path.ends_with("/_index.md")
 }
 
 /// Whether documents are hashed as they are read.
@@ -252,7 +249,8 @@ fn read_document(
     let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    let is_section = is_section_file(relative_path);
+    let relative_path = ContentPath::new(relative_path);
+    let is_section = relative_path.is_section_file();
     let file = File {
         display_path,
         text: &text,
@@ -270,7 +268,7 @@ fn read_document(
         &file,
         &read.positions,
         &read.meta,
-        relative_path,
+        &relative_path,
         &mut problems,
     );
     if !is_section && slug.is_empty() && problems.is_empty() {
@@ -284,7 +282,7 @@ fn read_document(
         return Err(problems);
     }
     Ok(Document {
-        relative_path: relative_path.to_string(),
+        relative_path,
         display_path: display_path.to_string(),
         text: Arc::from(text),
         split,
@@ -392,7 +390,7 @@ fn checked_slug(
     file: &File<'_>,
     positions: &Positions,
     meta: &Meta,
-    relative_path: &str,
+    relative_path: &ContentPath,
     problems: &mut Vec<Diagnostic>,
 ) -> String {
     match meta {
@@ -405,7 +403,7 @@ fn checked_slug(
                 );
                 String::new()
             }),
-            None => slug::slugify(file_stem(relative_path)),
+            None => slug::slugify(relative_path.file_stem()),
         },
         Meta::Section(_) => String::new(),
     }
@@ -414,18 +412,15 @@ fn checked_slug(
 /// The language of a translated file as Zola names them (`_index.fr.md`, `deal.pt-br.md`), which
 /// would otherwise be read as a page of its own at a URL no one meant.
 fn translation_language(relative_path: &str) -> Option<&str> {
-    let (_, language) = file_stem(relative_path).rsplit_once('.')?;
+    let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let (_, language) = stem.rsplit_once('.')?;
     let (primary, region) = language.split_once('-').unwrap_or((language, ""));
     let primary_ok =
         (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
     let region_ok = region.is_empty()
         || ((2..=8).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_alphanumeric()));
     (primary_ok && region_ok).then_some(language)
-}
-
-fn file_stem(relative_path: &str) -> &str {
-    let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
-    name.strip_suffix(".md").unwrap_or(name)
 }
 
 /// Checks the bytes are text: valid UTF-8 with no NUL bytes.

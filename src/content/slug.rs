@@ -1,25 +1,6 @@
 //! URL segments and heading ids from free text.
 
-/// Lower-case ASCII letters and digits joined by single hyphens: `"Lionsgate × Runway"` gives
-/// `lionsgate-runway`. Non-Latin text is transliterated first.
-pub fn slugify(text: &str) -> String {
-    // Borrowed, not copied, when the text is ASCII already (nearly every heading).
-    let ascii = deunicode::deunicode_with_tofu_cow(text, "-");
-    let mut out = String::with_capacity(ascii.len());
-    let mut pending_hyphen = false;
-    for byte in ascii.bytes() {
-        if byte.is_ascii_alphanumeric() {
-            if pending_hyphen && !out.is_empty() {
-                out.push('-');
-            }
-            pending_hyphen = false;
-            out.push(char::from(byte.to_ascii_lowercase()));
-        } else {
-            pending_hyphen = true;
-        }
-    }
-    out
-}
+pub use crate::paths::slugify;
 
 /// A slug written in front matter must stay one URL segment inside the output.
 pub fn validate_slug(slug: &str) -> Result<String, String> {

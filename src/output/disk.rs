@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use super::lock::Lock;
 use super::{Bytes, Output};
 use crate::diagnostics::Diagnostic;
+use crate::paths::OutputKey;
 
 /// The file that marks a directory as briefing's output, at its top. It lives inside the
 /// output, not in a record elsewhere, so that it follows the directory through moves, copies
@@ -183,9 +184,14 @@ impl OutputDir {
             self.replace(output)?;
             return Ok(Written::Whole { after: None });
         };
-        let removed: Vec<&str> = on_disk.paths().filter(|p| !output.contains(p)).collect();
+        let removed: Vec<&str> = on_disk
+            .paths()
+            .map(OutputKey::as_str)
+            .filter(|p| !output.contains(p))
+            .collect();
         let changed: Vec<(&str, &Bytes)> = output
             .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes))
             .filter(|&(path, bytes)| {
                 on_disk
                     .get(path)

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{escape_html as escape_xml, escape_html_into as escape_xml_into};
+use crate::paths::OutputKey;
 
 mod disk;
 mod lock;
@@ -22,9 +23,7 @@ pub type Bytes = Arc<[u8]>;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
-    /// Keys are shared too: a rebuild starts from a copy of the previous output, and copying
-    /// ten thousand paths should cost reference counts, not allocations.
-    files: BTreeMap<Arc<str>, Bytes>,
+    files: BTreeMap<OutputKey, Bytes>,
 }
 
 impl Output {
@@ -33,7 +32,7 @@ impl Output {
     }
 
     /// Adds a file; returns the bytes it replaced, if the path was already taken.
-    pub fn insert(&mut self, path: impl Into<Arc<str>>, bytes: impl Into<Bytes>) -> Option<Bytes> {
+    pub fn insert(&mut self, path: impl Into<OutputKey>, bytes: impl Into<Bytes>) -> Option<Bytes> {
         self.files.insert(path.into(), bytes.into())
     }
 
@@ -57,12 +56,12 @@ impl Output {
         self.files.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Bytes)> {
-        self.files.iter().map(|(k, v)| (&**k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&OutputKey, &Bytes)> {
+        self.files.iter()
     }
 
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(|k| &**k)
+    pub fn paths(&self) -> impl Iterator<Item = &OutputKey> {
+        self.files.keys()
     }
 
     /// Writes every file into `staging`.
@@ -242,7 +241,7 @@ mod tests {
         output.insert("a.css", b"x".to_vec());
         assert!(!output.is_empty());
         assert_eq!(
-            output.paths().collect::<Vec<_>>(),
+            output.paths().map(|p| p.as_str()).collect::<Vec<_>>(),
             ["a.css", "b/index.html"]
         );
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tera::{Kwargs, State, Tera, Value};
 
 use super::{SiteValues, Templates};
+use crate::paths::{OutputKey, SitePath, url_encoded};
 use crate::site::{Node, Site};
 
 /// The functions that need the site, so a build registers them.
@@ -87,7 +88,7 @@ pub(super) fn with_functions(
     templates: &Templates,
     site: &Arc<Site>,
     values: &Arc<SiteValues>,
-    static_files: &Arc<BTreeSet<String>>,
+    static_files: &Arc<BTreeSet<OutputKey>>,
 ) -> Tera {
     let mut tera = templates.tera.clone();
     let lookup = Arc::clone(values);
@@ -148,7 +149,7 @@ pub(super) fn with_functions(
             if files.contains(bare) || bare.is_empty() || bare.ends_with('/') {
                 Ok(urls_site
                     .config
-                    .url_path(&format!("{}{suffix}", url_encoded(bare))))
+                    .url_path(&SitePath::new(format!("{}{suffix}", url_encoded(bare)))))
             } else {
                 Err(tera::Error::message(format!(
                     "get_url: no file `{path}` in static/ or the generated files"
@@ -157,46 +158,4 @@ pub(super) fn with_functions(
         },
     );
     tera
-}
-
-/// What a URL path may not hold as it is (a space, `#`, `?`, `%` and the like, and every byte
-/// past ASCII): the WHATWG path percent-encode set, plus `%` so a name holding one stays itself.
-const PATH_ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'%');
-
-/// A file's path as it goes in a URL: each name percent-encoded, the slashes kept.
-fn url_encoded(file: &str) -> String {
-    file.split('/')
-        .map(|name| percent_encoding::utf8_percent_encode(name, PATH_ENCODED).to_string())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::url_encoded;
-
-    #[test]
-    fn file_names_are_percent_encoded_and_slashes_kept() {
-        for (file, url) in [
-            ("css/site.css", "css/site.css"),
-            ("css/my style.css", "css/my%20style.css"),
-            ("a#b.css", "a%23b.css"),
-            ("a?b.css", "a%3Fb.css"),
-            ("a%20b.css", "a%2520b.css"),
-            ("café/ü.css", "caf%C3%A9/%C3%BC.css"),
-            ("Q&A.pdf", "Q&A.pdf"),
-        ] {
-            assert_eq!(url_encoded(file), url, "{file}");
-        }
-    }
 }

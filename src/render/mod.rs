@@ -15,13 +15,16 @@ use tera::{Context, Tera};
 mod data;
 mod errors;
 mod functions;
+mod kinds;
 mod load;
 mod values;
 
 pub use data::DataFiles;
+pub use kinds::{Generated, Input, OutputKind, template_for};
 pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::paths::{OutputKey, SitePath};
 use crate::site::{Node, Site};
 use errors::template_diagnostic;
 use functions::with_functions;
@@ -134,60 +137,39 @@ fn referenced_templates(text: &str) -> Vec<String> {
 }
 
 /// One rendered output file: its path in the output tree and its bytes.
-pub type OutputFile = (String, Vec<u8>);
+pub type OutputFile = (OutputKey, Vec<u8>);
 
-/// Which template renders a node, following the documented precedence.
-pub fn template_for(site: &Site, node: Node) -> &str {
-    match node {
-        Node::Section(0) => site.sections[0]
-            .meta()
-            .template
-            .as_ref()
-            .map_or("index.html", |t| t.get_ref()),
-        Node::Section(i) => site.sections[i]
-            .meta()
-            .template
-            .as_ref()
-            .map_or("section.html", |t| t.get_ref()),
-        Node::Page(i) => {
-            let page = &site.pages[i];
-            let own = match &page.doc.meta {
-                crate::content::Meta::Page(meta) => meta.template.as_ref(),
-                crate::content::Meta::Section(_) => None,
-            };
-            own.or(site.sections[page.section].meta().page_template.as_ref())
-                .map_or("page.html", |t| t.get_ref())
-        }
-    }
-}
-
-/// Renders the nodes given (all of them for a full build), plus `404.html`.
+/// Renders the outputs given that a template makes (pages, sections, the 404 page); any other
+/// kind in `kinds` is left to its own maker.
 ///
 /// Each file goes to `deliver` on the thread that rendered it, which returns the files to keep
 /// in the list this returns: the preview keeps every page in memory, while a build writes each
 /// one out at once and keeps nothing. A failure of `deliver` (a write) stops the rendering.
-pub fn render_nodes(
+pub fn render_kinds(
     site: &Arc<Site>,
     templates: &Templates,
     values: &Arc<SiteValues>,
-    static_files: &Arc<BTreeSet<String>>,
-    nodes: &[Node],
-    include_404: bool,
+    static_files: &Arc<BTreeSet<OutputKey>>,
+    kinds: &[OutputKind],
     deliver: &(dyn Fn(OutputFile) -> anyhow::Result<Option<OutputFile>> + Sync),
 ) -> anyhow::Result<(Vec<OutputFile>, Diagnostics)> {
     let tera = with_functions(templates, site, values, static_files);
-    let results: Vec<Result<Option<OutputFile>, Diagnostic>> = nodes
+    let rendered: Vec<&OutputKind> = kinds
+        .iter()
+        .filter(|k| k.template(site).is_some())
+        .collect();
+    let results: Vec<Result<Option<OutputFile>, Diagnostic>> = rendered
         .par_iter()
         .map(
-            |&node| match render_node(site, templates, &tera, values, node) {
+            |kind| match render_kind(site, templates, &tera, values, kind) {
                 Ok(file) => deliver(file).map(Ok),
                 Err(mistake) => Ok(Err(mistake)),
             },
         )
         .collect::<anyhow::Result<_>>()?;
-    let mut outputs = Vec::with_capacity(results.len() + 1);
+    let mut outputs = Vec::with_capacity(results.len());
     let mut problems: BTreeMap<(String, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
-    for (node, result) in nodes.iter().zip(results) {
+    for (kind, result) in rendered.iter().zip(results) {
         match result {
             Ok(kept) => outputs.extend(kept),
             Err(diagnostic) => {
@@ -196,22 +178,7 @@ pub fn render_nodes(
                     .entry(key)
                     .or_insert_with(|| (diagnostic, Vec::new()))
                     .1
-                    .push(site.doc(*node).display_path.clone());
-            }
-        }
-    }
-    if include_404 {
-        let mut context = base_context(site, values, "404.html");
-        context.insert("section", &values.sections[0]);
-        match tera.render("404.html", &context) {
-            Ok(html) => outputs.extend(deliver(("404.html".into(), html.into_bytes()))?),
-            Err(err) => {
-                let d = template_diagnostic(&templates.sources, "404.html", &err, None);
-                problems
-                    .entry((d.position(), d.message.clone()))
-                    .or_insert_with(|| (d, Vec::new()))
-                    .1
-                    .push("the 404 page".into());
+                    .push(kind.describe(site).into_owned());
             }
         }
     }
@@ -235,7 +202,7 @@ pub fn render_nodes(
     Ok((outputs, diagnostics))
 }
 
-fn base_context(site: &Site, values: &SiteValues, site_path: &str) -> Context {
+fn base_context(site: &Site, values: &SiteValues, site_path: &SitePath) -> Context {
     let mut context = Context::new();
     context.insert_value("config", values.config.clone());
     context.insert("base_path", &site.config.base_path);
@@ -244,47 +211,58 @@ fn base_context(site: &Site, values: &SiteValues, site_path: &str) -> Context {
     context
 }
 
-fn render_node(
+/// One page, section or 404 page rendered with its template.
+fn render_kind(
     site: &Site,
     templates: &Templates,
     tera: &Tera,
     values: &SiteValues,
-    node: Node,
+    kind: &OutputKind,
 ) -> Result<OutputFile, Diagnostic> {
-    let site_path = site.site_path(node);
-    let mut context = base_context(site, values, site_path);
-    match node {
-        Node::Page(i) => {
-            context.insert_value("page", values.page(site, i));
-            context.insert_value("section", values.sections[site.pages[i].section].clone());
+    let site_path = kind.site_path(site);
+    let mut context = base_context(site, values, &site_path);
+    let section = match kind {
+        OutputKind::Page(i) => {
+            context.insert_value("page", values.page(site, *i));
+            site.pages[*i].section
         }
-        Node::Section(i) => context.insert_value("section", values.sections[i].clone()),
-    }
-    let template = template_for(site, node);
-    if !templates.contains(template) {
-        let doc = site.doc(node);
-        let names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
-        let hint = match did_you_mean(template, names.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("create templates/{template}, or name an existing template"),
-        };
-        let field = doc
-            .text
-            .find(&format!("\"{template}\""))
-            .map(|at| at..at + template.len() + 2);
-        let d = Diagnostic::error(
-            &doc.display_path,
-            format!("the template `{template}` does not exist"),
-        )
-        .hint(hint);
-        return Err(match field {
-            Some(range) => d.in_text(&doc.text, range),
-            None => d,
-        });
+        OutputKind::Section(i) => *i,
+        OutputKind::Generated(_) | OutputKind::Asset(_) => 0,
+    };
+    context.insert_value("section", values.sections[section].clone());
+    let template = kind.template(site).unwrap_or_default();
+    if let Some(node) = kind.node()
+        && !templates.contains(template)
+    {
+        return Err(missing_template(site, templates, node, template));
     }
     // Room for the content and the template around it, so the page is written without regrowing.
-    let mut html = Vec::with_capacity(site.rendered(node).html.len() + 16 * 1024);
+    let content = kind.node().map_or(0, |node| site.rendered(node).html.len());
+    let mut html = Vec::with_capacity(content + 16 * 1024);
     tera.render_to(template, &context, &mut html)
         .map_err(|err| template_diagnostic(&templates.sources, template, &err, None))?;
-    Ok((format!("{site_path}index.html"), html))
+    Ok((kind.output_key(site), html))
+}
+
+/// A page or section that names a template there is not.
+fn missing_template(site: &Site, templates: &Templates, node: Node, template: &str) -> Diagnostic {
+    let doc = site.doc(node);
+    let names: Vec<&str> = templates.sources.keys().map(String::as_str).collect();
+    let hint = match did_you_mean(template, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("create templates/{template}, or name an existing template"),
+    };
+    let field = doc
+        .text
+        .find(&format!("\"{template}\""))
+        .map(|at| at..at + template.len() + 2);
+    let d = Diagnostic::error(
+        &doc.display_path,
+        format!("the template `{template}` does not exist"),
+    )
+    .hint(hint);
+    match field {
+        Some(range) => d.in_text(&doc.text, range),
+        None => d,
+    }
 }

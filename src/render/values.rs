@@ -14,6 +14,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::Document;
 use crate::markdown::TocEntry;
+use crate::paths::{ContentPath, SitePath};
 use crate::site::{Node, Site};
 
 #[derive(Serialize)]
@@ -103,7 +104,7 @@ pub struct SiteValues {
     /// Whether each section's value is the previous build's, reused as it was.
     reused_sections: Vec<bool>,
     pub(super) sources: Value,
-    pub(super) by_path: Arc<HashMap<String, Node>>,
+    pub(super) by_path: Arc<HashMap<ContentPath, Node>>,
     /// The files `load_data` read in this build (each read once however many pages ask).
     pub data: super::DataFiles,
 }
@@ -126,7 +127,7 @@ fn source_views<'a>(site: &'a Site, ids: &[String]) -> Vec<SourceView<'a>> {
         .filter_map(|id| site.source(id))
         .map(|source| SourceView {
             source,
-            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
+            anchor: site.config.url_path(&SitePath::of_source(&source.id)),
         })
         .collect()
 }
@@ -327,7 +328,7 @@ fn sources_value(site: &Site, summaries: &[Value]) -> Value {
         .iter()
         .map(|source| Entry {
             source,
-            anchor: site.config.url_path(&format!("sources/#{}", source.id)),
+            anchor: site.config.url_path(&SitePath::of_source(&source.id)),
             cited_by: site
                 .pages
                 .iter()

@@ -19,6 +19,7 @@ use super::inject::decorate_html;
 use super::route::{Target, resolve};
 use super::server::{MAX_HEAD_BYTES, MAX_URL_BYTES};
 use super::{Preview, Served, events};
+use crate::build::Generated;
 
 const LIVE_RELOAD_JS: &str = include_str!("../builtin/live-reload.js");
 
@@ -151,7 +152,7 @@ impl App {
                 with_type(StatusCode::OK, "application/json", whole(Bytes::from(body)))
             }
             Target::Endpoint(_) | Target::NotFound => {
-                let page = output.get("404.html").map_or_else(
+                let page = output.get(Generated::NotFound.file_name()).map_or_else(
                     || Bytes::from_static(b"Not found\n"),
                     |page| Bytes::from_owner(Arc::clone(page)),
                 );

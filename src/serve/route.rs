@@ -2,11 +2,12 @@
 //! trick is tested here without a server.
 
 use super::ENDPOINT_PREFIX;
+use crate::paths::OutputKey;
 
 /// Where a request path points in the output, or why it points nowhere.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Target {
-    File(String),
+    File(OutputKey),
     /// A directory asked for without its trailing slash.
     Redirect(String),
     Endpoint(String),
@@ -49,14 +50,10 @@ pub fn resolve(raw_url: &str, base_path: &str, exists: impl Fn(&str) -> bool) ->
     if rest.split('/').any(|s| s.starts_with('.')) || rest.contains("//") || rest.starts_with('/') {
         return Target::NotFound;
     }
-    let key = if rest.is_empty() || rest.ends_with('/') {
-        format!("{rest}index.html")
-    } else {
-        rest.to_string()
-    };
+    let key = OutputKey::of_decoded(rest);
     if exists(&key) {
         Target::File(key)
-    } else if exists(&format!("{key}/index.html")) {
+    } else if exists(&key.directory_index()) {
         Target::Redirect(format!("{raw_path}/"))
     } else {
         Target::NotFound

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::links::Resolver;
-use super::urls::{dir_of, page_site_path, section_site_path};
 use super::{Bodies, Node, Page, Section, Site, cited_sources};
 use crate::config::Config;
 use crate::content::front_matter::SortBy;
@@ -16,6 +15,7 @@ use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::{self, Markup, RenderOptions};
+use crate::paths::{SitePath, parent_dir as dir_of};
 
 /// The documents of one build by kind, each list sorted by relative path, drafts set aside.
 struct Sorted {
@@ -48,12 +48,16 @@ impl Site {
         bodies: Bodies,
     ) -> (Site, Diagnostics) {
         let sorted = sort_documents(&config, documents);
-        let section_paths: Vec<String> = sorted
+        let section_paths: Vec<SitePath> = sorted
             .sections
             .iter()
-            .map(|d| section_site_path(&d.relative_path))
+            .map(|d| d.relative_path.section_site_path())
             .collect();
-        let page_paths: Vec<String> = sorted.pages.iter().map(|d| page_site_path(d)).collect();
+        let page_paths: Vec<SitePath> = sorted
+            .pages
+            .iter()
+            .map(|d| d.relative_path.page_site_path(&d.slug))
+            .collect();
         // Two files on one URL are found with every other output clash, by the build.
         let mut by_path = HashMap::new();
         for (i, doc) in sorted.sections.iter().enumerate() {
@@ -63,8 +67,8 @@ impl Site {
             by_path.insert(doc.relative_path.clone(), Node::Page(i));
         }
         let site_path = |node: Node| match node {
-            Node::Page(i) => page_paths[i].as_str(),
-            Node::Section(i) => section_paths[i].as_str(),
+            Node::Page(i) => &page_paths[i],
+            Node::Section(i) => &section_paths[i],
         };
         let resolver = Resolver::new(&config, &by_path, site_path, unparsed, &sources);
         let options = RenderOptions {
@@ -112,7 +116,7 @@ impl Site {
                 linked_from
                     .entry(target)
                     .or_default()
-                    .insert(self.doc(node).relative_path.clone());
+                    .insert(self.doc(node).relative_path.to_string());
             }
         }
         linked_from
@@ -127,7 +131,7 @@ fn sort_documents(config: &Config, documents: Vec<Arc<Document>>) -> Sorted {
     };
     for doc in documents {
         if doc.is_draft() && !config.drafts {
-            sorted.drafts.insert(doc.relative_path.clone());
+            sorted.drafts.insert(doc.relative_path.to_string());
             continue;
         }
         if doc.is_section() {
@@ -189,8 +193,8 @@ fn render_bodies(
 /// parent, every listing in its order.
 fn tree(
     section_docs: Vec<Arc<Document>>,
-    section_paths: Vec<String>,
-    page_paths: Vec<String>,
+    section_paths: Vec<SitePath>,
+    page_paths: Vec<SitePath>,
     rendered: RenderedBodies,
 ) -> (Vec<Section>, Vec<Page>) {
     let mut sections: Vec<Section> = section_docs

@@ -9,6 +9,7 @@ use super::{Node, Page, Section, Site, cited_sources};
 use crate::content::Document;
 use crate::diagnostics::Diagnostics;
 use crate::markdown::{self, LinkResolver, Markup};
+use crate::paths::SitePath;
 
 impl Site {
     /// The site after edits that changed only the bodies of existing files. Their front matter
@@ -88,7 +89,7 @@ impl Site {
         let mut linked_from = linked_from.clone();
         for doc in edited {
             for sources in linked_from.values_mut() {
-                sources.remove(&doc.relative_path);
+                sources.remove(doc.relative_path.as_str());
             }
             let node = self.node(&doc.relative_path)?;
             for link in self
@@ -100,7 +101,7 @@ impl Site {
                 linked_from
                     .entry(link.target.clone())
                     .or_default()
-                    .insert(doc.relative_path.clone());
+                    .insert(doc.relative_path.to_string());
             }
         }
         linked_from.retain(|_, sources| !sources.is_empty());
@@ -133,7 +134,7 @@ impl Site {
         let citations_same = rendered.citations.iter().all(|c| {
             let before = self.source(&c.id).map(|s| {
                 (
-                    self.config.url_path(&format!("sources/#{}", s.id)),
+                    self.config.url_path(&SitePath::of_source(&s.id)),
                     s.label().to_string(),
                 )
             });

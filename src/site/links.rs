@@ -4,13 +4,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use super::urls::section_site_path;
 use super::{Node, Site};
 use crate::config::Config;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::markdown::{InternalLink, LinkResolver, Markup, Problem};
+use crate::paths::{ContentPath, SitePath};
 
 /// The URLs of every page, section and source, as Markdown links to them.
 #[derive(Debug)]
@@ -26,20 +26,19 @@ impl Resolver {
     /// reported as well as its own mistake.
     pub(super) fn new<'a>(
         config: &Config,
-        by_path: &HashMap<String, Node>,
-        site_path: impl Fn(Node) -> &'a str,
+        by_path: &HashMap<ContentPath, Node>,
+        site_path: impl Fn(Node) -> &'a SitePath,
         unparsed: &BTreeSet<String>,
         sources: &[Source],
     ) -> Resolver {
         Resolver {
             urls: by_path
                 .iter()
-                .map(|(rel, node)| (rel.clone(), config.url_path(site_path(*node))))
-                .chain(
-                    unparsed
-                        .iter()
-                        .map(|path| (path.clone(), config.url_path(&section_site_path(path)))),
-                )
+                .map(|(rel, node)| (rel.to_string(), config.url_path(site_path(*node))))
+                .chain(unparsed.iter().map(|path| {
+                    let guess = ContentPath::new(path.as_str()).section_site_path();
+                    (path.clone(), config.url_path(&guess))
+                }))
                 .collect(),
             base_path: config.base_path.clone(),
             citations: sources
@@ -48,7 +47,7 @@ impl Resolver {
                     (
                         s.id.clone(),
                         (
-                            config.url_path(&format!("sources/#{}", s.id)),
+                            config.url_path(&SitePath::of_source(&s.id)),
                             s.label().to_string(),
                         ),
                     )
@@ -134,7 +133,7 @@ impl Site {
                 hint = format!("did you mean `[@{near}]`?");
             }
         } else if let Some(target) = target
-            && let Some(near) = did_you_mean(target, self.by_path.keys().map(String::as_str))
+            && let Some(near) = did_you_mean(target, self.by_path.keys().map(|p| p.as_str()))
         {
             hint = format!("did you mean `@/{near}`?");
         }

@@ -6,8 +6,8 @@
 //! to pages or anchors that do not exist, unknown sources.
 //!
 //! Here are the graph's types and lookups; `assemble` builds it, `incremental` re-renders the
-//! bodies an edit changed, `links` resolves and checks links, `urls` names site paths and
-//! output files.
+//! bodies an edit changed, `links` resolves and checks links. Site paths come from
+//! `crate::paths`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -21,16 +21,15 @@ use crate::markdown::{Markup, RenderOptions};
 mod assemble;
 mod incremental;
 mod links;
-mod urls;
 
+use crate::paths::{ContentPath, SitePath};
 use links::Resolver;
-pub use urls::{default_site_path, output_key, output_key_into, section_site_path};
 
 #[derive(Debug, Clone)]
 pub struct Page {
     pub doc: Arc<Document>,
     /// URL path without the base path: `partnerships/a24-google/`.
-    pub site_path: String,
+    pub site_path: SitePath,
     /// Index into [`Site::sections`].
     pub section: usize,
     /// Shared with the previous build when the page did not change.
@@ -42,7 +41,7 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub struct Section {
     pub doc: Arc<Document>,
-    pub site_path: String,
+    pub site_path: SitePath,
     pub parent: Option<usize>,
     /// Indices into [`Site::pages`], in the section's `sort_by` order.
     pub pages: Vec<usize>,
@@ -76,7 +75,7 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Sorted by relative path.
     pub pages: Vec<Page>,
-    by_path: Arc<HashMap<String, Node>>,
+    by_path: Arc<HashMap<ContentPath, Node>>,
     /// For each content file, the content files whose Markdown links to it.
     linked_from: Arc<BTreeMap<String, BTreeSet<String>>>,
     /// Drafts left out of this build, so links to them get a message that says so.
@@ -88,7 +87,7 @@ pub struct Site {
 
 impl Site {
     /// Every page and section by relative path.
-    pub fn paths(&self) -> Arc<HashMap<String, Node>> {
+    pub fn paths(&self) -> Arc<HashMap<ContentPath, Node>> {
         Arc::clone(&self.by_path)
     }
 
@@ -110,7 +109,7 @@ impl Site {
         }
     }
 
-    pub fn site_path(&self, node: Node) -> &str {
+    pub fn site_path(&self, node: Node) -> &SitePath {
         match node {
             Node::Page(i) => &self.pages[i].site_path,
             Node::Section(i) => &self.sections[i].site_path,

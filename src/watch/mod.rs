@@ -20,6 +20,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use crate::build::{Changes, Outcome, Session};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{is_ignored_name, relative_slash_path};
+use crate::paths::ContentPath;
 
 mod links;
 
@@ -76,7 +77,7 @@ pub fn classify(paths: &[PathBuf], layout: &Layout) -> Changes {
             match relative_slash_path(&layout.content, path) {
                 Some(relative) if relative.is_empty() => changes.config = true,
                 Some(relative) => {
-                    changes.content.insert(relative);
+                    changes.content.insert(ContentPath::new(relative));
                 }
                 None => {}
             }

@@ -1,0 +1,193 @@
+//! Every kind of file a build writes, and for each its URL, its output key, the template that
+//! renders it (if one does) and what it depends on. A place that needs a file's URL or key asks
+//! its kind; adding a kind of output is one variant here plus the code that makes its bytes.
+
+use std::borrow::Cow;
+
+use crate::paths::{OutputKey, SitePath};
+use crate::site::{Node, Site};
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputKind {
+    /// A page of `content/`, by its index in [`Site::pages`].
+    Page(usize),
+    /// A section (`_index.md`), by its index in [`Site::sections`].
+    Section(usize),
+    /// A file briefing makes of its own accord from the whole site.
+    Generated(Generated),
+    /// A file copied as it is (from `static/`, or beside the Markdown), by its output key.
+    Asset(OutputKey),
+}
+
+/// The files briefing writes of its own accord, each at a fixed path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Generated {
+    /// `404.html`, rendered from `templates/404.html` (or the built-in one).
+    NotFound,
+    /// `atom.xml`: the dated pages, newest first.
+    Feed,
+    /// `sitemap.xml`: every page and section.
+    Sitemap,
+    /// `robots.txt`, naming the sitemap; left out when the site has one of its own.
+    Robots,
+}
+
+/// What a kind of output is made from: when one of these changed, the file may be stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// `site.toml` (base URL, title, ...).
+    Config,
+    /// The content file the output is the page of.
+    Document,
+    /// What the page's section lists and the other pages its templates look up.
+    Neighbours,
+    /// The templates it renders with.
+    Templates,
+    /// Every page's and section's URL, title, dates and summary.
+    Listing,
+    /// The bytes of a copied file.
+    File,
+}
+
+impl Generated {
+    /// In the order a build makes them.
+    pub const ALL: [Generated; 4] = [
+        Generated::NotFound,
+        Generated::Feed,
+        Generated::Sitemap,
+        Generated::Robots,
+    ];
+
+    /// Its path, which is both its site path and its output key.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Generated::NotFound => "404.html",
+            Generated::Feed => "atom.xml",
+            Generated::Sitemap => "sitemap.xml",
+            Generated::Robots => "robots.txt",
+        }
+    }
+
+    /// How messages name it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Generated::NotFound => "the 404 page (from templates/404.html)",
+            Generated::Feed => "the generated Atom feed",
+            Generated::Sitemap => "the generated sitemap",
+            Generated::Robots => "the generated robots.txt",
+        }
+    }
+}
+
+impl OutputKind {
+    pub fn of_node(node: Node) -> OutputKind {
+        match node {
+            Node::Page(i) => OutputKind::Page(i),
+            Node::Section(i) => OutputKind::Section(i),
+        }
+    }
+
+    /// The page or section it is the output of.
+    pub fn node(&self) -> Option<Node> {
+        match self {
+            OutputKind::Page(i) => Some(Node::Page(*i)),
+            OutputKind::Section(i) => Some(Node::Section(*i)),
+            OutputKind::Generated(_) | OutputKind::Asset(_) => None,
+        }
+    }
+
+    /// Its URL path without the base path: `news/first/`, `atom.xml`, `css/my%20style.css`.
+    pub fn site_path<'s>(&self, site: &'s Site) -> Cow<'s, SitePath> {
+        match self {
+            OutputKind::Page(i) => Cow::Borrowed(&site.pages[*i].site_path),
+            OutputKind::Section(i) => Cow::Borrowed(&site.sections[*i].site_path),
+            OutputKind::Generated(generated) => Cow::Owned(SitePath::new(generated.file_name())),
+            OutputKind::Asset(key) => Cow::Owned(key.site_path()),
+        }
+    }
+
+    /// The file it writes: `news/first/index.html`, `atom.xml`, `css/my style.css`.
+    pub fn output_key(&self, site: &Site) -> OutputKey {
+        match self {
+            OutputKind::Asset(key) => key.clone(),
+            _ => self.site_path(site).output_key(),
+        }
+    }
+
+    /// Its root-relative URL, base path included: `/briefing/news/first/`.
+    pub fn url_path(&self, site: &Site) -> String {
+        site.config.url_path(&self.site_path(site))
+    }
+
+    /// Its absolute URL: `https://example.org/briefing/news/first/`.
+    pub fn permalink(&self, site: &Site) -> String {
+        site.config.permalink(&self.site_path(site))
+    }
+
+    /// The template that renders it, following the documented precedence (the page's own,
+    /// its section's `page_template`, then `page.html`; `section.html`, or `index.html` for
+    /// the home page); `None` for a file made without one.
+    pub fn template<'s>(&self, site: &'s Site) -> Option<&'s str> {
+        match self {
+            OutputKind::Generated(Generated::NotFound) => Some("404.html"),
+            OutputKind::Generated(_) | OutputKind::Asset(_) => None,
+            OutputKind::Page(i) => Some(template_for(site, Node::Page(*i))),
+            OutputKind::Section(i) => Some(template_for(site, Node::Section(*i))),
+        }
+    }
+
+    /// What it is made from: a change to any of these may make it stale.
+    pub fn depends_on(&self) -> &'static [Input] {
+        use Input::*;
+        match self {
+            OutputKind::Page(_) | OutputKind::Section(_) => {
+                &[Config, Document, Neighbours, Templates]
+            }
+            OutputKind::Generated(Generated::NotFound) => &[Config, Templates, Neighbours],
+            OutputKind::Generated(Generated::Feed | Generated::Sitemap) => &[Config, Listing],
+            OutputKind::Generated(Generated::Robots) => &[Config],
+            OutputKind::Asset(_) => &[File],
+        }
+    }
+
+    /// How a message names the input it comes from.
+    pub fn describe<'s>(&self, site: &'s Site) -> Cow<'s, str> {
+        match self {
+            OutputKind::Generated(Generated::NotFound) => Cow::Borrowed("the 404 page"),
+            OutputKind::Generated(generated) => Cow::Borrowed(generated.description()),
+            OutputKind::Asset(key) => Cow::Owned(key.to_string()),
+            OutputKind::Page(i) => Cow::Borrowed(&site.pages[*i].doc.display_path),
+            OutputKind::Section(i) => Cow::Borrowed(&site.sections[*i].doc.display_path),
+        }
+    }
+}
+
+/// The template of a page or section: its own, its section's `page_template`, then
+/// `page.html`; a section's own, then `section.html` (`index.html` for the home page).
+pub fn template_for(site: &Site, node: Node) -> &str {
+    match node {
+        Node::Section(0) => site.sections[0]
+            .meta()
+            .template
+            .as_ref()
+            .map_or("index.html", |t| t.get_ref()),
+        Node::Section(i) => site.sections[i]
+            .meta()
+            .template
+            .as_ref()
+            .map_or("section.html", |t| t.get_ref()),
+        Node::Page(i) => {
+            let page = &site.pages[i];
+            let own = match &page.doc.meta {
+                crate::content::Meta::Page(meta) => meta.template.as_ref(),
+                crate::content::Meta::Section(_) => None,
+            };
+            own.or(site.sections[page.section].meta().page_template.as_ref())
+                .map_or("page.html", |t| t.get_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
