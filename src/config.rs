@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -92,6 +93,9 @@ pub struct Config {
     pub templates_dir: PathBuf,
     pub static_dir: PathBuf,
     pub output_dir: PathBuf,
+    /// The fingerprint of everything this was made from: `site.toml`'s text and the command's
+    /// options. What a rebuild may keep across a change of config is decided by it.
+    pub fingerprint: Fingerprint,
 }
 
 impl Config {
@@ -148,6 +152,13 @@ impl Config {
         })?;
         let root = options.root.clone();
         let output_dir = options.output_dir();
+        let fingerprint = Fingerprinter::new()
+            .str(text)
+            .option_str(options.base_url.as_deref())
+            .bool(options.drafts)
+            .bytes(root.as_os_str().as_encoded_bytes())
+            .bytes(output_dir.as_os_str().as_encoded_bytes())
+            .finish();
         Ok(Config {
             title: raw.title,
             base_url,
@@ -163,6 +174,7 @@ impl Config {
             static_dir: root.join("static"),
             output_dir,
             root,
+            fingerprint,
         })
     }
 

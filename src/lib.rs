@@ -2,8 +2,8 @@
 //!
 //! The modules follow the pipeline a build flows through:
 //! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`], with [`build`]
-//! orchestrating, [`check`], [`watch`], [`serve`] and [`cli`] on top, and [`diagnostics`] at the
-//! bottom for all. Arrows point downstream only (`tests/architecture.rs` keeps them so).
+//! orchestrating, [`check`], [`watch`], [`serve`] and [`cli`] on top, and [`diagnostics`] and
+//! [`fingerprint`] at the bottom for all. Arrows point downstream only (`tests/architecture.rs` keeps them so).
 
 // A `Diagnostic` is a few hundred bytes; results carrying them are on the cold path of a
 // build (a user's mistake), where size does not matter and boxing would only add noise.
@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod render;

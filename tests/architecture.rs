@@ -6,13 +6,30 @@ use std::collections::BTreeMap;
 
 const ALLOWED: &[(&str, &[&str])] = &[
     ("diagnostics", &[]),
-    ("config", &["diagnostics"]),
-    ("content", &["config", "diagnostics"]),
+    ("fingerprint", &[]),
+    ("config", &["diagnostics", "fingerprint"]),
+    ("content", &["config", "diagnostics", "fingerprint"]),
     ("markdown", &["content", "diagnostics"]),
-    ("site", &["config", "content", "markdown", "diagnostics"]),
+    (
+        "site",
+        &[
+            "config",
+            "content",
+            "markdown",
+            "diagnostics",
+            "fingerprint",
+        ],
+    ),
     (
         "render",
-        &["config", "content", "markdown", "site", "diagnostics"],
+        &[
+            "config",
+            "content",
+            "markdown",
+            "site",
+            "diagnostics",
+            "fingerprint",
+        ],
     ),
     ("output", &["diagnostics"]),
     (
@@ -25,6 +42,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "render",
             "output",
             "diagnostics",
+            "fingerprint",
         ],
     ),
     (

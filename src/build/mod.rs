@@ -40,7 +40,7 @@ pub struct Built {
     asset_paths: BTreeSet<String>,
     /// The templates it rendered with: a later build re-renders what any change since uses,
     /// however many failed builds came in between.
-    template_sources: render::TemplateSources,
+    template_fingerprints: render::TemplateFingerprints,
     /// Every output path, and its clashes (none, in a build that succeeded).
     claims: Arc<Claims>,
     /// Warnings only: a build with errors returns them instead.

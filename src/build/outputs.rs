@@ -2,7 +2,6 @@
 //! the fresh renders and the generated files (sitemap, feed, robots.txt).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use super::Session;
 use super::claims;
@@ -63,7 +62,7 @@ impl Session {
 /// at the same path.
 fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<String>) -> Output {
     let mut output = prev.output.clone();
-    let same_files = Arc::ptr_eq(&prev.site.paths(), &site.paths());
+    let same_files = prev.site.layout() == site.layout();
     for node in prev.site.nodes().filter(|_| !same_files) {
         let kept = site
             .node(&prev.site.doc(node).relative_path)

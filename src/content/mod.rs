@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fingerprint::{self, Fingerprint};
 use front_matter::{Date, PageMeta, SectionMeta, Split};
 
 pub const SOURCES_FILE: &str = "sources.toml";
@@ -136,16 +137,16 @@ pub struct Document {
     pub updated: Option<Date>,
     /// The last path segment of the URL (pages only).
     pub slug: String,
-    /// A hash of the file's bytes, which a rebuild compares to tell an unchanged file; `None`
-    /// in a one-off build, which has no rebuild to tell it to.
-    pub hash: Option<blake3::Hash>,
+    /// The fingerprint of the file's bytes, which a rebuild compares to tell an unchanged file;
+    /// `None` in a one-off build, which has no rebuild to tell it to.
+    pub fingerprint: Option<Fingerprint>,
 }
 
 impl Document {
     /// Whether `self` and `other` were read from the same bytes. False when either was read
     /// without a hash: only a difference can be told apart from "not known".
     pub fn same_bytes(&self, other: &Document) -> bool {
-        matches!((self.hash, other.hash), (Some(a), Some(b)) if a == b)
+        fingerprint::known_equal(self.fingerprint, other.fingerprint)
     }
 
     pub fn body(&self) -> &str {
@@ -179,9 +180,9 @@ pub fn is_section_file(relative_path: &str) -> bool {
     relative_path == "_index.md" || relative_path.ends_with("/_index.md")
 }
 
-/// Whether documents are hashed as they are read.
+/// Whether documents are fingerprinted as they are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fingerprint {
+pub enum Hashing {
     /// For a session that rebuilds (watch, serve): later reads are compared with the hash.
     Hash,
     /// For a one-off build: nothing is ever compared, so the hashing (3% of a build) is saved.
@@ -193,7 +194,7 @@ pub fn read_documents_each(
     root: &Path,
     content_dir: &Path,
     markdown: &[String],
-    fingerprint: Fingerprint,
+    hashing: Hashing,
 ) -> BTreeMap<String, Result<Arc<Document>, Vec<Diagnostic>>> {
     let results: Vec<Result<Arc<Document>, Vec<Diagnostic>>> = markdown
         .par_iter()
@@ -205,7 +206,7 @@ pub fn read_documents_each(
                         .hint(io_hint(&err)),
                 ]
             })?;
-            read_document(relative, &display, bytes, fingerprint).map(Arc::new)
+            read_document(relative, &display, bytes, hashing).map(Arc::new)
         })
         .collect();
     markdown.iter().cloned().zip(results).collect()
@@ -217,16 +218,16 @@ pub fn parse_document(
     display_path: &str,
     bytes: Vec<u8>,
 ) -> Result<Document, Vec<Diagnostic>> {
-    read_document(relative_path, display_path, bytes, Fingerprint::Hash)
+    read_document(relative_path, display_path, bytes, Hashing::Hash)
 }
 
 fn read_document(
     relative_path: &str,
     display_path: &str,
     bytes: Vec<u8>,
-    fingerprint: Fingerprint,
+    hashing: Hashing,
 ) -> Result<Document, Vec<Diagnostic>> {
-    let hash = (fingerprint == Fingerprint::Hash).then(|| blake3::hash(&bytes));
+    let fingerprint = (hashing == Hashing::Hash).then(|| Fingerprint::of(&bytes));
     let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -259,7 +260,7 @@ fn read_document(
         date: read.date,
         updated: read.updated,
         slug,
-        hash,
+        fingerprint,
     })
 }
 
@@ -432,14 +433,13 @@ mod tests {
     #[test]
     fn only_hashed_documents_can_be_the_same_bytes() {
         let text = b"+++\ntitle = \"A\"\n+++\nx".to_vec();
-        let read =
-            |fingerprint| read_document("a.md", "content/a.md", text.clone(), fingerprint).unwrap();
-        assert!(read(Fingerprint::Hash).same_bytes(&read(Fingerprint::Hash)));
+        let read = |hashing| read_document("a.md", "content/a.md", text.clone(), hashing).unwrap();
+        assert!(read(Hashing::Hash).same_bytes(&read(Hashing::Hash)));
         let edited = doc("a.md", "+++\ntitle = \"A\"\n+++\ny").unwrap();
-        assert!(!read(Fingerprint::Hash).same_bytes(&edited));
+        assert!(!read(Hashing::Hash).same_bytes(&edited));
         // Unknown is not "the same": a one-off build's documents are never taken as unchanged.
-        assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Skip)));
-        assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Hash)));
+        assert!(!read(Hashing::Skip).same_bytes(&read(Hashing::Skip)));
+        assert!(!read(Hashing::Skip).same_bytes(&read(Hashing::Hash)));
     }
 
     #[test]
