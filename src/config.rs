@@ -420,6 +420,51 @@ mod tests {
     }
 
     #[test]
+    fn the_fingerprint_follows_the_text_and_every_option() {
+        let text = "title = \"t\"\nbase_url = \"https://e.org\"\n";
+        let options = BuildOptions::default();
+        let fingerprint =
+            |text: &str, options: &BuildOptions| Config::parse(text, options).unwrap().fingerprint;
+        let first = fingerprint(text, &options);
+        assert_eq!(first, fingerprint(text, &options.clone()));
+        let others = [
+            fingerprint(&text.replace("\"t\"", "\"u\""), &options),
+            fingerprint(&format!("{text}description = \"d\"\n"), &options),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    drafts: true,
+                    ..options.clone()
+                },
+            ),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    base_url: Some("https://e.org".into()),
+                    ..options.clone()
+                },
+            ),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    root: "elsewhere".into(),
+                    ..options.clone()
+                },
+            ),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    output_dir: Some("out".into()),
+                    ..options.clone()
+                },
+            ),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert_ne!(first, *other, "change {i}");
+        }
+    }
+
+    #[test]
     fn cli_base_url_overrides_the_file() {
         let text = "title = \"t\"\nbase_url = \"https://e.org\"\n";
         let options = BuildOptions {
