@@ -202,3 +202,6 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
         Outcome::Failed(diagnostics) => Err(diagnostics),
     })
 }
+
+#[cfg(test)]
+mod tests;

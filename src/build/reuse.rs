@@ -12,6 +12,10 @@ use crate::site::{Node, Site};
 /// The index in the previous build of page `i`, if its value can be reused as it is.
 pub(super) fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
     let prev = &previous?.site;
+    // A page's value holds its permalink, made with the config's base URL.
+    if prev.config.fingerprint != site.config.fingerprint {
+        return None;
+    }
     let page = &site.pages[i];
     // Pages keep their index unless files were added or removed: try that before a lookup.
     let j = match prev.pages.get(i) {
@@ -43,6 +47,9 @@ pub(super) fn unchanged_section(
     i: usize,
 ) -> Option<usize> {
     let prev = &previous?.site;
+    if prev.config.fingerprint != site.config.fingerprint {
+        return None;
+    }
     let section = &site.sections[i];
     let Some(Node::Section(j)) = prev.node(&section.doc.relative_path) else {
         return None;
@@ -89,7 +96,8 @@ pub(super) fn invalidated(
     let old = &prev.site;
     // Same files in the same order with the same URLs: indices match the previous build's.
     let same_urls = old.layout() == site.layout();
-    if !same_urls {
+    // Every template sees the config.
+    if !same_urls || old.config.fingerprint != site.config.fingerprint {
         return site.nodes().collect();
     }
     let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
