@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::paths::SitePath;
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -93,6 +94,9 @@ pub struct Config {
     pub templates_dir: PathBuf,
     pub static_dir: PathBuf,
     pub output_dir: PathBuf,
+    /// The fingerprint of everything this was made from: `site.toml`'s text and the command's
+    /// options. What a rebuild may keep across a change of config is decided by it.
+    pub fingerprint: Fingerprint,
 }
 
 impl Config {
@@ -162,6 +166,13 @@ impl Config {
         })?;
         let root = options.root.clone();
         let output_dir = options.output_dir();
+        let fingerprint = Fingerprinter::new()
+            .str(text)
+            .option_str(options.base_url.as_deref())
+            .bool(options.drafts)
+            .bytes(root.as_os_str().as_encoded_bytes())
+            .bytes(output_dir.as_os_str().as_encoded_bytes())
+            .finish();
         Ok(Config {
             title: raw.title,
             base_url,
@@ -177,6 +188,7 @@ impl Config {
             static_dir: root.join("static"),
             output_dir,
             root,
+            fingerprint,
         })
     }
 
@@ -497,6 +509,51 @@ mod tests {
         let d = err.iter().next().unwrap();
         assert_eq!(d.location.as_ref().unwrap().line, 3);
         assert_eq!(d.hint.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_text_and_every_option() {
+        let text = "title = \"t\"\nbase_url = \"https://e.org\"\n";
+        let options = BuildOptions::default();
+        let fingerprint =
+            |text: &str, options: &BuildOptions| Config::parse(text, options).unwrap().fingerprint;
+        let first = fingerprint(text, &options);
+        assert_eq!(first, fingerprint(text, &options.clone()));
+        let others = [
+            fingerprint(&text.replace("\"t\"", "\"u\""), &options),
+            fingerprint(&format!("{text}description = \"d\"\n"), &options),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    drafts: true,
+                    ..options.clone()
+                },
+            ),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    base_url: Some("https://e.org".into()),
+                    ..options.clone()
+                },
+            ),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    root: "elsewhere".into(),
+                    ..options.clone()
+                },
+            ),
+            fingerprint(
+                text,
+                &BuildOptions {
+                    output_dir: Some("out".into()),
+                    ..options.clone()
+                },
+            ),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert_ne!(first, *other, "change {i}");
+        }
     }
 
     #[test]

@@ -9,12 +9,23 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The types of content paths, site paths and output keys, and the conversions between
     // them: at the bottom, so that every module can name a path by its type.
     ("paths", &[]),
-    ("config", &["diagnostics", "paths"]),
-    ("content", &["config", "diagnostics", "paths"]),
+    ("fingerprint", &[]),
+    ("config", &["diagnostics", "paths", "fingerprint"]),
+    (
+        "content",
+        &["config", "diagnostics", "paths", "fingerprint"],
+    ),
     ("markdown", &["content", "diagnostics", "paths"]),
     (
         "site",
-        &["config", "content", "markdown", "diagnostics", "paths"],
+        &[
+            "config",
+            "content",
+            "markdown",
+            "diagnostics",
+            "paths",
+            "fingerprint",
+        ],
     ),
     (
         "render",
@@ -25,6 +36,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "site",
             "diagnostics",
             "paths",
+            "fingerprint",
         ],
     ),
     ("output", &["diagnostics", "paths"]),
@@ -39,6 +51,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "output",
             "diagnostics",
             "paths",
+            "fingerprint",
         ],
     ),
     (

@@ -12,11 +12,11 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::fingerprint::{Fingerprint, Fingerprinter, known_equal};
 use crate::paths::{ContentPath, OutputKey};
 use crate::render::{Generated, OutputKind};
 use crate::site::{Node, Site};
@@ -41,10 +41,12 @@ enum Claimant<'a> {
 /// files and the output directory, so a rebuild that changes none of them keeps it.
 #[derive(Debug)]
 pub(super) struct Claims {
-    /// The page and section paths of the site these were found for, and a hash of every
-    /// file's URL, which a rebuild with new front matter but the same URLs compares.
-    site_paths: Arc<HashMap<ContentPath, Node>>,
-    urls_hash: blake3::Hash,
+    /// The layout of the site these were found for (every file and its URL), which a rebuild
+    /// with new text but the same URLs compares.
+    layout: Fingerprint,
+    /// The fingerprint of everything these were found from: the site's layout, the copied
+    /// files and the output directory. Equal fingerprints, equal claims.
+    pub(super) fingerprint: Fingerprint,
     outputs: HashSet<String>,
     /// A copied file is the site's robots.txt, so the generated one is not written.
     pub(super) user_robots: bool,
@@ -59,6 +61,10 @@ impl Claims {
         copied: impl Iterator<Item = (&'a str, &'a str)>,
         output_dir: &Path,
     ) -> Claims {
+        let mut fingerprint = Fingerprinter::new();
+        fingerprint
+            .fingerprint(site.layout())
+            .bytes(output_dir.as_os_str().as_encoded_bytes());
         let mut claims: Vec<(Cow<'a, str>, Claimant<'a>)> = site
             .nodes()
             .map(|node| {
@@ -66,9 +72,10 @@ impl Claims {
                 (Cow::Owned(path), Claimant::Node(node))
             })
             .collect();
-        claims.extend(
-            copied.map(|(output, display)| (Cow::Borrowed(output), Claimant::File(display))),
-        );
+        claims.extend(copied.map(|(output, display)| {
+            fingerprint.str(output).str(display);
+            (Cow::Borrowed(output), Claimant::File(display))
+        }));
         let robots = Generated::Robots.file_name();
         let user_robots = claims
             .iter()
@@ -110,8 +117,8 @@ impl Claims {
             }
         }
         Claims {
-            site_paths: site.paths(),
-            urls_hash: urls_hash(site),
+            layout: site.layout(),
+            fingerprint: fingerprint.finish(),
             outputs: claims
                 .into_iter()
                 .map(|(path, _)| path.into_owned())
@@ -125,8 +132,7 @@ impl Claims {
     /// same URLs (the copied files are the caller's to watch). Claims with problems are found
     /// again: their messages point into front matter that may have moved.
     pub(super) fn made_for(&self, site: &Site) -> bool {
-        Arc::ptr_eq(&self.site_paths, &site.paths())
-            || (self.problems.is_empty() && self.urls_hash == urls_hash(site))
+        self.problems.is_empty() && self.layout == site.layout()
     }
 
     /// Every root-relative link in the Markdown of `nodes` that names no file of the output. A
@@ -200,34 +206,16 @@ impl Claims {
     }
 }
 
-/// Whether `node` of `site` has the very render it had in `previous` (found at the same index,
-/// as it is unless files were added or removed).
+/// Whether `node` of `site` has the render it had in `previous` (found at the same index, as it
+/// is unless files were added or removed), as their fingerprints tell.
 pub(super) fn same_render(previous: &Site, site: &Site, node: Node) -> bool {
-    let (old, new) = match node {
-        Node::Page(i) => (
-            previous.pages.get(i).map(|p| (&p.doc, &p.rendered)),
-            (&site.pages[i].doc, &site.pages[i].rendered),
-        ),
-        Node::Section(i) => (
-            previous.sections.get(i).map(|s| (&s.doc, &s.rendered)),
-            (&site.sections[i].doc, &site.sections[i].rendered),
-        ),
+    let exists = match node {
+        Node::Page(i) => i < previous.pages.len(),
+        Node::Section(i) => i < previous.sections.len(),
     };
-    old.is_some_and(|(doc, rendered)| {
-        doc.relative_path == new.0.relative_path && Arc::ptr_eq(rendered, new.1)
-    })
-}
-
-/// Every page's and section's file and URL, in order, hashed.
-fn urls_hash(site: &Site) -> blake3::Hash {
-    let mut hasher = blake3::Hasher::new();
-    for node in site.nodes() {
-        hasher.update(site.doc(node).relative_path.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(site.site_path(node).as_bytes());
-        hasher.update(b"\0");
-    }
-    hasher.finalize()
+    exists
+        && previous.doc(node).relative_path == site.doc(node).relative_path
+        && known_equal(previous.rendered_from(node), site.rendered_from(node))
 }
 
 /// How a case-insensitive, normalising host compares names: Unicode's canonical caseless

@@ -110,7 +110,7 @@ impl Session {
         self.data_files.extend(values.data.paths());
         diagnostics.extend(problems);
         clock.lap("templates");
-        let template_sources = Arc::clone(templates.sources());
+        let template_fingerprints = templates.fingerprints().clone();
         let stale = std::mem::take(&mut self.stale_assets);
         let (pages_on_disk, reused) = (renders.pages_on_disk, renders.reused);
         let output = self.output(&composed, &stale, renders, &mut diagnostics);
@@ -122,7 +122,7 @@ impl Session {
         let built = Arc::new(Built {
             asset_paths,
             claims,
-            template_sources,
+            template_fingerprints,
             site,
             values,
             output,
@@ -255,7 +255,7 @@ impl Session {
                 .iter()
                 .filter_map(|doc| site.node(&doc.relative_path))
                 .collect(),
-            (None, Some(prev)) if Arc::ptr_eq(&prev.claims, &claims) => site
+            (None, Some(prev)) if prev.claims.fingerprint == claims.fingerprint => site
                 .nodes()
                 .filter(|&node| !claims::same_render(&prev.site, &site, node))
                 .collect(),
@@ -316,7 +316,7 @@ fn to_render(composed: &Composed<'_>, templates: &Templates, data_changed: bool)
     match composed.previous {
         Some(prev) => {
             let since = Since {
-                templates: templates.changed_since(&prev.template_sources),
+                templates: templates.changed_since(&prev.template_fingerprints),
                 files: prev.asset_paths != *composed.asset_paths,
                 data: data_changed,
             };

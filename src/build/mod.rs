@@ -42,7 +42,7 @@ pub struct Built {
     asset_paths: BTreeSet<OutputKey>,
     /// The templates it rendered with: a later build re-renders what any change since uses,
     /// however many failed builds came in between.
-    template_sources: render::TemplateSources,
+    template_fingerprints: render::TemplateFingerprints,
     /// Every output path, and its clashes (none, in a build that succeeded).
     claims: Arc<Claims>,
     /// Warnings only: a build with errors returns them instead.
@@ -223,3 +223,6 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Result<Arc<Built>, Diagno
         Outcome::Failed(diagnostics) => Err(diagnostics),
     })
 }
+
+#[cfg(test)]
+mod tests;

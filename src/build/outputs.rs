@@ -3,7 +3,6 @@
 //! template renders (sitemap, feed, robots.txt).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use super::Session;
 use super::compose::{Composed, Renders};
@@ -62,7 +61,7 @@ impl Session {
 /// at the same path.
 fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKey>) -> Output {
     let mut output = prev.output.clone();
-    let same_files = Arc::ptr_eq(&prev.site.paths(), &site.paths());
+    let same_files = prev.site.layout() == site.layout();
     for node in prev.site.nodes().filter(|_| !same_files) {
         let kept = site
             .node(&prev.site.doc(node).relative_path)

@@ -80,15 +80,15 @@ impl Session {
         self.note_discovery_problems(problems);
         clock.lap("list");
         // A one-off build (the one with `staging`) is never rebuilt: its files need no hashes.
-        let fingerprint = match staging {
-            Some(_) => content::Fingerprint::Skip,
-            None => content::Fingerprint::Hash,
+        let hashing = match staging {
+            Some(_) => content::Hashing::Skip,
+            None => content::Hashing::Hash,
         };
         self.documents = content::read_documents_each(
             &config.root,
             &config.content_dir,
             &inventory.markdown,
-            fingerprint,
+            hashing,
         );
         self.sources = read_sources(&config, inventory.has_sources);
         self.templates = Templates::load(&config);
@@ -182,7 +182,7 @@ impl Session {
             &config.root,
             &config.content_dir,
             &inventory.markdown,
-            content::Fingerprint::Hash,
+            content::Hashing::Hash,
         );
         // A file read again with the same bytes keeps its old value, so that what was made
         // from it can be told unchanged by identity, however many rebuilds later.

@@ -2,16 +2,20 @@
 //! the feed and sitemap, and which pages must be rendered again.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 
 use super::Built;
 use crate::content::Document;
+use crate::fingerprint::known_equal;
 use crate::render::{self, SiteValues, Templates};
 use crate::site::{Node, Site};
 
 /// The index in the previous build of page `i`, if its value can be reused as it is.
 pub(super) fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) -> Option<usize> {
     let prev = &previous?.site;
+    // A page's value holds its permalink, made with the config's base URL.
+    if prev.config.fingerprint != site.config.fingerprint {
+        return None;
+    }
     let page = &site.pages[i];
     // Pages keep their index unless files were added or removed: try that before a lookup.
     let j = match prev.pages.get(i) {
@@ -23,7 +27,7 @@ pub(super) fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) ->
     };
     let old = &prev.pages[j];
     let same = old.doc.same_bytes(&page.doc)
-        && Arc::ptr_eq(&old.rendered.html, &page.rendered.html)
+        && known_equal(old.rendered_from, page.rendered_from)
         && old.site_path == page.site_path
         && prev.sections[old.section].doc.relative_path
             == site.sections[page.section].doc.relative_path
@@ -43,13 +47,16 @@ pub(super) fn unchanged_section(
     i: usize,
 ) -> Option<usize> {
     let prev = &previous?.site;
+    if prev.config.fingerprint != site.config.fingerprint {
+        return None;
+    }
     let section = &site.sections[i];
     let Some(Node::Section(j)) = prev.node(&section.doc.relative_path) else {
         return None;
     };
     let old = &prev.sections[j];
-    let same = Arc::ptr_eq(&old.doc, &section.doc)
-        && Arc::ptr_eq(&old.rendered, &section.rendered)
+    let same = old.doc.same_bytes(&section.doc)
+        && known_equal(old.rendered_from, section.rendered_from)
         && old.site_path == section.site_path
         && old.pages.len() == section.pages.len()
         && section
@@ -89,22 +96,15 @@ pub(super) fn invalidated(
     since: &Since,
 ) -> Vec<Node> {
     let old = &prev.site;
-    // Same files in the same order with the same URLs: compared index by index, without lookups.
-    let same_urls =
-        old.pages.len() == site.pages.len()
-            && old.sections.len() == site.sections.len()
-            && old.pages.iter().zip(&site.pages).all(|(a, b)| {
-                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
-            })
-            && old.sections.iter().zip(&site.sections).all(|(a, b)| {
-                a.doc.relative_path == b.doc.relative_path && a.site_path == b.site_path
-            });
-    if !same_urls {
+    // Same files in the same order with the same URLs: indices match the previous build's.
+    let same_urls = old.layout() == site.layout();
+    // Every template sees the config.
+    if !same_urls || old.config.fingerprint != site.config.fingerprint {
         return site.nodes().collect();
     }
     let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
     let page_changed: Vec<bool> = page_reuse.iter().map(Option::is_none).collect();
-    // Indices match the previous build's: `same_urls` compared them one by one.
+    // Indices match the previous build's: `same_urls` says so.
     let section_changed: Vec<bool> = (0..site.sections.len())
         .map(|i| !values.section_reused(i) && prev.values.section(i) != values.section(i))
         .collect();
@@ -145,31 +145,29 @@ pub(super) fn invalidated(
 
 /// Whether the sitemap, feed and robots.txt of `prev` still describe `site`: same config, same
 /// pages at the same URLs, and the same titles, dates and summaries. Pages that were not touched
-/// share their data with the previous build, so most of this is pointer comparisons.
+/// have the same fingerprints as in the previous build, so most of this compares those.
 pub(super) fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
-    if !Arc::ptr_eq(&prev.config, &site.config)
-        || prev.pages.len() != site.pages.len()
-        || prev.sections.len() != site.sections.len()
-    {
+    if prev.config.fingerprint != site.config.fingerprint || prev.layout() != site.layout() {
         return false;
     }
-    let same_doc = |a: &Arc<Document>, b: &Arc<Document>| {
-        Arc::ptr_eq(a, b)
+    // Same bytes, same title and dates; else the fields themselves are compared.
+    let same_doc = |a: &Document, b: &Document| {
+        a.same_bytes(b)
             || (a.relative_path == b.relative_path
                 && a.title == b.title
                 && a.date == b.date
                 && a.updated == b.updated)
     };
+    // The same layout: the same files at the same URLs, index by index.
     let sections = prev
         .sections
         .iter()
         .zip(&site.sections)
-        .all(|(a, b)| a.site_path == b.site_path && same_doc(&a.doc, &b.doc));
+        .all(|(a, b)| same_doc(&a.doc, &b.doc));
     sections
         && prev.pages.iter().zip(&site.pages).all(|(a, b)| {
-            a.site_path == b.site_path
-                && same_doc(&a.doc, &b.doc)
-                && (Arc::ptr_eq(&a.rendered, &b.rendered)
+            same_doc(&a.doc, &b.doc)
+                && (known_equal(a.rendered_from, b.rendered_from)
                     || a.rendered.summary == b.rendered.summary)
         })
 }

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fingerprint::{self, Fingerprint};
 use crate::paths::ContentPath;
 use front_matter::{Date, PageMeta, Positions, SectionMeta, Split};
 
@@ -140,16 +141,16 @@ pub struct Document {
     pub updated: Option<Date>,
     /// The last path segment of the URL (pages only).
     pub slug: String,
-    /// A hash of the file's bytes, which a rebuild compares to tell an unchanged file; `None`
-    /// in a one-off build, which has no rebuild to tell it to.
-    pub hash: Option<blake3::Hash>,
+    /// The fingerprint of the file's bytes, which a rebuild compares to tell an unchanged file;
+    /// `None` in a one-off build, which has no rebuild to tell it to.
+    pub fingerprint: Option<Fingerprint>,
 }
 
 impl Document {
     /// Whether `self` and `other` were read from the same bytes. False when either was read
     /// without a hash: only a difference can be told apart from "not known".
     pub fn same_bytes(&self, other: &Document) -> bool {
-        matches!((self.hash, other.hash), (Some(a), Some(b)) if a == b)
+        fingerprint::known_equal(self.fingerprint, other.fingerprint)
     }
 
     pub fn body(&self) -> &str {
@@ -185,9 +186,9 @@ impl Document {
     }
 }
 
-/// Whether documents are hashed as they are read.
+/// Whether documents are fingerprinted as they are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fingerprint {
+pub enum Hashing {
     /// For a session that rebuilds (watch, serve): later reads are compared with the hash.
     Hash,
     /// For a one-off build: nothing is ever compared, so the hashing (3% of a build) is saved.
@@ -199,7 +200,7 @@ pub fn read_documents_each(
     root: &Path,
     content_dir: &Path,
     markdown: &[String],
-    fingerprint: Fingerprint,
+    hashing: Hashing,
 ) -> BTreeMap<String, Result<Arc<Document>, Vec<Diagnostic>>> {
     let results: Vec<Result<Arc<Document>, Vec<Diagnostic>>> = markdown
         .par_iter()
@@ -211,7 +212,7 @@ pub fn read_documents_each(
                         .hint(io_hint(&err)),
                 ]
             })?;
-            read_document(relative, &display, bytes, fingerprint).map(Arc::new)
+            read_document(relative, &display, bytes, hashing).map(Arc::new)
         })
         .collect();
     markdown.iter().cloned().zip(results).collect()
@@ -223,14 +224,14 @@ pub fn parse_document(
     display_path: &str,
     bytes: Vec<u8>,
 ) -> Result<Document, Vec<Diagnostic>> {
-    read_document(relative_path, display_path, bytes, Fingerprint::Hash)
+    read_document(relative_path, display_path, bytes, Hashing::Hash)
 }
 
 fn read_document(
     relative_path: &str,
     display_path: &str,
     bytes: Vec<u8>,
-    fingerprint: Fingerprint,
+    hashing: Hashing,
 ) -> Result<Document, Vec<Diagnostic>> {
     if let Some(language) = translation_language(relative_path) {
         return Err(vec![
@@ -245,7 +246,7 @@ fn read_document(
             )),
         ]);
     }
-    let hash = (fingerprint == Fingerprint::Hash).then(|| blake3::hash(&bytes));
+    let fingerprint = (hashing == Hashing::Hash).then(|| Fingerprint::of(&bytes));
     let text = into_text(display_path, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(display_path, &text).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -292,7 +293,7 @@ fn read_document(
         date: read.date,
         updated: read.updated,
         slug,
-        hash,
+        fingerprint,
     })
 }
 
@@ -409,18 +410,33 @@ fn checked_slug(
     }
 }
 
+/// ISO 639-1 language codes: what Zola's translated files are named with.
+const LANGUAGES: [&str; 183] = [
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi",
+    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de",
+    "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy",
+    "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia",
+    "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk",
+    "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo",
+    "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd",
+    "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl",
+    "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl",
+    "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk",
+    "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa",
+    "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
 /// The language of a translated file as Zola names them (`_index.fr.md`, `deal.pt-br.md`), which
-/// would otherwise be read as a page of its own at a URL no one meant.
+/// would otherwise be read as a page of its own at a URL no one meant. Only a known language
+/// code counts: `sitemap.xml.md` is a page about a sitemap.
 fn translation_language(relative_path: &str) -> Option<&str> {
     let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let (_, language) = stem.rsplit_once('.')?;
     let (primary, region) = language.split_once('-').unwrap_or((language, ""));
-    let primary_ok =
-        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
     let region_ok = region.is_empty()
         || ((2..=8).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_alphanumeric()));
-    (primary_ok && region_ok).then_some(language)
+    (LANGUAGES.contains(&primary) && region_ok).then_some(language)
 }
 
 /// Checks the bytes are text: valid UTF-8 with no NUL bytes.

@@ -14,14 +14,13 @@ fn page_gets_slug_from_file_name() {
 #[test]
 fn only_hashed_documents_can_be_the_same_bytes() {
     let text = b"+++\ntitle = \"A\"\n+++\nx".to_vec();
-    let read =
-        |fingerprint| read_document("a.md", "content/a.md", text.clone(), fingerprint).unwrap();
-    assert!(read(Fingerprint::Hash).same_bytes(&read(Fingerprint::Hash)));
+    let read = |hashing| read_document("a.md", "content/a.md", text.clone(), hashing).unwrap();
+    assert!(read(Hashing::Hash).same_bytes(&read(Hashing::Hash)));
     let edited = doc("a.md", "+++\ntitle = \"A\"\n+++\ny").unwrap();
-    assert!(!read(Fingerprint::Hash).same_bytes(&edited));
+    assert!(!read(Hashing::Hash).same_bytes(&edited));
     // Unknown is not "the same": a one-off build's documents are never taken as unchanged.
-    assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Skip)));
-    assert!(!read(Fingerprint::Skip).same_bytes(&read(Fingerprint::Hash)));
+    assert!(!read(Hashing::Skip).same_bytes(&read(Hashing::Skip)));
+    assert!(!read(Hashing::Skip).same_bytes(&read(Hashing::Hash)));
 }
 
 #[test]

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use tera::Tera;
 
-use super::Templates;
 use super::errors::{batch_diagnostics, template_diagnostic};
 use super::functions::{register_filters, register_placeholders};
+use super::{TemplateFingerprints, Templates};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -48,6 +48,7 @@ impl Templates {
             .collect();
         Ok(Templates {
             tera,
+            fingerprints: TemplateFingerprints::of(&sources),
             sources: Arc::new(sources),
             component_files,
         })

@@ -24,6 +24,7 @@ pub use kinds::{Generated, Input, OutputKind, template_for};
 pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::paths::{OutputKey, SitePath};
 use crate::site::{Node, Site};
 use errors::template_diagnostic;
@@ -33,31 +34,56 @@ use functions::with_functions;
 #[derive(Clone)]
 pub struct Templates {
     tera: Tera,
-    /// Shared with every build made from these templates, so a later build can tell exactly
-    /// which templates changed since any earlier one, failed builds in between or not.
     sources: Arc<BTreeMap<String, String>>,
+    /// Kept with every build made from these templates, so a later build can tell exactly
+    /// which templates changed since any earlier one, failed builds in between or not.
+    fingerprints: TemplateFingerprints,
     /// Templates that define Tera components: components are global, so any render may use
     /// them without an extends or include naming their file.
     component_files: BTreeSet<String>,
 }
 
-/// The text of every template a build rendered with, by name.
-pub type TemplateSources = Arc<BTreeMap<String, String>>;
+/// The fingerprint of every template's text, by name, and of the whole set: plain data that a
+/// later build, in this process or another, compares with its own templates'.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TemplateFingerprints {
+    pub set: Fingerprint,
+    pub each: BTreeMap<String, Fingerprint>,
+}
+
+impl TemplateFingerprints {
+    fn of(sources: &BTreeMap<String, String>) -> TemplateFingerprints {
+        let each: BTreeMap<String, Fingerprint> = sources
+            .iter()
+            .map(|(name, text)| (name.clone(), Fingerprint::of(text.as_bytes())))
+            .collect();
+        let mut set = Fingerprinter::new();
+        for (name, fingerprint) in &each {
+            set.str(name).fingerprint(*fingerprint);
+        }
+        TemplateFingerprints {
+            set: set.finish(),
+            each,
+        }
+    }
+}
+
 impl Templates {
-    /// The templates' text, to compare a later set of templates with.
-    pub fn sources(&self) -> &TemplateSources {
-        &self.sources
+    /// The fingerprints of these templates, to compare a later set of templates with.
+    pub fn fingerprints(&self) -> &TemplateFingerprints {
+        &self.fingerprints
     }
 
     /// Names of the templates that differ between `older` and these (added, removed or edited).
-    pub fn changed_since(&self, older: &TemplateSources) -> BTreeSet<String> {
-        if Arc::ptr_eq(older, &self.sources) {
+    pub fn changed_since(&self, older: &TemplateFingerprints) -> BTreeSet<String> {
+        if older.set == self.fingerprints.set {
             return BTreeSet::new();
         }
-        let names: BTreeSet<&String> = older.keys().chain(self.sources.keys()).collect();
+        let (older, newer) = (&older.each, &self.fingerprints.each);
+        let names: BTreeSet<&String> = older.keys().chain(newer.keys()).collect();
         names
             .into_iter()
-            .filter(|n| older.get(*n) != self.sources.get(*n))
+            .filter(|n| older.get(*n) != newer.get(*n))
             .cloned()
             .collect()
     }

@@ -14,6 +14,7 @@ use crate::content::front_matter::SortBy;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::Diagnostics;
+use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::markdown::{self, Markup, RenderOptions};
 use crate::paths::{SitePath, parent_dir as dir_of};
 
@@ -25,11 +26,14 @@ struct Sorted {
     drafts: BTreeSet<String>,
 }
 
+/// Rendered Markdown and the fingerprint of what it was rendered from.
+type RenderedBody = (Arc<Markup>, Option<Fingerprint>);
+
 /// The rendered Markdown of every section and page, in the order of [`Sorted`].
 struct RenderedBodies {
-    sections: Vec<Arc<Markup>>,
+    sections: Vec<RenderedBody>,
     /// Pages with their documents, whose bodies may have been let go.
-    pages: Vec<(Arc<Document>, Arc<Markup>)>,
+    pages: Vec<(Arc<Document>, RenderedBody)>,
 }
 
 impl Site {
@@ -89,6 +93,7 @@ impl Site {
             bodies,
         );
         let (sections, pages) = tree(section_docs, section_paths, page_paths, rendered);
+        let layout = layout(&sections, &pages);
         let mut site = Site {
             config,
             sources,
@@ -99,6 +104,7 @@ impl Site {
             drafts: Arc::new(drafts),
             resolver: Arc::new(resolver),
             options,
+            layout,
         };
         let mut diagnostics = Diagnostics::new();
         site.linked_from = Arc::new(site.check_every_node(&mut diagnostics));
@@ -165,24 +171,29 @@ fn render_bodies(
     options: RenderOptions,
     bodies: Bodies,
 ) -> RenderedBodies {
-    let render = |doc: &Arc<Document>| {
-        previous
-            .and_then(|site| site.reusable_render(doc, resolver))
-            .unwrap_or_else(|| Arc::new(markdown::render(doc.body(), options, resolver)))
+    let render = |doc: &Arc<Document>| -> RenderedBody {
+        match previous.and_then(|site| site.reusable_render(doc, resolver, options)) {
+            Some((rendered, from)) => (rendered, Some(from)),
+            None => {
+                let rendered = markdown::render(doc.body(), options, resolver);
+                let from = resolver.render_fingerprint(doc, options, &rendered);
+                (Arc::new(rendered), from)
+            }
+        }
     };
     let sections = section_docs.par_iter().map(render).collect();
     let pages = page_docs
         .into_par_iter()
         .map(|doc| {
-            let rendered = render(&doc);
+            let (rendered, from) = render(&doc);
             // Later messages point into a body only for its links and problems.
             let unreferenced = rendered.links.is_empty()
                 && rendered.root_links.is_empty()
                 && rendered.problems.is_empty();
             if bodies == Bodies::Release && unreferenced {
-                (Arc::new(doc.without_body()), rendered)
+                (Arc::new(doc.without_body()), (rendered, from))
             } else {
-                (doc, rendered)
+                (doc, (rendered, from))
             }
         })
         .collect();
@@ -201,7 +212,7 @@ fn tree(
         .into_iter()
         .zip(section_paths)
         .zip(rendered.sections)
-        .map(|((doc, site_path), rendered)| {
+        .map(|((doc, site_path), (rendered, rendered_from))| {
             let sources = cited_sources(&doc, &rendered);
             Section {
                 doc,
@@ -210,6 +221,7 @@ fn tree(
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 rendered,
+                rendered_from,
                 sources,
             }
         })
@@ -240,7 +252,7 @@ fn tree(
         .pages
         .into_iter()
         .zip(page_paths)
-        .map(|((doc, rendered), site_path)| {
+        .map(|((doc, (rendered, rendered_from)), site_path)| {
             let section = owning_section(&doc.relative_path);
             let sources = cited_sources(&doc, &rendered);
             Page {
@@ -248,6 +260,7 @@ fn tree(
                 site_path,
                 section,
                 rendered,
+                rendered_from,
                 sources,
             }
         })
@@ -257,6 +270,20 @@ fn tree(
     }
     sort_listings(&mut sections, &pages);
     (sections, pages)
+}
+
+/// The fingerprint of every section's and page's file and URL, in the order of
+/// [`Site::nodes`].
+fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
+    let mut layout = Fingerprinter::new();
+    let nodes = sections
+        .iter()
+        .map(|s| (&s.doc, &s.site_path))
+        .chain(pages.iter().map(|p| (&p.doc, &p.site_path)));
+    for (doc, site_path) in nodes {
+        layout.str(&doc.relative_path).str(site_path);
+    }
+    layout.finish()
 }
 
 /// Each section's pages in its `sort_by` order, its subsections by weight then title.

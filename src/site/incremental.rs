@@ -8,8 +8,8 @@ use super::links::{Resolver, link_targets};
 use super::{Node, Page, Section, Site, cited_sources};
 use crate::content::Document;
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, LinkResolver, Markup};
-use crate::paths::SitePath;
+use crate::fingerprint::Fingerprint;
+use crate::markdown::{self, Markup, RenderOptions};
 
 impl Site {
     /// The site after edits that changed only the bodies of existing files. Their front matter
@@ -25,13 +25,12 @@ impl Site {
             if !self.same_front_matter(node, doc) {
                 return None;
             }
-            let rendered = Arc::new(markdown::render(
-                doc.body(),
-                self.options,
-                self.resolver.as_ref(),
-            ));
+            let rendered = markdown::render(doc.body(), self.options, self.resolver.as_ref());
+            let rendered_from = self
+                .resolver
+                .render_fingerprint(doc, self.options, &rendered);
             links_changed |= link_targets(&rendered) != link_targets(self.rendered(node));
-            site.replace_body(node, doc, rendered);
+            site.replace_body(node, doc, Arc::new(rendered), rendered_from);
             to_check.insert(node);
             to_check.extend(
                 self.linked_from(&doc.relative_path)
@@ -56,7 +55,13 @@ impl Site {
     }
 
     /// `node` made from `doc`, whose body renders to `rendered`; the rest of it stays.
-    fn replace_body(&mut self, node: Node, doc: &Arc<Document>, rendered: Arc<Markup>) {
+    fn replace_body(
+        &mut self,
+        node: Node,
+        doc: &Arc<Document>,
+        rendered: Arc<Markup>,
+        rendered_from: Option<Fingerprint>,
+    ) {
         let sources = cited_sources(doc, &rendered);
         let doc = Arc::clone(doc);
         match node {
@@ -64,6 +69,7 @@ impl Site {
                 self.pages[i] = Page {
                     doc,
                     rendered,
+                    rendered_from,
                     sources,
                     ..self.pages[i].clone()
                 }
@@ -72,6 +78,7 @@ impl Site {
                 self.sections[i] = Section {
                     doc,
                     rendered,
+                    rendered_from,
                     sources,
                     ..self.sections[i].clone()
                 }
@@ -108,39 +115,20 @@ impl Site {
         Some(linked_from)
     }
 
-    /// The previous render of `doc`, if nothing it depends on has changed.
+    /// The previous render of `doc` and its fingerprint, if nothing it depends on has changed:
+    /// decided by fingerprints alone, so that a stored one could decide it too.
     pub(super) fn reusable_render(
         &self,
         doc: &Document,
         resolver: &Resolver,
-    ) -> Option<Arc<Markup>> {
+        options: RenderOptions,
+    ) -> Option<(Arc<Markup>, Fingerprint)> {
         let node = self.node(&doc.relative_path)?;
-        let old = self.doc(node);
-        if !old.same_bytes(doc) || old.split != doc.split {
-            return None;
-        }
+        let before = self.rendered_from(node)?;
         let rendered = self.rendered(node);
-        let old_urls = self.config.base_path.as_str();
-        let links_same = rendered
-            .links
-            .iter()
-            .filter(|l| !l.target.is_empty())
-            .all(|l| {
-                let before = self
-                    .node(&l.target)
-                    .map(|n| self.config.url_path(self.site_path(n)));
-                before == resolver.page_url(&l.target)
-            });
-        let citations_same = rendered.citations.iter().all(|c| {
-            let before = self.source(&c.id).map(|s| {
-                (
-                    self.config.url_path(&SitePath::of_source(&s.id)),
-                    s.label().to_string(),
-                )
-            });
-            before == resolver.citation(&c.id)
-        });
-        (old_urls == resolver.base_path && links_same && citations_same)
-            .then(|| Arc::clone(rendered))
+        // Keyed with the new bytes but the old render's links: if the bytes are the same, so
+        // are the links, and if not, the keys differ anyway.
+        let now = resolver.render_fingerprint(doc, options, rendered)?;
+        (now == before).then(|| (Arc::clone(rendered), now))
     }
 }

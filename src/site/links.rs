@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::markdown::{InternalLink, LinkResolver, Markup, Problem};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use crate::markdown::{InternalLink, LinkResolver, Markup, Problem, RenderOptions};
 use crate::paths::{ContentPath, SitePath};
 
 /// The URLs of every page, section and source, as Markdown links to them.
@@ -54,6 +55,41 @@ impl Resolver {
                 })
                 .collect(),
         }
+    }
+
+    /// The fingerprint of everything a render of `doc`'s body depends on: its bytes, the
+    /// Markdown options, the base path, and what this resolver answers for each link and
+    /// citation of `rendered` (a render of those same bytes, which name the same links). Two
+    /// renders with one fingerprint are the same render. `None` for a document read without
+    /// a fingerprint (a one-off build, which reuses nothing).
+    pub(super) fn render_fingerprint(
+        &self,
+        doc: &Document,
+        options: RenderOptions,
+        rendered: &Markup,
+    ) -> Option<Fingerprint> {
+        // Taken apart so that a new option cannot be left out of the fingerprint unnoticed.
+        let RenderOptions {
+            smart_punctuation,
+            heading_anchors,
+        } = options;
+        let bytes = doc.fingerprint?;
+        let mut key = Fingerprinter::new();
+        key.fingerprint(bytes)
+            .bool(smart_punctuation)
+            .bool(heading_anchors)
+            .str(&self.base_path);
+        for link in rendered.links.iter().filter(|l| !l.target.is_empty()) {
+            key.str(&link.target)
+                .option_str(self.urls.get(&link.target).map(String::as_str));
+        }
+        for citation in &rendered.citations {
+            match self.citations.get(&citation.id) {
+                Some((url, label)) => key.bool(true).str(url).str(label),
+                None => key.bool(false),
+            };
+        }
+        Some(key.finish())
     }
 }
 

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::content::front_matter::SectionMeta;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
+use crate::fingerprint::Fingerprint;
 use crate::markdown::{Markup, RenderOptions};
 
 mod assemble;
@@ -34,6 +35,8 @@ pub struct Page {
     pub section: usize,
     /// Shared with the previous build when the page did not change.
     pub rendered: Arc<Markup>,
+    /// The fingerprint of what `rendered` was made from (see [`Site::rendered_from`]).
+    pub rendered_from: Option<Fingerprint>,
     /// Source ids this page cites (front matter first, then inline), without repeats.
     pub sources: Vec<String>,
 }
@@ -49,6 +52,7 @@ pub struct Section {
     pub subsections: Vec<usize>,
     /// Shared with the previous build when the page did not change.
     pub rendered: Arc<Markup>,
+    pub rendered_from: Option<Fingerprint>,
     pub sources: Vec<String>,
 }
 
@@ -83,6 +87,8 @@ pub struct Site {
     /// How Markdown resolves links here; kept for edits that re-render a few pages.
     resolver: Arc<Resolver>,
     options: RenderOptions,
+    /// The fingerprint of every page's and section's file and URL, in order.
+    layout: Fingerprint,
 }
 
 impl Site {
@@ -107,6 +113,23 @@ impl Site {
             Node::Page(i) => &self.pages[i].rendered,
             Node::Section(i) => &self.sections[i].rendered,
         }
+    }
+
+    /// The fingerprint of what the Markdown of `node` was rendered from: its file's bytes, the
+    /// Markdown options, and the URLs its links and citations resolved to. Equal fingerprints,
+    /// equal renders, in this build or another. `None` in a one-off build, which reads its
+    /// files without fingerprints.
+    pub fn rendered_from(&self, node: Node) -> Option<Fingerprint> {
+        match node {
+            Node::Page(i) => self.pages[i].rendered_from,
+            Node::Section(i) => self.sections[i].rendered_from,
+        }
+    }
+
+    /// The fingerprint of every page's and section's file and URL, in order: equal when a site
+    /// has the same files at the same URLs.
+    pub fn layout(&self) -> Fingerprint {
+        self.layout
     }
 
     pub fn site_path(&self, node: Node) -> &SitePath {
