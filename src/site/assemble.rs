@@ -153,9 +153,12 @@ fn sort_documents(config: &Config, documents: Vec<Arc<Document>>) -> Sorted {
     {
         sorted.sections.push(implicit_root(config));
     }
-    sorted
-        .sections
-        .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    // The root first, then by path: `2024/_index.md` and `Zeta/_index.md` sort before
+    // `_index.md` byte by byte, and index 0 is the home page everywhere.
+    sorted.sections.sort_by(|a, b| {
+        let key = |d: &Document| (d.relative_path != "_index.md", d.relative_path.clone());
+        key(a).cmp(&key(b))
+    });
     sorted
         .pages
         .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
