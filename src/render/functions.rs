@@ -72,7 +72,7 @@ pub(super) fn with_functions(
     values: &Arc<SiteValues>,
     static_files: &Arc<BTreeSet<String>>,
 ) -> Tera {
-    let mut tera = templates.tera.clone();
+    let mut tera = (*templates.tera).clone();
     let lookup = Arc::clone(values);
     let pages_site = Arc::clone(site);
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {

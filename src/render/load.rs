@@ -20,6 +20,10 @@ impl Templates {
         if !sources.contains_key("404.html") {
             sources.insert("404.html".into(), BUILTIN_404.into());
         }
+        let builtins: Vec<(&str, &str)> = super::shortcodes::builtin_templates(&sources).collect();
+        for (name, text) in builtins {
+            sources.insert(name.into(), text.into());
+        }
         // Each template alone first: syntax errors of every file, not just the first one.
         for (name, text) in &sources {
             if let Err(err) = Tera::new().add_raw_template(name, text)
@@ -47,7 +51,7 @@ impl Templates {
             .map(|(name, _)| name.clone())
             .collect();
         Ok(Templates {
-            tera,
+            tera: Arc::new(tera),
             sources: Arc::new(sources),
             component_files,
         })

@@ -15,7 +15,7 @@ use crate::content::front_matter::SortBy;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, Markup, RenderOptions};
+use crate::markdown::{self, Caller, Markup, RenderOptions, Shortcodes};
 
 /// The documents of one build by kind, each list sorted by relative path, drafts set aside.
 struct Sorted {
@@ -46,6 +46,7 @@ impl Site {
         previous: Option<&Site>,
         unparsed: &BTreeSet<String>,
         bodies: Bodies,
+        shortcodes: Arc<dyn Shortcodes>,
     ) -> (Site, Diagnostics) {
         let sorted = sort_documents(&config, documents);
         let section_paths: Vec<String> = sorted
@@ -76,12 +77,16 @@ impl Site {
             pages: page_docs,
             drafts,
         } = sorted;
-        let rendered = render_bodies(
-            &section_docs,
-            page_docs,
-            previous,
-            &resolver,
+        let markdown = Markdown {
+            resolver: &resolver,
+            shortcodes: shortcodes.as_ref(),
             options,
+        };
+        let rendered = render_bodies(
+            (&section_docs, &section_paths),
+            (page_docs, &page_paths),
+            previous,
+            &markdown,
             bodies,
         );
         let (sections, pages) = tree(section_docs, section_paths, page_paths, rendered);
@@ -94,6 +99,7 @@ impl Site {
             linked_from: Arc::default(),
             drafts: Arc::new(drafts),
             resolver: Arc::new(resolver),
+            shortcodes,
             options,
         };
         let mut diagnostics = Diagnostics::new();
@@ -152,25 +158,53 @@ fn sort_documents(config: &Config, documents: Vec<Arc<Document>>) -> Sorted {
     sorted
 }
 
-/// Every body rendered in parallel, or reused from `previous`.
+/// How bodies are rendered in this build.
+pub(super) struct Markdown<'a> {
+    pub(super) resolver: &'a Resolver,
+    pub(super) shortcodes: &'a dyn Shortcodes,
+    pub(super) options: RenderOptions,
+}
+
+impl Markdown<'_> {
+    /// The body of `doc`, published at `site_path`, rendered.
+    pub(super) fn render(&self, doc: &Document, site_path: &str) -> Markup {
+        let caller = Caller { doc, site_path };
+        markdown::render(
+            doc.body(),
+            self.options,
+            self.resolver,
+            self.shortcodes,
+            &caller,
+        )
+    }
+}
+
+/// Every body rendered in parallel, or reused from `previous`; each list of documents comes
+/// with the site paths of its documents.
 fn render_bodies(
-    section_docs: &[Arc<Document>],
-    page_docs: Vec<Arc<Document>>,
+    sections: (&[Arc<Document>], &[String]),
+    pages: (Vec<Arc<Document>>, &[String]),
     previous: Option<&Site>,
-    resolver: &Resolver,
-    options: RenderOptions,
+    markdown: &Markdown<'_>,
     bodies: Bodies,
 ) -> RenderedBodies {
-    let render = |doc: &Arc<Document>| {
+    let render = |doc: &Arc<Document>, site_path: &String| {
         previous
-            .and_then(|site| site.reusable_render(doc, resolver))
-            .unwrap_or_else(|| Arc::new(markdown::render(doc.body(), options, resolver)))
+            .and_then(|site| site.reusable_render(doc, markdown))
+            .unwrap_or_else(|| Arc::new(markdown.render(doc, site_path)))
     };
-    let sections = section_docs.par_iter().map(render).collect();
-    let pages = page_docs
+    let sections = sections
+        .0
+        .par_iter()
+        .zip(sections.1)
+        .map(|(doc, site_path)| render(doc, site_path))
+        .collect();
+    let pages = pages
+        .0
         .into_par_iter()
-        .map(|doc| {
-            let rendered = render(&doc);
+        .zip(pages.1)
+        .map(|(doc, site_path)| {
+            let rendered = render(&doc, site_path);
             // Later messages point into a body only for its links and problems.
             let unreferenced = rendered.links.is_empty()
                 && rendered.root_links.is_empty()

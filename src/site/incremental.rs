@@ -4,19 +4,32 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::links::{Resolver, link_targets};
+use super::assemble::Markdown;
+use super::links::link_targets;
 use super::{Node, Page, Section, Site, cited_sources};
 use crate::content::Document;
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, LinkResolver, Markup};
+use crate::markdown::{LinkResolver, Markup, Shortcodes};
 
 impl Site {
     /// The site after edits that changed only the bodies of existing files. Their front matter
     /// is byte for byte the same, so the pages, URLs, order and listings are too: only the
     /// edited files are rendered again, and only their links and the links into them are
     /// checked. `None` when an edit changed more than a body.
-    pub fn with_edited_bodies(&self, edited: &[Arc<Document>]) -> Option<(Site, Diagnostics)> {
+    ///
+    /// `shortcodes` must render as those the site was built with did (the same templates).
+    pub fn with_edited_bodies(
+        &self,
+        edited: &[Arc<Document>],
+        shortcodes: Arc<dyn Shortcodes>,
+    ) -> Option<(Site, Diagnostics)> {
         let mut site = self.clone();
+        site.shortcodes = Arc::clone(&shortcodes);
+        let markdown = Markdown {
+            resolver: self.resolver.as_ref(),
+            shortcodes: shortcodes.as_ref(),
+            options: self.options,
+        };
         let mut to_check = BTreeSet::new();
         let mut links_changed = false;
         for doc in edited {
@@ -24,11 +37,7 @@ impl Site {
             if !self.same_front_matter(node, doc) {
                 return None;
             }
-            let rendered = Arc::new(markdown::render(
-                doc.body(),
-                self.options,
-                self.resolver.as_ref(),
-            ));
+            let rendered = Arc::new(markdown.render(doc, self.site_path(node)));
             links_changed |= link_targets(&rendered) != link_targets(self.rendered(node));
             site.replace_body(node, doc, rendered);
             to_check.insert(node);
@@ -111,8 +120,9 @@ impl Site {
     pub(super) fn reusable_render(
         &self,
         doc: &Document,
-        resolver: &Resolver,
+        markdown: &Markdown<'_>,
     ) -> Option<Arc<Markup>> {
+        let resolver = markdown.resolver;
         let node = self.node(&doc.relative_path)?;
         let old = self.doc(node);
         if !old.same_bytes(doc) || old.split != doc.split {
@@ -139,7 +149,10 @@ impl Site {
             });
             before == resolver.citation(&c.id)
         });
-        (old_urls == resolver.base_path && links_same && citations_same)
+        let shortcodes_same = rendered.shortcodes.iter().all(|(name, fingerprint)| {
+            markdown.shortcodes.lookup(name).map(|s| s.fingerprint) == *fingerprint
+        });
+        (old_urls == resolver.base_path && links_same && citations_same && shortcodes_same)
             .then(|| Arc::clone(rendered))
     }
 }

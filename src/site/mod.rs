@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::content::front_matter::SectionMeta;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
-use crate::markdown::{Markup, RenderOptions};
+use crate::markdown::{Markup, RenderOptions, Shortcodes};
 
 mod assemble;
 mod incremental;
@@ -83,6 +83,8 @@ pub struct Site {
     drafts: Arc<BTreeSet<String>>,
     /// How Markdown resolves links here; kept for edits that re-render a few pages.
     resolver: Arc<Resolver>,
+    /// The shortcodes Markdown renders with; kept for the same edits.
+    shortcodes: Arc<dyn Shortcodes>,
     options: RenderOptions,
 }
 
