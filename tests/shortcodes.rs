@@ -284,3 +284,16 @@ fn a_shortcode_template_re_renders_exactly_the_pages_that_call_it() {
     assert!(html(&back, "news/second/index.html").contains("<b>three</b>"));
     matches_clean(&back);
 }
+
+#[test]
+fn check_points_a_broken_link_a_shortcode_wrote_at_its_argument() {
+    let site = with_page("Text.\n\n{{ figure(src=\"/img/gone.png\", alt=\"gone\") }}\n");
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let err = stderr(&check);
+    assert!(
+        err.contains("the link `/img/gone.png` points to a page or file that does not exist")
+            && err.contains("content/notes/extra.md:6:16"),
+        "{err}"
+    );
+}
