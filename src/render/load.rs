@@ -20,10 +20,6 @@ impl Templates {
         if !sources.contains_key("404.html") {
             sources.insert("404.html".into(), BUILTIN_404.into());
         }
-        let builtins: Vec<(&str, &str)> = super::shortcodes::builtin_templates(&sources).collect();
-        for (name, text) in builtins {
-            sources.insert(name.into(), text.into());
-        }
         // Each template alone first: syntax errors of every file, not just the first one.
         for (name, text) in &sources {
             if let Err(err) = Tera::new().add_raw_template(name, text)
@@ -34,6 +30,11 @@ impl Templates {
         }
         if diagnostics.has_errors() {
             return Err(diagnostics);
+        }
+        // The built-in shortcodes a site has not overridden: known to parse.
+        let builtins: Vec<(&str, &str)> = super::shortcodes::builtin_templates(&sources).collect();
+        for (name, text) in builtins {
+            sources.insert(name.into(), text.into());
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);

@@ -126,10 +126,7 @@ pub(crate) fn expand(
     shortcodes: &dyn Shortcodes,
     caller: &Caller<'_>,
 ) -> Option<Expansion> {
-    let finder = memchr::memmem::Finder::new("{{");
-    if finder.find(body.as_bytes()).is_none() && !body.contains("{%") {
-        return None;
-    }
+    next_tag(body, 0)?;
     let mut expander = Expander {
         shortcodes,
         caller,
