@@ -162,6 +162,17 @@ fn a_shortcode_whose_output_calls_itself_ends_with_an_error() {
             && err.contains("shortcodes call each other more than 16 deep: again → again"),
         "{err}"
     );
+    // An HTML shortcode that includes itself is refused when the templates load.
+    std::fs::remove_file(site.path("templates/shortcodes/again.md")).unwrap();
+    site.write(
+        "templates/shortcodes/again.html",
+        "x{% include \"shortcodes/again.html\" %}",
+    );
+    let err = failed_build(&site);
+    assert!(
+        err.contains("templates include each other in a circle"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -288,6 +288,20 @@ impl Expander<'_, '_> {
         );
     }
 
+    /// Whether text one level below `depth` would nest calls too deep; the first time, the
+    /// problem is recorded at `call`, with the `chain` of shortcodes that led there.
+    fn nests_too_deep(&mut self, depth: usize, call: &Range<usize>, chain: &[String]) -> bool {
+        if depth + 1 < MAX_NESTING {
+            return false;
+        }
+        if !self.too_deep {
+            self.too_deep = true;
+            let chain = chain.to_vec();
+            self.problem(call.clone(), ProblemKind::ShortcodeNesting { chain });
+        }
+        true
+    }
+
     /// A Markdown shortcode's output, its own calls expanded, unless calls nest too deep.
     fn expand_output(
         &mut self,
@@ -297,16 +311,7 @@ impl Expander<'_, '_> {
         chain: &mut Vec<String>,
         into: &mut Expansion,
     ) {
-        if depth + 1 >= MAX_NESTING {
-            if !self.too_deep {
-                self.too_deep = true;
-                self.problem(
-                    call.clone(),
-                    ProblemKind::ShortcodeNesting {
-                        chain: chain.clone(),
-                    },
-                );
-            }
+        if self.nests_too_deep(depth, &call, chain) {
             into.generated("", call);
             return;
         }
@@ -340,12 +345,15 @@ impl Expander<'_, '_> {
         chain.push(name.to_string());
         let body = body.map(|(text, origin)| {
             let mut inner = Expansion::default();
-            if depth + 1 < MAX_NESTING {
+            if !self.nests_too_deep(depth, &range, chain) {
                 self.expand_into(text, &origin, depth + 1, chain, &mut inner);
             }
             inner.text
         });
         chain.pop();
+        if self.too_deep {
+            return None;
+        }
         let call = ShortcodeCall {
             name,
             args,

@@ -303,3 +303,27 @@ fn a_shortcode_in_a_heading_is_text_in_the_table_of_contents() {
     assert_eq!(r.toc[0].title, "Hello A");
     assert!(r.html.contains("Hello <i>A</i></h2>"), "{}", r.html);
 }
+
+#[test]
+fn bodies_nested_too_deep_are_one_problem_not_a_dropped_body() {
+    let body = format!("{}x{}", "{% box() %}".repeat(40), "{% end %}".repeat(40));
+    let r = page(&body);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    let ProblemKind::ShortcodeNesting { chain } = &r.problems[0].kind else {
+        panic!("{:?}", r.problems);
+    };
+    assert!(
+        chain.len() == MAX_NESTING && chain.iter().all(|n| n == "box"),
+        "{chain:?}"
+    );
+    assert_eq!(r.problems[0].range.start, 15 * "{% box() %}".len());
+    let fine = format!("{}x{}", "{% box() %}".repeat(3), "{% end %}".repeat(3));
+    let r = page(&fine);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(
+        r.html
+            .contains(r#"<div class="box"><div class="box"><div class="box">x</div></div></div>"#),
+        "{}",
+        r.html
+    );
+}
