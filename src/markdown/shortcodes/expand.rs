@@ -242,7 +242,7 @@ impl Expander<'_, '_> {
                         false => None,
                     };
                     let call = origin.range(found..end);
-                    let body = body.map(|b| (&text[b.clone()], body_origin(origin, b.start)));
+                    let body = body.map(|b| (&text[b.clone()], shift(origin, b.start)));
                     self.call(name, &args, body, call, depth, chain)
                 }
             };
@@ -384,10 +384,6 @@ fn shift(origin: &Origin, by: usize) -> Origin {
         Origin::Body(base) => Origin::Body(base + by),
         call => call.clone(),
     }
-}
-
-fn body_origin(origin: &Origin, start: usize) -> Origin {
-    shift(origin, start)
 }
 
 /// The next `{{` or `{%` at or after `from`.
