@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
 
+use super::shortcodes::without_placeholders;
 use super::words::count_words;
 use super::{
     CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, ProblemKind,
@@ -226,7 +227,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
             Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
             _ => None,
         };
-        let base = explicit.unwrap_or_else(|| slugify(&text));
+        let base = explicit.unwrap_or_else(|| slugify(&without_placeholders(&text)));
         let base = if base.is_empty() {
             "section".to_string()
         } else {

@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostic;
 mod expand;
 mod parse;
 
-pub(super) use expand::{Fill, expand, fill_placeholders, text_of};
+pub(super) use expand::{Fill, expand, fill_placeholders, text_of, without_placeholders};
 
 /// The shortcodes a site has, and how to render a call of one.
 pub trait Shortcodes: Send + Sync + std::fmt::Debug {

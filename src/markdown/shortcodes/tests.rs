@@ -327,3 +327,29 @@ fn bodies_nested_too_deep_are_one_problem_not_a_dropped_body() {
         r.html
     );
 }
+
+#[test]
+fn a_shortcode_in_a_heading_leaves_its_id_and_anchor_whole() {
+    let doc = caller_document();
+    let caller = Caller {
+        doc: &doc,
+        site_path: "a/",
+    };
+    let options = RenderOptions {
+        smart_punctuation: false,
+        heading_anchors: true,
+    };
+    let r = render(
+        "## Hello {{ title() }}\n",
+        options,
+        &OnePageSite,
+        &TestShortcodes,
+        &caller,
+    );
+    assert_eq!(r.anchors, ["hello"]);
+    assert!(
+        r.html.contains(r##"<h2 id="hello">Hello <i>A</i><a class="heading-anchor" href="#hello" aria-label="Link to this section: Hello A">#</a></h2>"##),
+        "{}",
+        r.html
+    );
+}
