@@ -4,15 +4,18 @@
 //!
 //! `parse` reads one call; `expand` finds the calls of a body outside code, asks the trait for
 //! their output and keeps a map from the rewritten text back to the body, so that positions
-//! found in the rewritten text (a link, a problem) still point into the file the user wrote.
+//! found in the rewritten text (a link, a problem) still point into the file the user wrote;
+//! `fill` puts HTML output in place of its placeholders once the HTML is written.
 
 use crate::content::Document;
 use crate::diagnostics::Diagnostic;
 
 mod expand;
+mod fill;
 mod parse;
 
-pub(super) use expand::{Fill, expand, fill_placeholders, text_of, without_placeholders};
+pub(super) use expand::expand;
+pub(super) use fill::{Fill, fill_placeholders, text_of, without_placeholders};
 
 /// The shortcodes a site has, and how to render a call of one.
 pub trait Shortcodes: Send + Sync + std::fmt::Debug {
