@@ -198,6 +198,32 @@ fn a_template_error_points_at_the_template_and_names_the_call() {
 }
 
 #[test]
+fn shortcodes_see_config_but_not_the_site_functions() {
+    let site = with_page("A {{ site() }}\n");
+    site.write(
+        "templates/shortcodes/site.html",
+        "<b>{{ config.title }} at {{ config.base_url }}</b>",
+    );
+    let out = site.build_into("public", &[]);
+    let html = page(&out, "notes/extra/index.html");
+    assert!(
+        html.contains("A <b>Shortcodes at https://shortcodes.example.org</b>"),
+        "{html}"
+    );
+    site.write(
+        "templates/shortcodes/site.html",
+        "<a href=\"{{ get_url(path='@/notes/all.md') }}\">all</a>",
+    );
+    let err = failed_build(&site);
+    assert!(
+        err.contains("templates/shortcodes/site.html:1:")
+            && err.contains("shortcodes cannot call them")
+            && err.contains("(in the shortcode called at content/notes/extra.md:4:3)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_link_a_markdown_shortcode_writes_is_checked_at_its_call() {
     let site = with_page("Intro.\n\n{{ links() }}\n");
     site.write("templates/shortcodes/links.md", "[gone](@/notes/gone.md)\n");

@@ -12,14 +12,15 @@ use crate::site::{Node, Site};
 pub(super) const SITE_FUNCTIONS: [&str; 4] = ["get_page", "get_section", "get_url", "sources"];
 
 /// Stand-ins for the site functions: Tera checks function names when templates are added, and
-/// the real functions, which need the site, replace these for each build.
+/// the real functions, which need the site, replace these for each build's pages. Shortcodes
+/// run while the site is being made, so a call from one meets the stand-in.
 pub(super) fn register_placeholders(tera: &mut Tera) {
     for name in SITE_FUNCTIONS {
         tera.register_function(
             name,
             |_: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
                 Err(tera::Error::message(
-                    "site functions are only available while rendering",
+                    "get_page, get_section, get_url and sources() need the finished site, so shortcodes cannot call them",
                 ))
             },
         );

@@ -84,6 +84,8 @@ pub struct ShortcodeTemplates {
     sources: super::TemplateSources,
     base_path: String,
     base_url: String,
+    /// `config`, as every template sees it.
+    config: tera::Value,
     known: BTreeMap<String, Known>,
     /// False when the templates could not be loaded: every call is then left alone, as the
     /// build fails with the templates' own mistakes.
@@ -98,6 +100,7 @@ impl ShortcodeTemplates {
             sources: Arc::default(),
             base_path: String::new(),
             base_url: String::new(),
+            config: tera::Value::none(),
             known: BTreeMap::new(),
             available: false,
         }
@@ -145,13 +148,14 @@ impl ShortcodeTemplates {
             sources: Arc::clone(&templates.sources),
             base_path: config.base_path.clone(),
             base_url: config.base_url.clone(),
+            config: super::values::config_value(config),
             known,
             available: true,
         }
     }
 
     /// The context a call's template sees: its arguments, `body`, `nth`, the page or section
-    /// it is called from, and `base_path`.
+    /// it is called from, `config` and `base_path`.
     fn context(&self, call: &ShortcodeCall<'_>, caller: &Caller<'_>) -> Context {
         let mut context = Context::new();
         for (key, value) in call.args {
@@ -162,6 +166,7 @@ impl ShortcodeTemplates {
         }
         context.insert("nth", &call.nth);
         context.insert("base_path", &self.base_path);
+        context.insert_value("config", self.config.clone());
         let doc = caller.doc;
         let (description, extra) = match &doc.meta {
             Meta::Page(meta) => (&meta.description, Some(&meta.extra)),
