@@ -6,10 +6,11 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
 
+use super::shortcodes::without_placeholders;
 use super::words::count_words;
 use super::{
-    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, RenderOptions,
-    RootLink, TocEntry,
+    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, ProblemKind,
+    RenderOptions, RootLink, TocEntry,
 };
 use crate::content::slug::slugify;
 
@@ -226,7 +227,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
             Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
             _ => None,
         };
-        let base = explicit.unwrap_or_else(|| slugify(&text));
+        let base = explicit.unwrap_or_else(|| slugify(&without_placeholders(&text)));
         let base = if base.is_empty() {
             "section".to_string()
         } else {
@@ -292,8 +293,9 @@ fn rewrite_link(
             None => {
                 out.problems.push(Problem {
                     range: range.clone(),
-                    message: format!("the link target `@/{target}` does not exist"),
-                    hint: "write the path of a Markdown file relative to content/, e.g. @/partnerships/a24-google.md (sections are @/dir/_index.md)".into(),
+                    kind: ProblemKind::MissingLinkTarget {
+                        target: target.clone(),
+                    },
                 });
                 Some(format!("{}{target}", resolver.base_path()))
             }
@@ -344,9 +346,7 @@ fn citation_html(
         None => {
             problems.push(Problem {
                 range: range.clone(),
-                message: format!("the citation `[@{id}]` names no known source"),
-                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it"
-                    .into(),
+                kind: ProblemKind::UnknownCitation { id: id.to_string() },
             });
             format!("[@{}]", crate::diagnostics::escape_html(id))
         }

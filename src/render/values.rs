@@ -163,7 +163,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
     }
 }
 
-fn config_value(config: &Config) -> Value {
+pub(super) fn config_value(config: &Config) -> Value {
     Value::from_serializable(&ConfigView {
         title: &config.title,
         base_url: &config.base_url,
