@@ -16,6 +16,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Options, Parser, html};
 
+mod callouts;
+mod footnotes;
 mod problem;
 mod rewriter;
 mod shortcodes;
@@ -105,7 +107,8 @@ fn parser_options(options: RenderOptions) -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
     if options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -173,9 +176,11 @@ fn render_expanded(
     };
     let parser =
         Parser::new_with_broken_link_callback(text, parser_options, Some(&mut citation_callback));
-    let mut rewriter = Rewriter::new(parser.into_offset_iter(), options, resolver);
+    let events = footnotes::Footnotes::new(parser.into_offset_iter());
+    let marked = rewriter::has_summary_marker(text);
+    let mut rewriter = Rewriter::new(events, options, resolver, marked);
     let mut html_out = String::with_capacity(text.len() + text.len() / 2);
-    html::push_html(&mut html_out, rewriter.by_ref());
+    html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
     rewriter.finish(html_out)
 }
 
