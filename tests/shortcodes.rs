@@ -48,7 +48,7 @@ fn a_site_written_for_zola_builds_with_its_shortcodes() {
         "<li><input disabled=\"\" type=\"checkbox\"/>\none</li>",
         // The built-ins.
         "<figure class=\"figure\">\n<img src=\"/img/still.png\" alt=\"A still\" loading=\"lazy\">\n<figcaption>The still <span class=\"figure-credit\">Studio</span></figcaption>\n</figure>",
-        "<aside class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Remember</p>\n<p>Callouts take <em>Markdown</em>.</p>\n</aside>",
+        "<aside class=\"callout callout-tip\" role=\"note\" aria-label=\"Remember\">\n<p class=\"callout-title\">Remember</p>\n<p>Callouts take <em>Markdown</em>.</p>\n</aside>",
         // Escapes print the call, code keeps it.
         "Escaped: {{ badge(label=&quot;x&quot;, n=0) }} and {% quote() %}.",
         "<code>{{ badge(label=\"code\", n=0) }}</code>",
