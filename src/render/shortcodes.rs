@@ -188,7 +188,7 @@ impl ShortcodeTemplates {
             tera::Value::from(format!("{}/{}", self.base_url, caller.site_path)),
         );
         if let Some(extra) = extra {
-            value.insert("extra", tera::Value::from_serializable(extra));
+            value.insert("extra", super::values::extra_value(extra));
         }
         let key = match doc.meta {
             Meta::Page(_) => "page",
