@@ -158,9 +158,13 @@ impl Config {
                     path: "--base-url".into(),
                     ..d
                 },
-                None => match text.find(&raw.base_url) {
+                // An empty value is found by its key: "" is at the start of any text.
+                None => match text.find(raw.base_url.as_str()).filter(|_| !raw.base_url.is_empty()) {
                     Some(at) => d.in_text(text, at..at + raw.base_url.len()),
-                    None => d,
+                    None => match text.find("base_url") {
+                        Some(at) => d.in_text(text, at..at + "base_url".len()),
+                        None => d,
+                    },
                 },
             })
         })?;
@@ -301,7 +305,15 @@ fn resolve(path: &Path) -> PathBuf {
 /// carry over to `site.toml` as they are, which under another name, and which have no
 /// equivalent.
 fn zola_migration(name: &str, text: &str) -> Diagnostic {
-    const SAME: [&str; 5] = ["title", "base_url", "description", "markdown", "extra"];
+    const SAME: [&str; 7] = [
+        "title",
+        "base_url",
+        "description",
+        "language",
+        "publisher",
+        "markdown",
+        "extra",
+    ];
     const RENAMED: [(&str, &str); 2] = [("default_language", "language"), ("author", "publisher")];
     let table: toml::Table = text.parse().unwrap_or_default();
     let mut same = Vec::new();
@@ -342,16 +354,40 @@ fn single(diagnostic: Diagnostic) -> Diagnostics {
 }
 
 /// Returns `(base_url without trailing slash, base path with both slashes)`.
+/// Whether `segment` of a base URL's path can be a folder on a host as it is written: the
+/// characters a URL path may hold unescaped (letters past ASCII too), percent-escapes that do
+/// not spell `.`, `..` or a slash (browsers read `%2e%2e` as `..`), and nothing that would
+/// need escaping in the HTML and XML every page and feed writes it into.
+fn folder_segment(segment: &str) -> bool {
+    let plain = |c: char| c.is_alphanumeric() || "-._~!$&'()*+,;=:@%".contains(c);
+    if !segment.chars().all(plain) {
+        return false;
+    }
+    let bytes = segment.as_bytes();
+    let escapes_valid = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || (bytes.len() > i + 2
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit())
+    });
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    escapes_valid && decoded != "." && decoded != ".." && !decoded.contains(['/', '\\'])
+}
+
 pub fn parse_base_url(input: &str) -> Result<(String, String), String> {
     let input = input.trim();
     let rest = input
         .strip_prefix("https://")
         .or_else(|| input.strip_prefix("http://"))
-        .ok_or_else(|| {
-            format!("base_url `{input}` has no scheme: it must start with https:// or http://")
+        .ok_or_else(|| match input.split_once("://") {
+            Some((scheme, _)) => format!(
+                "base_url `{input}` uses the scheme `{scheme}`: it must start with https:// or http://"
+            ),
+            None => format!("base_url `{input}` has no scheme: it must start with https:// or http://"),
         })?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.is_empty() || host.contains(['?', '#', ' ', '\\']) {
+    let host_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '@');
+    if host.is_empty() || !host.chars().all(host_char) {
         return Err(format!("base_url `{input}` has no valid host name"));
     }
     // Every page, the sitemap and the feed carry the base URL: a password in it is published.
@@ -360,7 +396,7 @@ pub fn parse_base_url(input: &str) -> Result<(String, String), String> {
             "base_url `{input}` holds a user name or password (before `@`), which every page would publish; give the public address only"
         ));
     }
-    if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+    if !path.split('/').all(folder_segment) {
         return Err(format!(
             "base_url `{input}` has a path that cannot be a folder on a host"
         ));
@@ -504,8 +540,54 @@ mod tests {
                 .unwrap_err()
                 .contains("no scheme")
         );
+        assert!(
+            parse_base_url("ftp://example.org")
+                .unwrap_err()
+                .contains("uses the scheme `ftp`")
+        );
         assert!(parse_base_url("https:///x").is_err());
         assert!(parse_base_url("https://h/../x").is_err());
+        // What browsers read as `..`, and what would break the HTML and XML it is written into.
+        for url in [
+            "https://example.org/%2e%2e/",
+            "https://example.org/a/%2E/",
+            "https://example.org/.%2e/x/",
+            "https://example.org/a%2fb/",
+            "https://example.org/a%5cb/",
+            "https://example.org/\"><script>/",
+            "https://example.org/a<b/",
+            "https://example.org/a{b}/",
+            "https://example.org/a b/",
+            "https://example.org/a%zz/",
+            "https://example.org/a%2/",
+            "https://exa\"mple.org/",
+            "https://exa<mple.org/",
+            "https://example.org/a\tb/",
+        ] {
+            assert!(parse_base_url(url).is_err(), "{url} was accepted");
+        }
+        for (url, base_path) in [
+            ("https://example.org/a%20b/", "/a%20b/"),
+            ("https://example.org/caf%C3%A9/", "/caf%C3%A9/"),
+            ("https://example.org/café/", "/café/"),
+            ("https://example.org/a.b/~c/", "/a.b/~c/"),
+            ("https://localhost:8080/x/", "/x/"),
+            ("http://[::1]:1111/", "/"),
+        ] {
+            assert_eq!(
+                parse_base_url(url).map(|(_, p)| p),
+                Ok(base_path.to_string()),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_base_url_is_pointed_at_by_its_key() {
+        let text = "title = \"t\"\nbase_url = \"\"\n";
+        let err = Config::parse(text, &BuildOptions::default()).unwrap_err();
+        let location = err.iter().next().unwrap().location.clone().unwrap();
+        assert_eq!((location.line, location.column), (2, 1));
     }
 
     #[test]

@@ -17,8 +17,7 @@ use crate::paths::OutputKey;
 /// Whether XML 1.0 can hold `c` at all: no control character but tab and line breaks, and
 /// not U+FFFE or U+FFFF. One such character makes a feed reader reject the whole feed.
 fn xml_can_hold(c: char) -> bool {
-    !((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
-        && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    ((c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// `text` escaped for XML text and attributes, less the characters XML cannot hold (a form
