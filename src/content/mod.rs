@@ -451,7 +451,7 @@ const LANGUAGES: [&str; 183] = [
 /// The language of a translated file as Zola names them (`_index.fr.md`, `deal.pt-br.md`), which
 /// would otherwise be read as a page of its own at a URL no one meant. Only a known language
 /// code counts: `sitemap.xml.md` is a page about a sitemap.
-fn translation_language(relative_path: &str) -> Option<&str> {
+pub fn translation_language(relative_path: &str) -> Option<&str> {
     let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let (_, language) = stem.rsplit_once('.')?;
