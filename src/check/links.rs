@@ -20,6 +20,8 @@ use crate::site::{Node, Site};
 #[derive(Debug, Default)]
 struct Scanned {
     ids: BTreeSet<String>,
+    /// Ids given to more than one element, each once, in order.
+    duplicate_ids: Vec<String>,
     links: Vec<String>,
 }
 
@@ -33,15 +35,14 @@ fn scan(html: &[u8]) -> Scanned {
                     |el| {
                         // Attribute values come as written: `&amp;` is `&` to a browser.
                         let decoded = |value: String| html_escape::decode_html_entities(&value).into_owned();
-                        if let Some(id) = el.get_attribute("id") {
-                            ids.push(decoded(id));
-                        }
+                        let id = el.get_attribute("id").map(decoded);
                         let tag = el.tag_name();
-                        if tag == "a"
-                            && let Some(name) = el.get_attribute("name")
-                        {
-                            ids.push(decoded(name));
+                        let name = (tag == "a").then(|| el.get_attribute("name")).flatten().map(decoded);
+                        // `<a id="x" name="x">` names one place, not two.
+                        if name.is_some() && name != id {
+                            ids.extend(name);
                         }
+                        ids.extend(id);
                         let attribute = if matches!(tag.as_str(), "a" | "link" | "area") { "href" } else { "src" };
                         if let Some(link) = el.get_attribute(attribute) {
                             links.push(decoded(link));
@@ -54,6 +55,12 @@ fn scan(html: &[u8]) -> Scanned {
         // Malformed HTML is the validator's business; scanning stops where parsing does.
         let _ = rewriter.write(html);
         let _ = rewriter.end();
+    }
+    let mut seen = BTreeSet::new();
+    for id in &ids {
+        if !seen.insert(id.as_str()) && !found.duplicate_ids.contains(id) {
+            found.duplicate_ids.push(id.clone());
+        }
     }
     found.ids = ids.into_iter().collect();
     found.links = links;
@@ -176,6 +183,16 @@ pub(super) fn output_links(
             || format!("the generated {page_key}"),
             |n| site.doc(n).display_path.clone(),
         );
+        for id in &page.duplicate_ids {
+            diagnostics.push(
+                rules::DUPLICATE_ID
+                    .diagnostic(
+                        &display,
+                        format!("the id `{id}` is on more than one element of {page_key}: a link to #{id} reaches only the first"),
+                    )
+                    .hint("give one of them another id: a heading takes one with {#other-id}, a template's id is in its HTML"),
+            );
+        }
         let mut reported = BTreeSet::new();
         for href in &page.links {
             let problem = match classify_link(href, page_key, &config.base_url, &config.base_path) {

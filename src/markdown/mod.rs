@@ -178,7 +178,8 @@ fn render_expanded(
         Parser::new_with_broken_link_callback(text, parser_options, Some(&mut citation_callback));
     let events = footnotes::Footnotes::new(parser.into_offset_iter());
     let marked = rewriter::has_summary_marker(text);
-    let mut rewriter = Rewriter::new(events, options, resolver, marked);
+    let reserved = rewriter::explicit_heading_ids(text);
+    let mut rewriter = Rewriter::new(events, options, resolver, marked, reserved);
     let mut html_out = String::with_capacity(text.len() + text.len() / 2);
     html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
     rewriter.finish(html_out)

@@ -30,6 +30,8 @@ pub enum ProblemKind {
     },
     /// Shortcodes called through each other too deep: `chain` names them, outermost first.
     ShortcodeNesting { chain: Vec<String> },
+    /// Two headings set the same id with `{#id}`: links to it could only reach one.
+    DuplicateHeadingId { id: String },
 }
 
 impl Problem {
@@ -50,6 +52,9 @@ impl Problem {
                 "shortcodes call each other more than {MAX_NESTING} deep: {}",
                 short_chain(chain)
             ),
+            ProblemKind::DuplicateHeadingId { id } => {
+                format!("the heading id `{id}` is set twice on this page")
+            }
         }
     }
 
@@ -66,6 +71,9 @@ impl Problem {
             ProblemKind::ShortcodeFailed { failure, .. } => failure_hint(failure),
             ProblemKind::ShortcodeNesting { .. } => {
                 "a shortcode's output calls the shortcode again: break the cycle".into()
+            }
+            ProblemKind::DuplicateHeadingId { .. } => {
+                "give this heading another {#id}, or none to have one made from its text".into()
             }
         }
     }

@@ -1,7 +1,7 @@
 //! pulldown-cmark's events rewritten for a briefing: heading ids and anchors, the table of
 //! contents, links to pages and from the site's root, citations, and the summary.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
@@ -55,7 +55,14 @@ pub(super) struct Rewriter<'a, 'r, I> {
     ready: VecDeque<Event<'a>>,
     /// The open heading's events so far, and its text.
     open_heading: Option<(Vec<Event<'a>>, String)>,
-    used_ids: HashMap<String, usize>,
+    /// Ids given so far, and for each base the next number to try after it.
+    used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    /// Ids set with `{#id}` anywhere in the text: a heading's id made from its words never
+    /// takes one, so a heading written later keeps the id it was given.
+    reserved_ids: HashSet<String>,
+    /// Where the open heading starts in the text, for a message about its id.
+    heading_start: usize,
     flat_toc: Vec<(u8, String, String)>,
     skipping_citation_text: bool,
     depth: usize,
@@ -76,6 +83,7 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
         options: RenderOptions,
         resolver: &'r dyn LinkResolver,
         marked: bool,
+        reserved_ids: HashSet<String>,
     ) -> Self {
         Rewriter {
             events,
@@ -84,7 +92,10 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
             out: Markup::default(),
             ready: VecDeque::new(),
             open_heading: None,
-            used_ids: HashMap::new(),
+            used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            reserved_ids,
+            heading_start: 0,
             flat_toc: Vec::new(),
             skipping_citation_text: false,
             depth: 0,
@@ -171,6 +182,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
         match &event {
             Event::Start(Tag::Heading { .. }) => {
                 self.open_heading = Some((Vec::new(), String::new()));
+                self.heading_start = range.start;
             }
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, heading_text)) = &mut self.open_heading {
@@ -224,6 +236,26 @@ impl<'a, I> Rewriter<'a, '_, I> {
             };
             self.summary = Summary::Done;
         }
+    }
+
+    /// `base`, or `base-N` for the first N free: not given yet, and (for an id made from a
+    /// heading's words, `avoid_reserved`) not set by hand anywhere on the page.
+    fn unique_id(&mut self, base: String, avoid_reserved: bool) -> String {
+        let taken = |this: &Self, id: &str| {
+            this.used_ids.contains(id) || (avoid_reserved && this.reserved_ids.contains(id))
+        };
+        let mut id = base.clone();
+        if taken(self, &id) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
+            let mut candidate = *n;
+            while taken(self, &format!("{base}-{candidate}")) {
+                candidate += 1;
+            }
+            self.next_suffix.insert(base.clone(), candidate + 1);
+            id = format!("{base}-{candidate}");
+        }
+        self.used_ids.insert(id.clone());
+        id
     }
 
     /// Keeps `event` for the summary that ends at the marker, noting the open tags and where
@@ -338,13 +370,27 @@ impl<'a, I> Rewriter<'a, '_, I> {
             Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
             _ => None,
         };
-        let base = explicit.unwrap_or_else(|| slugify(&without_placeholders(&text)));
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
+        let id = match explicit {
+            Some(id) => {
+                if self.used_ids.contains(&id) {
+                    let at = self.heading_start;
+                    self.out.problems.push(Problem {
+                        range: at..at + 1,
+                        kind: ProblemKind::DuplicateHeadingId { id: id.clone() },
+                    });
+                }
+                self.unique_id(id, false)
+            }
+            None => {
+                let base = slugify(&without_placeholders(&text));
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                self.unique_id(base, true)
+            }
         };
-        let id = unique_id(&mut self.used_ids, base);
         if let Some(Event::Start(Tag::Heading { id: slot, .. })) = held.first_mut() {
             *slot = Some(CowStr::from(id.clone()));
         }
@@ -362,21 +408,23 @@ impl<'a, I> Rewriter<'a, '_, I> {
     }
 }
 
-fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
-    let count = used.entry(base.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        return base;
+/// The ids set with `{#id}` on a line of `text` (headings' attributes), found without parsing:
+/// a line in a code block counts too, which costs nothing but an id the words never take.
+pub(super) fn explicit_heading_ids(text: &str) -> HashSet<String> {
+    if !text.contains("{#") {
+        return HashSet::new();
     }
-    let mut n = *count - 1;
-    loop {
-        let candidate = format!("{base}-{n}");
-        if !used.contains_key(&candidate) {
-            used.insert(candidate.clone(), 1);
-            return candidate;
-        }
-        n += 1;
-    }
+    text.lines()
+        .filter(|line| line.trim_end().ends_with('}'))
+        .filter_map(|line| {
+            let after = &line[line.rfind("{#")? + 2..];
+            let id: String = after
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '}')
+                .collect();
+            (!id.is_empty()).then_some(id)
+        })
+        .collect()
 }
 
 /// Returns the URL to write instead of `dest`, or `None` to keep it as written.

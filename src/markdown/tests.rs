@@ -255,3 +255,19 @@ fn summaries_stay_balanced_and_references_find_their_notes() {
         }
     }
 }
+
+#[test]
+fn an_id_set_by_hand_is_kept_whatever_comes_before_it() {
+    let r = render_page("## Scope\n\n## What is covered {#scope}\n\n## Scope\n");
+    assert_eq!(r.anchors, ["scope-1", "scope", "scope-2"]);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    // Twice by hand: a mistake at the second heading.
+    let body = "## One {#x}\n\ntext\n\n## Two {#x}\n";
+    let r = render_page(body);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].range.start, body.find("## Two").unwrap());
+    assert!(r.problems[0].message().contains("`x` is set twice"));
+    // An `{#id}` in a code block reserves nothing harmful: the heading still gets an id.
+    let r = render_page("```\n## A {#a}\n```\n\n## A\n");
+    assert_eq!(r.anchors, ["a-1"]);
+}
