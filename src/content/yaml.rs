@@ -343,10 +343,17 @@ mod tests {
             ("title: A\nlist: [unclosed\n", 4),
             ("a: 1\na: 2\n", 3),
             ("a: 1\nn: 99999999999999999999\n", 3),
+            // Mid-way: the position counts from the front matter's first line, not the file's.
+            ("a: 1\nb: 2\nc: [x\nd: 4\ne: 5\n", 5),
+            ("a: 1\nb: 2\n  c: 3\nd: 4\n", 4),
         ] {
             let text = format!("---\n{yaml}---\n");
             let err = to_toml("x.md", &text, 4..4 + yaml.len()).unwrap_err();
-            assert!(!err.message.contains(" at line "), "{}", err.message);
+            assert!(
+                !err.message.contains(" at line ") && !err.message.contains(" column "),
+                "{}",
+                err.message
+            );
             assert_eq!(err.location.unwrap().line, line, "{yaml}: {}", err.message);
         }
     }
