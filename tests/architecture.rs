@@ -312,3 +312,51 @@ fn no_two_types_share_a_name() {
         shared.join("\n")
     );
 }
+
+/// ARCHITECTURE.md's code map names every module of src/ by its full path (`a::b`), so that a
+/// module added, moved or renamed without the map fails here, and the map names no module
+/// that is gone.
+#[test]
+fn the_code_map_names_every_module() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let src = root.join("src");
+    let mut modules = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let relative = path.strip_prefix(&src).unwrap().with_extension("");
+        let names: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .filter(|name| name != "mod")
+            .collect();
+        let is_tests = names.last().is_some_and(|n| n == "tests");
+        if is_tests || names == ["lib"] || names == ["main"] {
+            continue;
+        }
+        modules.insert(names.join("::"));
+    }
+    let missing: Vec<&String> = modules
+        .iter()
+        .filter(|m| !map.contains(&format!("`{m}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md's code map does not name: {missing:?}"
+    );
+    // Every `a::b` the map names as a module line is a module.
+    let gone: Vec<&str> = map
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("- `"))
+        .filter_map(|rest| rest.split_once('`').map(|(name, _)| name))
+        .filter(|name| name.contains("::") && !modules.contains(*name))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "ARCHITECTURE.md names modules that do not exist: {gone:?}"
+    );
+}
