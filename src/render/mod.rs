@@ -107,7 +107,10 @@ impl Templates {
             reach.sources |= text.contains("sources(");
             reach.files |= text.contains("get_url");
             reach.data |= text.contains("load_data");
-            reach.taxonomies |= text.contains("get_taxonomy");
+            // get_taxonomy_url answers from the terms' URLs, which are part of the layout.
+            reach.taxonomies |= text
+                .match_indices("get_taxonomy")
+                .any(|(at, _)| !text[at..].starts_with("get_taxonomy_url"));
         }
         reach
     }
@@ -143,7 +146,7 @@ pub struct TemplateReach {
     pub files: bool,
     /// Calls load_data, whose files change apart from the content.
     pub data: bool,
-    /// Calls get_taxonomy or get_taxonomy_url, which read every page's terms.
+    /// Calls get_taxonomy, which lists the pages of every term.
     pub taxonomies: bool,
 }
 
