@@ -170,6 +170,11 @@ fn failed_build(site: &TestSite) -> String {
 #[test]
 fn an_unknown_taxonomy_or_a_term_without_letters_is_an_error_in_the_page() {
     let site = site_with_terms();
+    site.replace(
+        "templates/page.html",
+        "<article>",
+        "<article>{% for t in page.taxonomies.topics | default(value=[]) %}<a href=\"{{ get_taxonomy_url(kind='topics', name=t) }}\">{{ t }}</a>{% endfor %}",
+    );
     set_terms(&site, "content/news/first.md", "topcs = [\"A24\"]");
     set_terms(
         &site,
@@ -186,6 +191,20 @@ fn an_unknown_taxonomy_or_a_term_without_letters_is_an_error_in_the_page() {
     ] {
         assert!(err.contains(expected), "{expected:?} not in:\n{err}");
     }
+    // In YAML front matter too, each at its own line.
+    site.write(
+        "content/news/yaml.md",
+        "---\ntitle: YAML\ntaxonomies:\n  topics: [Runway, \"???\"]\n  topcs: [A24]\n---\nBody.\n",
+    );
+    let err = failed_build(&site);
+    for expected in [
+        "--> content/news/yaml.md:4:21",
+        "--> content/news/yaml.md:5:3",
+    ] {
+        assert!(err.contains(expected), "{expected:?} not in:\n{err}");
+    }
+    // Neither is reported twice: a template that links each term skips them.
+    assert_eq!(err.matches("error:").count(), 4, "{err}");
     // A site without taxonomies says how to declare one.
     let site = TestSite::fixture("basic");
     set_terms(&site, "content/news/first.md", "tags = [\"A24\"]");

@@ -164,15 +164,33 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
         extra: &meta.extra,
         sources: source_views(site, &page.sources),
         citations: page.rendered.citations.len(),
-        taxonomies: meta
-            .taxonomies
-            .iter()
-            .map(|(name, terms)| {
-                let terms = terms.iter().map(|t| t.get_ref().as_str()).collect();
-                (name.get_ref().as_str(), terms)
-            })
-            .collect(),
+        taxonomies: page_terms(site, meta),
     }
+}
+
+/// A page's terms by taxonomy, as written; an undeclared taxonomy or a term without letters,
+/// a mistake reported with the page, is left out, so that a template linking each term does
+/// not add a second message about it.
+fn page_terms<'a>(
+    site: &Site,
+    meta: &'a crate::content::front_matter::PageMeta,
+) -> std::collections::BTreeMap<&'a str, Vec<&'a str>> {
+    meta.taxonomies
+        .iter()
+        .filter(|(name, _)| {
+            site.taxonomies
+                .iter()
+                .any(|t| t.config.name == *name.get_ref())
+        })
+        .map(|(name, terms)| {
+            let terms = terms
+                .iter()
+                .map(|t| t.get_ref().as_str())
+                .filter(|t| !crate::paths::slugify(t).is_empty())
+                .collect();
+            (name.get_ref().as_str(), terms)
+        })
+        .collect()
 }
 
 fn config_value(config: &Config) -> Value {

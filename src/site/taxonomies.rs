@@ -72,7 +72,7 @@ pub(super) fn collect(config: &Config, pages: &[Page]) -> (Vec<Taxonomy>, Vec<Di
                     Ok(()) => {}
                     Err(message) => problems.push(
                         Diagnostic::error(&page.doc.display_path, message)
-                            .in_text(&page.doc.text, page.doc.front_matter_range(term.span()))
+                            .in_text(&page.doc.text, written_at(page, term))
                             .hint(
                                 "write the term with letters or digits, which its URL is made of",
                             ),
@@ -135,8 +135,24 @@ fn unknown_taxonomy(config: &Config, page: &Page, name: &toml::Spanned<String>) 
         &page.doc.display_path,
         format!("unknown taxonomy `{}`", name.get_ref()),
     )
-    .in_text(&page.doc.text, page.doc.front_matter_range(name.span()))
+    .in_text(&page.doc.text, written_at(page, name))
     .hint(hint)
+}
+
+/// Where `written` is in the page's file. YAML front matter maps a nested key or value back to
+/// the whole value of its top-level key (`taxonomies:`), so the word is looked for in there.
+fn written_at(page: &Page, written: &toml::Spanned<String>) -> std::ops::Range<usize> {
+    let text = &page.doc.text;
+    let range = page.doc.front_matter_range(written.span());
+    let word = written.get_ref().as_str();
+    let within = &text[range.clone()];
+    if within.trim_matches(['"', '\'']) == word || word.is_empty() {
+        return range;
+    }
+    match within.find(word) {
+        Some(at) => range.start + at..range.start + at + word.len(),
+        None => range,
+    }
 }
 
 /// Newest first, as a term's readers look for what is new; undated pages after, by title.
