@@ -443,15 +443,21 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).to_string()
 }
 
+/// Serde's "unknown field `x`, expected one of `a`, `b`": the field and the known ones.
+pub fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    let known = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| !s.is_empty())
+        .collect();
+    Some((field, known))
+}
+
 fn toml_hint(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .filter(|s| !s.is_empty())
-            .collect();
+    if let Some((field, known)) = unknown_field(message) {
         return unknown_key_hint(field, &known);
     }
     if message.starts_with("missing field") {

@@ -370,3 +370,18 @@ fn topics_group_the_pages_by_studio_partner_and_guild() {
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.contains(&format!("<loc>{BASE}/topics/sag-aftra/</loc>")));
 }
+
+#[test]
+fn the_articles_own_emphasis_is_a_callout() {
+    let (_site, out) = built();
+    let deal = read(&out, "partnerships/a24-google/index.html");
+    let note = &deal[deal
+        .find("<aside class=\"callout callout-note\"")
+        .expect("a note")..];
+    assert!(text(&note[..note.find("</aside>").unwrap()]).contains("has not disclosed"));
+    let guilds = read(&out, "guild-protections/wga-and-sag-aftra/index.html");
+    let important = &guilds[guilds
+        .find("<aside class=\"callout callout-important\"")
+        .expect("a callout")..];
+    assert!(text(&important[..important.find("</aside>").unwrap()]).contains("must comply"));
+}

@@ -318,3 +318,29 @@ fn summary_line_counts_pages_sections_and_files() {
     );
     assert!(stdout.trim_end().ends_with("public"), "{stdout}");
 }
+
+/// Sections whose folder names sort before `_index.md` byte by byte (digits, capitals) are
+/// ordinary sections; the home page is still the home page.
+#[test]
+fn the_home_page_stays_the_home_page_whatever_the_section_names() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/2024/_index.md",
+        "+++\ntitle = \"Year 2024\"\n+++\n",
+    );
+    site.write("content/Zeta/_index.md", "+++\ntitle = \"Zeta\"\n+++\n");
+    let out = site.build_into("public", &[]);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    // index.html lists the subsections; section.html lists pages.
+    for title in ["Year 2024", "Zeta", "News"] {
+        assert!(
+            home.contains(&format!(">{title}</a>")),
+            "{title} missing from the home page:\n{home}"
+        );
+    }
+    let year = std::fs::read_to_string(out.join("2024/index.html")).unwrap();
+    assert!(
+        year.contains("<h1>Year 2024</h1>") && year.contains("<ul></ul>"),
+        "{year}"
+    );
+}

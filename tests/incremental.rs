@@ -69,7 +69,7 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
 fn random_edit_sequences_match_clean_builds() {
     let mut checked: BTreeMap<Kept, usize> = BTreeMap::new();
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        for (kind, count) in run_sequence(seed, 150) {
+        for (kind, count) in run_sequence(seed, 200) {
             *checked.entry(kind).or_default() += count;
         }
     }
@@ -120,6 +120,12 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     for (name, text) in EXTRA_TEMPLATES {
         site.write(&format!("templates/{name}"), text);
     }
+    // A shortcode and a call of it, which the shortcode steps edit, add and remove.
+    site.write(NOTE, "<span class=\"note\">{{ n }}</span>");
+    site.write(
+        "content/about/_index.md",
+        site.read("content/about/_index.md") + "\n{{ note(n=0) }}\n",
+    );
     site.replace(
         "site.toml",
         "publisher = \"Tests\"\n",
@@ -169,7 +175,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(34) {
+            match rng.below(39) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -508,7 +514,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     site.write(path, after);
                     touched.push(path.into());
                 }
-                30 | 31 => {
+                35 | 36 => {
                     // A page's terms: added, changed (in another case too: one term) or removed.
                     let page = match rng.below(3) {
                         0 if !generated.is_empty() => generated[rng.below(generated.len())].clone(),
@@ -531,7 +537,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                         touched.push(page);
                     }
                 }
-                32 => {
+                37 => {
                     // A term without letters, or a taxonomy site.toml does not declare.
                     let page = "content/news/second.md";
                     if !is_broken(&broken, page) {
@@ -550,7 +556,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                         touched.push(page.into());
                     }
                 }
-                33 => {
+                38 => {
                     // The taxonomy's own template, beside the generic one briefing falls back on.
                     let path = "templates/topics/single.html";
                     if site.path(path).exists() {
@@ -565,6 +571,16 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     site.write(page, site.read(page) + &format!("\nAbout {step}.\n"));
                     touched.push(page.into());
                 }
+                31..=34 => shortcode_step(
+                    &site,
+                    &mut rng,
+                    step,
+                    &mut ShortcodeEdit {
+                        broken: &mut broken,
+                        touched: &mut touched,
+                        generated: &generated,
+                    },
+                ),
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [
@@ -645,6 +661,73 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
         "seed {seed:#x}: only {successes} of {steps} steps built"
     );
     checked
+}
+
+const NOTE: &str = "templates/shortcodes/note.html";
+const MORE: &str = "templates/shortcodes/more.md";
+const FIGURE: &str = "templates/shortcodes/figure.html";
+
+/// What a shortcode step changes of a sequence's state.
+struct ShortcodeEdit<'a> {
+    broken: &'a mut Vec<(String, Option<String>)>,
+    touched: &'a mut Vec<String>,
+    generated: &'a [String],
+}
+
+/// A shortcode template edited, added or removed (the built-in `figure` overridden or not), or
+/// a call of one added to a page: every page that calls it, and only those, must change.
+fn shortcode_step(site: &TestSite, rng: &mut Rng, step: usize, edit: &mut ShortcodeEdit<'_>) {
+    let is_broken =
+        |broken: &[(String, Option<String>)], path: &str| broken.iter().any(|(p, _)| p == path);
+    match rng.below(4) {
+        0 if !is_broken(edit.broken, NOTE) => {
+            if rng.below(3) == 0 {
+                // Gone for a while: its calls are unknown shortcodes.
+                edit.broken.push((NOTE.into(), Some(site.read(NOTE))));
+                std::fs::remove_file(site.path(NOTE)).unwrap();
+            } else {
+                site.write(
+                    NOTE,
+                    format!("<span class=\"note v{step}\">{{{{ n }}}}</span>"),
+                );
+            }
+            edit.touched.push(NOTE.into());
+        }
+        1 if !is_broken(edit.broken, MORE) => {
+            // A Markdown shortcode whose output links to a heading of another page; once
+            // pages call it, removing it breaks them until it is put back.
+            if site.path(MORE).exists() && rng.below(2) == 0 {
+                edit.broken.push((MORE.into(), Some(site.read(MORE))));
+                std::fs::remove_file(site.path(MORE)).unwrap();
+            } else {
+                let text = format!("More {step}, see [details](@/news/first.md#details).\n");
+                site.write(MORE, text);
+            }
+            edit.touched.push(MORE.into());
+        }
+        2 => {
+            match site.path(FIGURE).exists() {
+                true => std::fs::remove_file(site.path(FIGURE)).unwrap(),
+                false => site.write(
+                    FIGURE,
+                    format!("<img class=\"v{step}\" src=\"{{{{ src }}}}\">"),
+                ),
+            }
+            edit.touched.push(FIGURE.into());
+        }
+        _ => {
+            let mut pages = vec!["content/news/second.md".to_string()];
+            pages.extend(edit.generated.iter().cloned());
+            let page = pages[rng.below(pages.len())].clone();
+            let call = match rng.below(3) {
+                0 => format!("{{{{ note(n={step}) }}}}"),
+                1 if site.path(MORE).exists() => "{{ more() }}".to_string(),
+                _ => format!("{{{{ figure(src=\"/css/site.css\", alt=\"{step}\") }}}}"),
+            };
+            site.write(&page, site.read(&page) + &format!("\n{call}\n"));
+            edit.touched.push(page);
+        }
+    }
 }
 
 /// What a step of `kind` must keep from the last good build; `None` where the site changed in

@@ -236,19 +236,27 @@ fn internal_link_problem(
     }
 }
 
-/// `d`, about the link `href` on the page of `node`, pointed at the Markdown that wrote it, or
-/// naming the template that did.
+/// `d`, about the link `href` on the page of `node`, pointed at the Markdown that wrote it (a
+/// link, or a shortcode's quoted argument), or naming the template that did.
 fn written_at(site: &Site, node: Node, href: &str, mut d: Diagnostic) -> Diagnostic {
     let doc = site.doc(node);
     let written = href
         .strip_prefix(site.config.base_path.trim_end_matches('/'))
         .unwrap_or(href);
+    let body = &doc.text[doc.split.body.clone()];
     if let Some(at) = doc
         .text
         .find(&format!("]({written}"))
         .or_else(|| doc.text.find(&format!("]({href}")))
     {
         d.in_text(&doc.text, at + 2..at + 2 + written.len())
+    } else if let Some(at) = ["\"", "'", "`"]
+        .iter()
+        .find_map(|quote| body.find(&format!("{quote}{written}{quote}")))
+    {
+        // A shortcode's argument, which its template made into the link.
+        let at = doc.split.body.start + at + 1;
+        d.in_text(&doc.text, at..at + written.len())
     } else {
         d.message.push_str(&format!(
             " (written in the template {})",

@@ -6,10 +6,11 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
 
+use super::shortcodes::without_placeholders;
 use super::words::count_words;
 use super::{
-    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, RenderOptions,
-    RootLink, TocEntry,
+    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, ProblemKind,
+    RenderOptions, RootLink, TocEntry,
 };
 use crate::content::slug::slugify;
 
@@ -17,7 +18,30 @@ use crate::content::slug::slugify;
 enum Summary {
     NotYet,
     Capturing,
+    /// Everything until a `<!-- more -->` comment is the summary.
+    UntilMarker,
     Done,
+}
+
+/// The anchor put where `<!-- more -->` was, for a "continue reading" link (as Zola does).
+pub(super) const CONTINUE_READING: &str = "continue-reading";
+
+/// Whether `text` holds an HTML comment that is the summary marker (perhaps only in code, which
+/// the rewriter finds out).
+pub(super) fn has_summary_marker(text: &str) -> bool {
+    text.match_indices("<!--").any(|(at, _)| {
+        let rest = &text[at..];
+        rest.find("-->")
+            .is_some_and(|end| is_summary_marker(&rest[..end + 3]))
+    })
+}
+
+/// Whether `html` is the summary marker, `<!-- more -->` (Zola) or `<!--more-->` (Hugo).
+fn is_summary_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim() == "more")
 }
 
 /// pulldown-cmark's events with the briefing's changes applied, streamed straight into the HTML
@@ -35,13 +59,24 @@ pub(super) struct Rewriter<'a, 'r, I> {
     flat_toc: Vec<(u8, String, String)>,
     skipping_citation_text: bool,
     depth: usize,
-    /// The first top-level paragraph is the summary.
+    /// The first top-level paragraph is the summary, or what comes before `<!-- more -->`.
     summary: Summary,
     summary_events: Vec<Event<'a>>,
+    /// While summing up to the marker: the tags open in the summary, to close them there.
+    summary_open: Vec<TagEnd>,
+    /// While summing up to the marker: where the first paragraph starts and ends in
+    /// `summary_events`, the summary after all if the marker never comes.
+    first_paragraph: (Option<usize>, Option<usize>),
 }
 
 impl<'a, 'r, I> Rewriter<'a, 'r, I> {
-    pub(super) fn new(events: I, options: RenderOptions, resolver: &'r dyn LinkResolver) -> Self {
+    /// With `marked`, the text holds `<!-- more -->` somewhere (perhaps only in code).
+    pub(super) fn new(
+        events: I,
+        options: RenderOptions,
+        resolver: &'r dyn LinkResolver,
+        marked: bool,
+    ) -> Self {
         Rewriter {
             events,
             options,
@@ -53,19 +88,27 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
             flat_toc: Vec::new(),
             skipping_citation_text: false,
             depth: 0,
-            summary: Summary::NotYet,
+            summary: if marked {
+                Summary::UntilMarker
+            } else {
+                Summary::NotYet
+            },
             summary_events: Vec::new(),
+            summary_open: Vec::new(),
+            first_paragraph: (None, None),
         }
     }
 
     /// What was found, with `html`: the HTML written from every event this gave out.
     pub(super) fn finish(self, html: String) -> Markup {
-        let mut out = self.out;
+        let mut this = self;
+        this.no_marker_after_all();
+        let mut out = this.out;
         out.html = html.into();
-        if !self.summary_events.is_empty() {
-            html::push_html(&mut out.summary, self.summary_events.into_iter());
+        if !this.summary_events.is_empty() {
+            html::push_html(&mut out.summary, this.summary_events.into_iter());
         }
-        out.toc = build_toc(self.flat_toc);
+        out.toc = build_toc(this.flat_toc);
         out
     }
 }
@@ -113,6 +156,18 @@ impl<'a, I> Rewriter<'a, '_, I> {
             }
             return None;
         }
+        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+            if self.summary == Summary::UntilMarker && is_summary_marker(html) {
+                return Some(self.end_summary_at_marker(&event));
+            }
+            // The notes at the bottom are never the summary.
+            if html.starts_with(super::footnotes::SECTION_START) {
+                self.no_marker_after_all();
+                if self.summary != Summary::Capturing {
+                    self.summary = Summary::Done;
+                }
+            }
+        }
         match &event {
             Event::Start(Tag::Heading { .. }) => {
                 self.open_heading = Some((Vec::new(), String::new()));
@@ -137,11 +192,14 @@ impl<'a, I> Rewriter<'a, '_, I> {
             _ => {}
         }
         let event = self.rewrite(event, range);
-        if self.summary == Summary::Capturing {
+        let is_reference = matches!(&event, Event::InlineHtml(h) if h.starts_with(super::footnotes::REFERENCE_START));
+        if self.summary == Summary::Capturing && !is_reference {
             self.summary_events.push(event.clone());
             if ends_summary {
                 self.summary = Summary::Done;
             }
+        } else if self.summary == Summary::UntilMarker && !is_reference {
+            self.capture_until_marker(&event);
         }
         if let Event::End(TagEnd::Heading(level)) = event {
             self.close_heading(level, event);
@@ -153,6 +211,60 @@ impl<'a, I> Rewriter<'a, '_, I> {
                 None
             }
             None => Some(event),
+        }
+    }
+
+    /// The marker never came (it was only in code) or can no longer come (the notes began): the
+    /// summary is the first paragraph, as without one.
+    fn no_marker_after_all(&mut self) {
+        if self.summary == Summary::UntilMarker {
+            self.summary_events = match self.first_paragraph {
+                (Some(start), Some(end)) => self.summary_events.drain(start..=end).collect(),
+                _ => Vec::new(),
+            };
+            self.summary = Summary::Done;
+        }
+    }
+
+    /// Keeps `event` for the summary that ends at the marker, noting the open tags and where
+    /// the first top-level paragraph is.
+    fn capture_until_marker(&mut self, event: &Event<'a>) {
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 1
+                    && matches!(tag, Tag::Paragraph)
+                    && self.first_paragraph.0.is_none()
+                {
+                    self.first_paragraph.0 = Some(self.summary_events.len());
+                }
+                self.summary_open.push(tag.to_end());
+            }
+            Event::End(end) => {
+                self.summary_open.pop();
+                if self.depth == 0
+                    && matches!(end, TagEnd::Paragraph)
+                    && self.first_paragraph.0.is_some()
+                    && self.first_paragraph.1.is_none()
+                {
+                    self.first_paragraph.1 = Some(self.summary_events.len());
+                }
+            }
+            _ => {}
+        }
+        self.summary_events.push(event.clone());
+    }
+
+    /// The summary ends here: what is open in it is closed, and the marker becomes an anchor.
+    fn end_summary_at_marker(&mut self, marker: &Event<'a>) -> Event<'a> {
+        let closing = std::mem::take(&mut self.summary_open);
+        self.summary_events
+            .extend(closing.into_iter().rev().map(Event::End));
+        self.summary = Summary::Done;
+        self.out.anchors.push(CONTINUE_READING.to_string());
+        let anchor = CowStr::from(format!("<span id=\"{CONTINUE_READING}\"></span>"));
+        match marker {
+            Event::Html(_) => Event::Html(CowStr::from(format!("{anchor}\n"))),
+            _ => Event::InlineHtml(anchor),
         }
     }
 
@@ -226,7 +338,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
             Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
             _ => None,
         };
-        let base = explicit.unwrap_or_else(|| slugify(&text));
+        let base = explicit.unwrap_or_else(|| slugify(&without_placeholders(&text)));
         let base = if base.is_empty() {
             "section".to_string()
         } else {
@@ -292,8 +404,9 @@ fn rewrite_link(
             None => {
                 out.problems.push(Problem {
                     range: range.clone(),
-                    message: format!("the link target `@/{target}` does not exist"),
-                    hint: "write the path of a Markdown file relative to content/, e.g. @/partnerships/a24-google.md (sections are @/dir/_index.md)".into(),
+                    kind: ProblemKind::MissingLinkTarget {
+                        target: target.clone(),
+                    },
                 });
                 Some(format!("{}{target}", resolver.base_path()))
             }
@@ -344,9 +457,7 @@ fn citation_html(
         None => {
             problems.push(Problem {
                 range: range.clone(),
-                message: format!("the citation `[@{id}]` names no known source"),
-                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it"
-                    .into(),
+                kind: ProblemKind::UnknownCitation { id: id.to_string() },
             });
             format!("[@{}]", crate::diagnostics::escape_html(id))
         }

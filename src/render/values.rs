@@ -193,7 +193,7 @@ fn page_terms<'a>(
         .collect()
 }
 
-fn config_value(config: &Config) -> Value {
+pub(super) fn config_value(config: &Config) -> Value {
     Value::from_serializable(&ConfigView {
         title: &config.title,
         base_url: &config.base_url,
