@@ -307,6 +307,70 @@ fn the_site_passes_check() {
     assert!(result.status.success(), "{}", common::stderr(&result));
 }
 
+/// The studios, partners and guilds are topics: `/topics/` lists each with its pages' count,
+/// each topic's page lists the pages about it and has a feed, and every page names its topics.
+#[test]
+fn topics_group_the_pages_by_studio_partner_and_guild() {
+    let (_site, out) = built();
+    let list = text(&read(&out, "topics/index.html"));
+    let list = list.split_whitespace().collect::<Vec<_>>().join(" ");
+    for shown in [
+        "A24 1 page",
+        "Google 1 page",
+        "Lionsgate 1 page",
+        "Runway 1 page",
+        "SAG-AFTRA 3 pages",
+        "WGA 3 pages",
+    ] {
+        assert!(list.contains(shown), "{shown:?} not in /topics/: {list}");
+    }
+    let runway = read(&out, "topics/runway/index.html");
+    assert!(
+        runway.contains("href=\"/partnerships/lionsgate-runway/\""),
+        "{runway}"
+    );
+    assert!(
+        !runway.contains("href=\"/partnerships/a24-google/\""),
+        "{runway}"
+    );
+    assert!(runway.contains("<title>Runway — "), "{runway}");
+    let wga = read(&out, "topics/wga/index.html");
+    for page in [
+        "/guild-protections/wga-and-sag-aftra/",
+        "/industry-context/what-happens-next/",
+        "/industry-context/why-studios-turn-to-ai/",
+    ] {
+        assert!(
+            wga.contains(&format!("href=\"{page}\"")),
+            "{page} not on /topics/wga/"
+        );
+    }
+    let feed = read(&out, "topics/google/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
+    assert!(
+        feed.contains(&format!("{BASE}/partnerships/a24-google/")),
+        "{feed}"
+    );
+    let page = read(&out, "partnerships/a24-google/index.html");
+    let topics = page
+        .lines()
+        .find(|l| l.contains("class=\"topics\""))
+        .expect("a Topics line on the page");
+    let shown = text(topics)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(shown, "Topics: A24 , Google", "{topics}");
+    assert!(
+        topics.contains(&format!("href=\"{BASE}/topics/a24/\"")),
+        "{topics}"
+    );
+    // A section about no one studio, partner or guild has no Topics line.
+    assert!(!read(&out, "takeaways/index.html").contains("class=\"topics\""));
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{BASE}/topics/sag-aftra/</loc>")));
+}
+
 #[test]
 fn the_articles_own_emphasis_is_a_callout() {
     let (_site, out) = built();

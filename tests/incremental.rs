@@ -49,11 +49,11 @@ fn full_build(options: &BuildOptions) -> Outcome {
 const EXTRA_TEMPLATES: [(&str, &str); 4] = [
     (
         "alt-page.html",
-        "{% extends \"base.html\" %}{% block content %}<article class=\"alt\"><p>In {{ section.title }}</p>{{ <badge label={page.title} /> }}{{ page.content | safe }}</article>{% endblock content %}\n",
+        "{% extends \"base.html\" %}{% block content %}<article class=\"alt\"><p>In {{ section.title }}</p>{{ <badge label={page.title} /> }}{% for t in page.taxonomies.topics | default(value=[]) %}<a href=\"{{ get_taxonomy_url(kind='topics', name=t) }}\">{{ t }}</a>{% endfor %}{{ page.content | safe }}</article>{% endblock content %}\n",
     ),
     (
         "alt-section.html",
-        "{% extends \"base.html\" %}{% block content %}<h1 class=\"alt\">{{ section.title }}</h1><ol>{% for p in section.pages %}<li>{{ p.title }}</li>{% endfor %}</ol>{% endblock content %}\n",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"alt\">{{ section.title }}</h1><ol>{% for p in section.pages %}<li>{{ p.title }}</li>{% endfor %}</ol>{% set topics = get_taxonomy(kind='topics') %}{% for term in topics.items %}<p>{{ term.name }}: {% for p in term.pages %}{{ p.title }}: {{ p.summary | safe }} {% endfor %}</p>{% endfor %}{% endblock content %}\n",
     ),
     (
         "page-only.html",
@@ -69,7 +69,7 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
 fn random_edit_sequences_match_clean_builds() {
     let mut checked: BTreeMap<Kept, usize> = BTreeMap::new();
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        for (kind, count) in run_sequence(seed, 150) {
+        for (kind, count) in run_sequence(seed, 200) {
             *checked.entry(kind).or_default() += count;
         }
     }
@@ -126,8 +126,21 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
         "content/about/_index.md",
         site.read("content/about/_index.md") + "\n{{ note(n=0) }}\n",
     );
+    site.replace(
+        "site.toml",
+        "publisher = \"Tests\"\n",
+        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\n",
+    );
+    // A section that lists every term's pages, and changes with them alone.
+    site.replace(
+        "content/about/_index.md",
+        "title = \"About\"",
+        "title = \"About\"\ntemplate = \"alt-section.html\"",
+    );
     let (mut session, first) = Session::start(options.clone()).unwrap();
-    assert!(matches!(first, Outcome::Built(_)));
+    if let Outcome::Failed(problems) = &first {
+        panic!("the first build failed: {}", problems.render(false));
+    }
     let layout = Layout::of(session.config().unwrap());
     let mut rng = Rng(seed);
     let mut generated: Vec<String> = Vec::new();
@@ -162,7 +175,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(35) {
+            match rng.below(39) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -499,6 +512,58 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                         },
                     );
                     site.write(path, after);
+                    touched.push(path.into());
+                }
+                35 | 36 => {
+                    // A page's terms: added, changed (in another case too: one term) or removed.
+                    let page = match rng.below(3) {
+                        0 if !generated.is_empty() => generated[rng.below(generated.len())].clone(),
+                        n => ["content/news/first.md", "content/news/second.md"][n % 2].to_string(),
+                    };
+                    if !is_broken(&broken, &page) && site.path(&page).exists() {
+                        let terms = [
+                            "",
+                            "taxonomies = { topics = [\"A24\"] }\n",
+                            "taxonomies = { topics = [\"a24\", \"Runway\"] }\n",
+                            "taxonomies = { topics = [\"Google\"], guilds = [\"WGA\"] }\n",
+                        ][rng.below(4)];
+                        let others: String = site
+                            .read(&page)
+                            .lines()
+                            .filter(|l| !l.starts_with("taxonomies ="))
+                            .map(|l| format!("{l}\n"))
+                            .collect();
+                        site.write(&page, others.replacen("+++\n", &format!("+++\n{terms}"), 1));
+                        touched.push(page);
+                    }
+                }
+                37 => {
+                    // A term without letters, or a taxonomy site.toml does not declare.
+                    let page = "content/news/second.md";
+                    if !is_broken(&broken, page) {
+                        let good = site.read(page);
+                        let bad = [
+                            "taxonomies = { topics = [\"!!!\"] }\n",
+                            "taxonomies = { topcs = [\"A24\"] }\n",
+                        ][rng.below(2)];
+                        let others: String = good
+                            .lines()
+                            .filter(|l| !l.starts_with("taxonomies ="))
+                            .map(|l| format!("{l}\n"))
+                            .collect();
+                        site.write(page, others.replacen("+++\n", &format!("+++\n{bad}"), 1));
+                        broken.push((page.into(), Some(good)));
+                        touched.push(page.into());
+                    }
+                }
+                38 => {
+                    // The taxonomy's own template, beside the generic one briefing falls back on.
+                    let path = "templates/topics/single.html";
+                    if site.path(path).exists() {
+                        std::fs::remove_file(site.path(path)).unwrap();
+                    } else {
+                        site.write(path, format!("<h1>{{{{ term.name }}}} {step}</h1>{{% for p in term.pages %}}<p>{{{{ p.title }}}}: {{{{ p.summary | safe }}}}</p>{{% endfor %}}"));
+                    }
                     touched.push(path.into());
                 }
                 29 => {

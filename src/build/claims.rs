@@ -18,7 +18,7 @@ use unicode_normalization::UnicodeNormalization as _;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter, known_equal};
 use crate::paths::{ContentPath, OutputKey};
-use crate::render::{Generated, OutputKind};
+use crate::render::{Generated, OutputKind, TaxonomyOutput};
 use crate::site::{Node, Site};
 
 /// Most file systems refuse a longer name for one file or directory.
@@ -35,6 +35,8 @@ enum Claimant<'a> {
     /// A copied file, by its path under the site root (`static/css/site.css`).
     File(&'a str),
     Generated(Generated),
+    /// A page or feed of a taxonomy of `site.toml`.
+    Taxonomy(TaxonomyOutput),
 }
 
 /// Every output path of a site and its problems. Depends only on the site's URLs, the copied
@@ -87,6 +89,10 @@ impl Claims {
                 let path = Cow::Borrowed(generated.file_name());
                 claims.push((path, Claimant::Generated(generated)));
             }
+        }
+        for output in TaxonomyOutput::all(site) {
+            let path = OutputKind::Taxonomy(output).output_key(site).to_string();
+            claims.push((Cow::Owned(path), Claimant::Taxonomy(output)));
         }
         let mut problems = Diagnostics::new();
         let room = std::path::absolute(output_dir).map_or(0, |dir| dir.as_os_str().len())
@@ -242,6 +248,7 @@ fn name(site: &Site, who: Claimant<'_>) -> String {
         Claimant::Node(node) => site.doc(node).display_path.clone(),
         Claimant::File(display) => display.to_string(),
         Claimant::Generated(generated) => generated.description().to_string(),
+        Claimant::Taxonomy(output) => OutputKind::Taxonomy(output).describe(site).into_owned(),
     }
 }
 
@@ -264,7 +271,7 @@ fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
 /// Which of two claims a message is filed under: the user's file, not the generated one.
 fn reported_one<'a>(first: Claimant<'a>, second: Claimant<'a>) -> (Claimant<'a>, Claimant<'a>) {
     match second {
-        Claimant::Generated(_) => (second, first),
+        Claimant::Generated(_) | Claimant::Taxonomy(_) => (second, first),
         _ => (first, second),
     }
 }
@@ -300,6 +307,7 @@ fn clash(
         (Claimant::Generated(generated), _) | (_, Claimant::Generated(generated)) => {
             generated_hint(generated)
         }
+        (Claimant::Taxonomy(_), _) | (_, Claimant::Taxonomy(_)) => TAXONOMY_HINT.into(),
         (Claimant::Node(_), Claimant::Node(_)) => {
             "give one of them another file or directory name, or a different `slug` in its front matter".into()
         }
@@ -326,10 +334,13 @@ fn file_in_the_way(
     let (_, reported) = reported_one(inside.1, file.1);
     let hint = match file.1 {
         Claimant::Generated(generated) => generated_hint(generated),
+        Claimant::Taxonomy(_) => TAXONOMY_HINT.into(),
         _ => "rename the file or the directory: one name cannot be both".into(),
     };
     about(site, reported, message).hint(hint)
 }
+
+const TAXONOMY_HINT: &str = "a taxonomy of site.toml is published at /<name>/ and its terms at /<name>/<term>/: rename the taxonomy, or move the page, section or file";
 
 fn generated_hint(generated: Generated) -> String {
     match generated {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::claims::{self, Claims};
-use super::outputs::generate;
+use super::outputs::{generate, term_feed};
 use super::reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 use super::{Built, Outcome, Rebuild, Reused, Session, Stopwatch};
 use crate::config::Config;
@@ -18,7 +18,7 @@ use crate::markdown::Shortcodes;
 use crate::output;
 use crate::paths::OutputKey;
 use crate::render::{
-    self, Generated, Input, OutputKind, ShortcodeTemplates, SiteValues, Templates,
+    self, Generated, Input, OutputKind, ShortcodeTemplates, SiteValues, TaxonomyOutput, Templates,
 };
 use crate::site::{Bodies, Node, Site};
 
@@ -360,8 +360,15 @@ fn render_files(
         previous,
         ..
     } = *composed;
+    // A taxonomy's pages and feeds are made by every build: they list the summaries of pages
+    // that may be anywhere in the site, and there are few of them.
+    let taxonomy_kinds: Vec<OutputKind> = TaxonomyOutput::all(site)
+        .into_iter()
+        .map(OutputKind::Taxonomy)
+        .collect();
     let mut known_files = asset_paths.clone();
     known_files.extend(Generated::ALL.map(|g| OutputKey::from(g.file_name())));
+    known_files.extend(taxonomy_kinds.iter().map(|kind| kind.output_key(site)));
     let pages_on_disk = AtomicUsize::new(0);
     // With a clash or a path the disk would refuse, pages are kept, not written: the build
     // fails, and it must fail with those messages rather than an error of the disk.
@@ -385,6 +392,7 @@ fn render_files(
         .iter()
         .map(|&node| OutputKind::of_node(node))
         .chain(generated)
+        .chain(taxonomy_kinds)
         .collect();
     let (rendered, generated) = rayon::join(
         || {
@@ -397,15 +405,7 @@ fn render_files(
                 &deliver,
             )
         },
-        || {
-            kinds
-                .iter()
-                .filter_map(|kind| match kind {
-                    OutputKind::Generated(g) => Some((kind.output_key(site), generate(*g, site)?)),
-                    _ => None,
-                })
-                .collect()
-        },
+        || made_without_template(site, &kinds),
     );
     let reused = Reused {
         page_values: page_reuse.iter().flatten().count(),
@@ -422,4 +422,19 @@ fn render_files(
         reused,
     };
     Ok((renders, problems))
+}
+
+/// The bytes of the files among `kinds` that no template renders: the sitemap, feeds and
+/// robots.txt.
+fn made_without_template(site: &Site, kinds: &[OutputKind]) -> Vec<(OutputKey, Vec<u8>)> {
+    kinds
+        .iter()
+        .filter_map(|kind| match kind {
+            OutputKind::Generated(g) => Some((kind.output_key(site), generate(*g, site)?)),
+            OutputKind::Taxonomy(TaxonomyOutput::Feed(t, k)) => {
+                Some((kind.output_key(site), term_feed(site, *t, *k)))
+            }
+            _ => None,
+        })
+        .collect()
 }

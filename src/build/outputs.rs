@@ -10,7 +10,7 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, Output};
 use crate::paths::{OutputKey, SitePath};
-use crate::render::{Generated, OutputKind};
+use crate::render::{Generated, OutputKind, TaxonomyOutput};
 use crate::site::Site;
 
 impl Session {
@@ -73,6 +73,11 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKe
     for path in prev.asset_paths.difference(asset_paths) {
         output.remove(path);
     }
+    // Made anew by every build, so none of the previous build's is kept: a term no page names
+    // any more leaves nothing behind.
+    for taxonomy_output in TaxonomyOutput::all(&prev.site) {
+        output.remove(&OutputKind::Taxonomy(taxonomy_output).output_key(&prev.site));
+    }
     output
 }
 
@@ -90,7 +95,7 @@ pub(super) fn generate(generated: Generated, site: &Site) -> Option<Vec<u8>> {
     }
 }
 
-/// Every page and section, with its date of change.
+/// Every page and section, with its date of change, then the pages of every taxonomy.
 fn sitemap(site: &Site) -> Vec<u8> {
     let mut entries = Vec::new();
     for node in site.nodes() {
@@ -105,27 +110,20 @@ fn sitemap(site: &Site) -> Vec<u8> {
             lastmod,
         });
     }
+    for taxonomy_output in TaxonomyOutput::all(site) {
+        if !matches!(taxonomy_output, TaxonomyOutput::Feed(..)) {
+            entries.push(output::SitemapEntry {
+                url: OutputKind::Taxonomy(taxonomy_output).permalink(site),
+                lastmod: None,
+            });
+        }
+    }
     output::sitemap(entries)
 }
 
 /// The dated pages.
 fn feed(site: &Site) -> Vec<u8> {
     let config = &site.config;
-    let feed_entries = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, page)| {
-            let date = page.doc.date.as_ref()?;
-            Some(output::FeedEntry {
-                title: page.doc.title.clone(),
-                url: OutputKind::Page(i).permalink(site),
-                published: date.rfc3339(),
-                updated: page.doc.updated.as_ref().unwrap_or(date).rfc3339(),
-                summary_html: page.rendered.summary.clone(),
-            })
-        })
-        .collect();
     let feed = output::Feed {
         title: &config.title,
         subtitle: &config.description,
@@ -136,5 +134,38 @@ fn feed(site: &Site) -> Vec<u8> {
         author: &config.publisher,
         language: &config.language,
     };
-    output::atom_feed(&feed, feed_entries)
+    output::atom_feed(&feed, feed_entries(site, 0..site.pages.len()))
+}
+
+/// The dated pages of term `k` of taxonomy `t`: `topics/runway/atom.xml`.
+pub(super) fn term_feed(site: &Site, t: usize, k: usize) -> Vec<u8> {
+    let config = &site.config;
+    let term = &site.taxonomies[t].terms[k];
+    let title = format!("{} — {}", term.name, config.title);
+    let feed = output::Feed {
+        title: &title,
+        subtitle: &config.description,
+        site_url: &config.permalink(&term.site_path),
+        feed_url: &OutputKind::Taxonomy(TaxonomyOutput::Feed(t, k)).permalink(site),
+        author: &config.publisher,
+        language: &config.language,
+    };
+    output::atom_feed(&feed, feed_entries(site, term.pages.iter().copied()))
+}
+
+/// The feed entries of the dated pages among `pages`.
+fn feed_entries(site: &Site, pages: impl Iterator<Item = usize>) -> Vec<output::FeedEntry> {
+    pages
+        .filter_map(|i| {
+            let page = &site.pages[i];
+            let date = page.doc.date.as_ref()?;
+            Some(output::FeedEntry {
+                title: page.doc.title.clone(),
+                url: OutputKind::Page(i).permalink(site),
+                published: date.rfc3339(),
+                updated: page.doc.updated.as_ref().unwrap_or(date).rfc3339(),
+                summary_html: page.rendered.summary.clone(),
+            })
+        })
+        .collect()
 }

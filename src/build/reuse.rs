@@ -103,6 +103,7 @@ pub(super) fn invalidated(
         return site.nodes().collect();
     }
     let sources_changed = old.sources != site.sources || prev.values.sources() != values.sources();
+    let taxonomies_changed = prev.values.taxonomies() != values.taxonomies();
     let page_changed: Vec<bool> = page_reuse.iter().map(Option::is_none).collect();
     // Indices match the previous build's: `same_urls` says so.
     let section_changed: Vec<bool> = (0..site.sections.len())
@@ -139,6 +140,7 @@ pub(super) fn invalidated(
                 || (reach.sources && sources_changed)
                 || (reach.files && since.files)
                 || (reach.data && since.data)
+                || (reach.taxonomies && taxonomies_changed)
         })
         .collect()
 }

@@ -12,6 +12,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::paths::SitePath;
 
+mod taxonomies;
+
+pub use taxonomies::TaxonomyConfig;
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// What the command line says about a build, before `site.toml` is read.
@@ -46,6 +50,8 @@ struct RawConfig {
     publisher: String,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    taxonomies: Vec<taxonomies::RawTaxonomy>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -87,6 +93,8 @@ pub struct Config {
     pub language: String,
     pub publisher: String,
     pub markdown: MarkdownConfig,
+    /// The ways pages are grouped (`[taxonomies]` in their front matter), in the file's order.
+    pub taxonomies: Vec<TaxonomyConfig>,
     pub extra: toml::Table,
     pub drafts: bool,
     pub root: PathBuf,
@@ -168,6 +176,8 @@ impl Config {
                 },
             })
         })?;
+        let taxonomies = taxonomies::validate(raw.taxonomies, text)
+            .map_err(|problems| problems.into_iter().collect::<Diagnostics>())?;
         let root = options.root.clone();
         let output_dir = options.output_dir();
         let fingerprint = Fingerprinter::new()
@@ -185,6 +195,7 @@ impl Config {
             language: raw.language,
             publisher: raw.publisher,
             markdown: raw.markdown,
+            taxonomies,
             extra: raw.extra,
             drafts: options.drafts,
             content_dir: root.join("content"),
@@ -305,13 +316,14 @@ fn resolve(path: &Path) -> PathBuf {
 /// carry over to `site.toml` as they are, which under another name, and which have no
 /// equivalent.
 fn zola_migration(name: &str, text: &str) -> Diagnostic {
-    const SAME: [&str; 7] = [
+    const SAME: [&str; 8] = [
         "title",
         "base_url",
         "description",
         "language",
         "publisher",
         "markdown",
+        "taxonomies",
         "extra",
     ];
     const RENAMED: [(&str, &str); 2] = [("default_language", "language"), ("author", "publisher")];

@@ -142,9 +142,16 @@ pub struct PageMeta {
     pub template: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Spanned<String>>,
+    /// `[taxonomies] topics = ["A24", "Runway"]`: the terms of each taxonomy the page is in,
+    /// checked against `site.toml`'s taxonomies when the site is assembled.
+    #[serde(default)]
+    pub taxonomies: Taxonomies,
     #[serde(default)]
     pub extra: toml::Table,
 }
+
+/// A page's terms by taxonomy name, each name and term with where it is written.
+pub type Taxonomies = std::collections::BTreeMap<Spanned<String>, Vec<Spanned<String>>>;
 
 /// Front matter of a section's `_index.md`, as written.
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -10,8 +10,15 @@ use crate::paths::{OutputKey, SitePath, url_encoded};
 use crate::site::{Node, Site};
 
 /// The functions that need the site, so a build registers them.
-pub(super) const SITE_FUNCTIONS: [&str; 5] =
-    ["get_page", "get_section", "get_url", "sources", "load_data"];
+pub(super) const SITE_FUNCTIONS: [&str; 7] = [
+    "get_page",
+    "get_section",
+    "get_url",
+    "sources",
+    "load_data",
+    "get_taxonomy",
+    "get_taxonomy_url",
+];
 
 /// Stand-ins for the site functions: Tera checks function names when templates are added, and
 /// the real functions, which need the site, replace these for each build's pages. Shortcodes
@@ -84,6 +91,63 @@ fn register_load_data(tera: &mut Tera, values: &Arc<SiteValues>) {
     );
 }
 
+/// `get_taxonomy(kind="topics")` (the taxonomy and its terms, `required=false` for nothing when
+/// there is none) and `get_taxonomy_url(kind="topics", name="Runway")` (a term's permalink), as
+/// Zola has them.
+fn register_taxonomy_functions(tera: &mut Tera, site: &Arc<Site>, values: &Arc<SiteValues>) {
+    let lookup = Arc::clone(values);
+    let names_site = Arc::clone(site);
+    tera.register_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+            let kind = kwargs.must_get::<&str>("kind")?;
+            let required = kwargs.get::<bool>("required")?.unwrap_or(true);
+            match taxonomy_index(&names_site, "get_taxonomy", kind) {
+                Ok(t) => Ok(lookup.taxonomies()[t].whole.clone()),
+                Err(_) if !required => Ok(Value::none()),
+                Err(problem) => Err(problem),
+            }
+        },
+    );
+    let urls_site = Arc::clone(site);
+    tera.register_function(
+        "get_taxonomy_url",
+        move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+            let kind = kwargs.must_get::<&str>("kind")?;
+            let name = kwargs.must_get::<&str>("name")?;
+            let taxonomy =
+                &urls_site.taxonomies[taxonomy_index(&urls_site, "get_taxonomy_url", kind)?];
+            match taxonomy.term(name) {
+                Some(term) => Ok(urls_site.config.permalink(&term.site_path)),
+                None => Err(tera::Error::message(format!(
+                    "get_taxonomy_url: no page is in the term `{name}` of the taxonomy `{kind}`"
+                ))),
+            }
+        },
+    );
+}
+
+/// The index of the taxonomy `kind` in `site`, or an error of `function` saying which there are.
+fn taxonomy_index(site: &Site, function: &str, kind: &str) -> tera::TeraResult<usize> {
+    let names = || site.taxonomies.iter().map(|t| t.config.name.as_str());
+    if let Some(t) = names().position(|name| name == kind) {
+        return Ok(t);
+    }
+    let known = match crate::diagnostics::did_you_mean(kind, names()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if site.taxonomies.is_empty() => {
+            "site.toml declares none: taxonomies = [{ name = \"...\" }]".to_string()
+        }
+        None => format!(
+            "site.toml declares {}",
+            names().collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Err(tera::Error::message(format!(
+        "{function}: no taxonomy `{kind}` ({known})"
+    )))
+}
+
 /// A copy of the parsed templates with the site's lookup functions registered.
 pub(super) fn with_functions(
     templates: &Templates,
@@ -115,6 +179,7 @@ pub(super) fn with_functions(
         lookup.sources.clone()
     });
     register_load_data(&mut tera, values);
+    register_taxonomy_functions(&mut tera, site, values);
     // Looked up in the site graph when called: most builds never call get_url with `@/`, and a
     // map of every URL made up front would cost each rebuild a pass over the whole site.
     let urls_site = Arc::clone(site);

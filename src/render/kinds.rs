@@ -18,6 +18,49 @@ pub enum OutputKind {
     Generated(Generated),
     /// A file copied as it is (from `static/`, or beside the Markdown), by its output key.
     Asset(OutputKey),
+    /// A page or feed of a taxonomy of `site.toml`.
+    Taxonomy(TaxonomyOutput),
+}
+
+/// The files of a taxonomy, by its index in [`Site::taxonomies`] and a term's in its `terms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaxonomyOutput {
+    /// `topics/`: every term, with how many pages each has.
+    List(usize),
+    /// `topics/runway/`: a term's pages.
+    Term(usize, usize),
+    /// `topics/runway/atom.xml`: a term's dated pages, when the taxonomy has `feed = true`.
+    Feed(usize, usize),
+}
+
+impl TaxonomyOutput {
+    /// Every file of every taxonomy of `site`, in order.
+    pub fn all(site: &Site) -> Vec<TaxonomyOutput> {
+        let mut all = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            all.push(TaxonomyOutput::List(t));
+            for k in 0..taxonomy.terms.len() {
+                all.push(TaxonomyOutput::Term(t, k));
+                if taxonomy.config.feed {
+                    all.push(TaxonomyOutput::Feed(t, k));
+                }
+            }
+        }
+        all
+    }
+
+    /// The template Zola looks for first: the taxonomy's own (`topics/list.html`).
+    pub fn own_template(self, site: &Site) -> Option<String> {
+        match self {
+            TaxonomyOutput::List(t) => {
+                Some(format!("{}/list.html", site.taxonomies[t].config.name))
+            }
+            TaxonomyOutput::Term(t, _) => {
+                Some(format!("{}/single.html", site.taxonomies[t].config.name))
+            }
+            TaxonomyOutput::Feed(..) => None,
+        }
+    }
 }
 
 /// The files briefing writes of its own accord, each at a fixed path.
@@ -93,7 +136,7 @@ impl OutputKind {
         match self {
             OutputKind::Page(i) => Some(Node::Page(*i)),
             OutputKind::Section(i) => Some(Node::Section(*i)),
-            OutputKind::Generated(_) | OutputKind::Asset(_) => None,
+            OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Taxonomy(_) => None,
         }
     }
 
@@ -104,6 +147,16 @@ impl OutputKind {
             OutputKind::Section(i) => Cow::Borrowed(&site.sections[*i].site_path),
             OutputKind::Generated(generated) => Cow::Owned(SitePath::new(generated.file_name())),
             OutputKind::Asset(key) => Cow::Owned(key.site_path()),
+            OutputKind::Taxonomy(TaxonomyOutput::List(t)) => {
+                Cow::Owned(site.taxonomies[*t].config.site_path())
+            }
+            OutputKind::Taxonomy(TaxonomyOutput::Term(t, k)) => {
+                Cow::Borrowed(&site.taxonomies[*t].terms[*k].site_path)
+            }
+            OutputKind::Taxonomy(TaxonomyOutput::Feed(t, k)) => Cow::Owned(SitePath::new(format!(
+                "{}atom.xml",
+                site.taxonomies[*t].terms[*k].site_path
+            ))),
         }
     }
 
@@ -127,11 +180,15 @@ impl OutputKind {
 
     /// The template that renders it, following the documented precedence (the page's own,
     /// its section's `page_template`, then `page.html`; `section.html`, or `index.html` for
-    /// the home page); `None` for a file made without one.
+    /// the home page; `taxonomy_list.html` and `taxonomy_single.html`, unless the taxonomy has
+    /// its own, see [`TaxonomyOutput::own_template`]); `None` for a file made without one.
     pub fn template<'s>(&self, site: &'s Site) -> Option<&'s str> {
         match self {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
             OutputKind::Generated(_) | OutputKind::Asset(_) => None,
+            OutputKind::Taxonomy(TaxonomyOutput::List(_)) => Some(TAXONOMY_LIST),
+            OutputKind::Taxonomy(TaxonomyOutput::Term(..)) => Some(TAXONOMY_SINGLE),
+            OutputKind::Taxonomy(TaxonomyOutput::Feed(..)) => None,
             OutputKind::Page(i) => Some(template_for(site, Node::Page(*i))),
             OutputKind::Section(i) => Some(template_for(site, Node::Section(*i))),
         }
@@ -148,6 +205,12 @@ impl OutputKind {
             OutputKind::Generated(Generated::Feed | Generated::Sitemap) => &[Config, Listing],
             OutputKind::Generated(Generated::Robots) => &[Config],
             OutputKind::Asset(_) => &[File],
+            // Made anew by every build of a site with taxonomies: a term page lists its pages'
+            // summaries, and there are few of them.
+            OutputKind::Taxonomy(TaxonomyOutput::List(_) | TaxonomyOutput::Term(..)) => {
+                &[Config, Listing, Templates]
+            }
+            OutputKind::Taxonomy(TaxonomyOutput::Feed(..)) => &[Config, Listing],
         }
     }
 
@@ -159,6 +222,34 @@ impl OutputKind {
             OutputKind::Asset(key) => Cow::Owned(key.to_string()),
             OutputKind::Page(i) => Cow::Borrowed(&site.pages[*i].doc.display_path),
             OutputKind::Section(i) => Cow::Borrowed(&site.sections[*i].doc.display_path),
+            OutputKind::Taxonomy(output) => Cow::Owned(describe_taxonomy(site, *output)),
+        }
+    }
+}
+
+/// The generic templates of a taxonomy's pages, as Zola names them; briefing has its own when
+/// the site has neither these nor the taxonomy's own.
+pub const TAXONOMY_LIST: &str = "taxonomy_list.html";
+pub const TAXONOMY_SINGLE: &str = "taxonomy_single.html";
+
+fn describe_taxonomy(site: &Site, output: TaxonomyOutput) -> String {
+    match output {
+        TaxonomyOutput::List(t) => {
+            format!(
+                "the list of the taxonomy `{}`",
+                site.taxonomies[t].config.name
+            )
+        }
+        TaxonomyOutput::Term(t, k) | TaxonomyOutput::Feed(t, k) => {
+            let taxonomy = &site.taxonomies[t];
+            let what = match output {
+                TaxonomyOutput::Feed(..) => "feed",
+                _ => "page",
+            };
+            format!(
+                "the {what} of the term `{}` of the taxonomy `{}`",
+                taxonomy.terms[k].name, taxonomy.config.name
+            )
         }
     }
 }

@@ -12,13 +12,26 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Templates briefing falls back to when the site does not define them.
-const BUILTIN_404: &str = include_str!("../builtin/404.html");
+const BUILTINS: [(&str, &str); 3] = [
+    ("404.html", include_str!("../builtin/404.html")),
+    (
+        super::TAXONOMY_LIST,
+        include_str!("../builtin/taxonomy_list.html"),
+    ),
+    (
+        super::TAXONOMY_SINGLE,
+        include_str!("../builtin/taxonomy_single.html"),
+    ),
+];
+
 impl Templates {
     /// Reads and parses every file under `templates/`, reporting every syntax error at once.
     pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
         let (mut sources, mut diagnostics) = read_templates(config)?;
-        if !sources.contains_key("404.html") {
-            sources.insert("404.html".into(), BUILTIN_404.into());
+        for (name, text) in BUILTINS {
+            if !sources.contains_key(name) {
+                sources.insert(name.into(), text.into());
+            }
         }
         // Each template alone first: syntax errors of every file, not just the first one.
         for (name, text) in &sources {

@@ -22,9 +22,11 @@ mod shortcodes;
 mod values;
 
 pub use data::DataFiles;
-pub use kinds::{Generated, Input, OutputKind, template_for};
+pub use kinds::{
+    Generated, Input, OutputKind, TAXONOMY_LIST, TAXONOMY_SINGLE, TaxonomyOutput, template_for,
+};
 pub use shortcodes::ShortcodeTemplates;
-pub use values::{Reuse, ReuseTest, SiteValues};
+pub use values::{Reuse, ReuseTest, SiteValues, TaxonomyValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -109,6 +111,10 @@ impl Templates {
             reach.sources |= text.contains("sources(");
             reach.files |= text.contains("get_url");
             reach.data |= text.contains("load_data");
+            // get_taxonomy_url answers from the terms' URLs, which are part of the layout.
+            reach.taxonomies |= text
+                .match_indices("get_taxonomy")
+                .any(|(at, _)| !text[at..].starts_with("get_taxonomy_url"));
         }
         reach
     }
@@ -144,6 +150,8 @@ pub struct TemplateReach {
     pub files: bool,
     /// Calls load_data, whose files change apart from the content.
     pub data: bool,
+    /// Calls get_taxonomy, which lists the pages of every term.
+    pub taxonomies: bool,
 }
 
 /// The template names in `{% extends "x" %}` and `{% include "x" %}` tags.
@@ -254,13 +262,26 @@ fn render_kind(
     let section = match kind {
         OutputKind::Page(i) => {
             context.insert_value("page", values.page(site, *i));
-            site.pages[*i].section
+            Some(site.pages[*i].section)
         }
-        OutputKind::Section(i) => *i,
-        OutputKind::Generated(_) | OutputKind::Asset(_) => 0,
+        OutputKind::Section(i) => Some(*i),
+        // As in Zola, a taxonomy's pages have no section: they are not in content/.
+        OutputKind::Taxonomy(output) => {
+            insert_taxonomy(&mut context, values, *output);
+            None
+        }
+        OutputKind::Generated(_) | OutputKind::Asset(_) => Some(0),
     };
-    context.insert_value("section", values.sections[section].clone());
-    let template = kind.template(site).unwrap_or_default();
+    if let Some(section) = section {
+        context.insert_value("section", values.sections[section].clone());
+    }
+    let own = match kind {
+        OutputKind::Taxonomy(output) => output
+            .own_template(site)
+            .filter(|name| templates.contains(name)),
+        _ => None,
+    };
+    let template = own.as_deref().or(kind.template(site)).unwrap_or_default();
     if let Some(node) = kind.node()
         && !templates.contains(template)
     {
@@ -272,6 +293,21 @@ fn render_kind(
     tera.render_to(template, &context, &mut html)
         .map_err(|err| template_diagnostic(&templates.sources, template, &err, None))?;
     Ok((kind.output_key(site), html))
+}
+
+/// What a taxonomy's pages see, named as Zola names it: `taxonomy`, and `terms` (the list) or
+/// `term` (one term's page).
+fn insert_taxonomy(context: &mut Context, values: &SiteValues, output: TaxonomyOutput) {
+    let (t, term) = match output {
+        TaxonomyOutput::List(t) => (t, None),
+        TaxonomyOutput::Term(t, k) | TaxonomyOutput::Feed(t, k) => (t, Some(k)),
+    };
+    let taxonomy = &values.taxonomies[t];
+    context.insert_value("taxonomy", taxonomy.taxonomy.clone());
+    match term {
+        Some(k) => context.insert_value("term", taxonomy.terms[k].clone()),
+        None => context.insert_value("terms", tera::Value::from(taxonomy.terms.clone())),
+    }
 }
 
 /// A page or section that names a template there is not.

@@ -45,6 +45,8 @@ struct PageSummary<'a> {
     extra: &'a toml::Table,
     sources: Vec<SourceView<'a>>,
     citations: usize,
+    /// Its terms by taxonomy name, as written: `{"topics": ["A24", "Runway"]}`.
+    taxonomies: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -142,6 +144,8 @@ pub struct SiteValues {
     reused_sections: Vec<bool>,
     pub(super) sources: Value,
     pub(super) by_path: Arc<HashMap<ContentPath, Node>>,
+    /// Each taxonomy's value and its terms', in the order of [`Site::taxonomies`].
+    pub(super) taxonomies: Vec<TaxonomyValues>,
     /// The files `load_data` read in this build (each read once however many pages ask).
     pub data: super::DataFiles,
 }
@@ -197,7 +201,33 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
         extra: &meta.extra,
         sources: source_views(site, &page.sources),
         citations: page.rendered.citations.len(),
+        taxonomies: page_terms(site, meta),
     }
+}
+
+/// A page's terms by taxonomy, as written; an undeclared taxonomy or a term without letters,
+/// a mistake reported with the page, is left out, so that a template linking each term does
+/// not add a second message about it.
+fn page_terms<'a>(
+    site: &Site,
+    meta: &'a crate::content::front_matter::PageMeta,
+) -> std::collections::BTreeMap<&'a str, Vec<&'a str>> {
+    meta.taxonomies
+        .iter()
+        .filter(|(name, _)| {
+            site.taxonomies
+                .iter()
+                .any(|t| t.config.name == *name.get_ref())
+        })
+        .map(|(name, terms)| {
+            let terms = terms
+                .iter()
+                .map(|t| t.get_ref().as_str())
+                .filter(|t| !crate::paths::slugify(t).is_empty())
+                .collect();
+            (name.get_ref().as_str(), terms)
+        })
+        .collect()
 }
 
 pub(super) fn config_value(config: &Config) -> Value {
@@ -285,6 +315,9 @@ impl SiteValues {
             .collect();
         let sources = sources_value(site, &summaries);
         let by_path = site.paths();
+        let taxonomies = (0..site.taxonomies.len())
+            .map(|t| TaxonomyValues::new(site, t, &summaries))
+            .collect();
         SiteValues {
             data: super::DataFiles::new(&site.config.root, &site.config.output_dir),
             config: config_value(&site.config),
@@ -293,6 +326,7 @@ impl SiteValues {
             reused_sections,
             sources,
             by_path,
+            taxonomies,
         }
     }
 
@@ -343,6 +377,84 @@ impl SiteValues {
 
     pub fn sources(&self) -> &Value {
         &self.sources
+    }
+
+    /// What `get_taxonomy` answers, for every taxonomy: pages that call it see all of them.
+    pub fn taxonomies(&self) -> &[TaxonomyValues] {
+        &self.taxonomies
+    }
+}
+
+/// A taxonomy as templates see it: `taxonomy` (its settings and URL) and `terms`, each with
+/// its `name`, `slug`, `path`, `permalink`, `pages` and `page_count`, as Zola names them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaxonomyValues {
+    pub(super) taxonomy: Value,
+    pub(super) terms: Vec<Value>,
+    /// `get_taxonomy`'s answer: `kind` (the taxonomy), `items` (the terms), `slug`, `path`,
+    /// `permalink`.
+    pub(super) whole: Value,
+}
+
+impl TaxonomyValues {
+    fn new(site: &Site, t: usize, summaries: &[Value]) -> TaxonomyValues {
+        #[derive(Serialize)]
+        struct TaxonomyView<'a> {
+            name: &'a str,
+            slug: &'a str,
+            feed: bool,
+            path: String,
+            permalink: String,
+        }
+        #[derive(Serialize)]
+        struct TermView<'a> {
+            name: &'a str,
+            slug: &'a str,
+            path: String,
+            permalink: String,
+            /// The term's feed, when the taxonomy has one per term.
+            feed: Option<String>,
+            pages: Vec<Value>,
+            page_count: usize,
+        }
+        let config = &site.config;
+        let taxonomy = &site.taxonomies[t];
+        let site_path = taxonomy.config.site_path();
+        let view = TaxonomyView {
+            name: &taxonomy.config.name,
+            slug: &taxonomy.config.slug,
+            feed: taxonomy.config.feed,
+            path: config.url_path(&site_path),
+            permalink: config.permalink(&site_path),
+        };
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|term| {
+                let feed = SitePath::new(format!("{}atom.xml", term.site_path));
+                Value::from_serializable(&TermView {
+                    name: &term.name,
+                    slug: &term.slug,
+                    path: config.url_path(&term.site_path),
+                    permalink: config.permalink(&term.site_path),
+                    feed: taxonomy.config.feed.then(|| config.url_path(&feed)),
+                    pages: term.pages.iter().map(|&i| summaries[i].clone()).collect(),
+                    page_count: term.pages.len(),
+                })
+            })
+            .collect();
+        let mut whole = tera::value::Map::new();
+        whole.insert("slug".into(), Value::from(view.slug));
+        whole.insert("path".into(), Value::from(view.path.as_str()));
+        whole.insert("permalink".into(), Value::from(view.permalink.as_str()));
+        let taxonomy = Value::from_serializable(&view);
+        whole.insert("kind".into(), taxonomy.clone());
+        whole.insert("items".into(), Value::from(terms.clone()));
+        TaxonomyValues {
+            taxonomy,
+            terms,
+            whole: Value::from(whole),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::links::Resolver;
+use super::taxonomies::{self, Taxonomy};
 use super::{Bodies, Node, Page, Section, Site, cited_sources};
 use crate::config::Config;
 use crate::content::front_matter::SortBy;
@@ -98,12 +99,14 @@ impl Site {
             bodies,
         );
         let (sections, pages) = tree(section_docs, section_paths, page_paths, rendered);
-        let layout = layout(&sections, &pages);
+        let (taxonomies, taxonomy_problems) = taxonomies::collect(&config, &pages);
+        let layout = layout(&sections, &pages, &taxonomies);
         let mut site = Site {
             config,
             sources,
             sections,
             pages,
+            taxonomies,
             by_path: Arc::new(by_path),
             linked_from: Arc::default(),
             drafts: Arc::new(drafts),
@@ -112,7 +115,7 @@ impl Site {
             options,
             layout,
         };
-        let mut diagnostics = Diagnostics::new();
+        let mut diagnostics: Diagnostics = taxonomy_problems.into_iter().collect();
         site.linked_from = Arc::new(site.check_every_node(&mut diagnostics));
         (site, diagnostics)
     }
@@ -337,8 +340,8 @@ fn tree(
 }
 
 /// The fingerprint of every section's and page's file and URL, in the order of
-/// [`Site::nodes`].
-fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
+/// [`Site::nodes`], and of every taxonomy term's URL.
+fn layout(sections: &[Section], pages: &[Page], taxonomies: &[Taxonomy]) -> Fingerprint {
     let mut layout = Fingerprinter::new();
     let nodes = sections
         .iter()
@@ -347,6 +350,7 @@ fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
     for (doc, site_path) in nodes {
         layout.str(&doc.relative_path).str(site_path);
     }
+    taxonomies::add_to_layout(&mut layout, taxonomies);
     layout.finish()
 }
 

@@ -22,6 +22,9 @@ use crate::markdown::{Markup, RenderOptions, Shortcodes};
 mod assemble;
 mod incremental;
 mod links;
+mod taxonomies;
+
+pub use taxonomies::{Taxonomy, Term};
 
 use crate::paths::{ContentPath, SitePath};
 use links::Resolver;
@@ -79,6 +82,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Sorted by relative path.
     pub pages: Vec<Page>,
+    /// The taxonomies of `site.toml`, in its order, with their terms.
+    pub taxonomies: Vec<Taxonomy>,
     by_path: Arc<HashMap<ContentPath, Node>>,
     /// For each content file, the content files whose Markdown links to it.
     linked_from: Arc<BTreeMap<String, BTreeSet<String>>>,
@@ -89,7 +94,8 @@ pub struct Site {
     /// The shortcodes Markdown renders with; kept for the same edits.
     shortcodes: Arc<dyn Shortcodes>,
     options: RenderOptions,
-    /// The fingerprint of every page's and section's file and URL, in order.
+    /// The fingerprint of every page's and section's file and URL, in order, and of the
+    /// taxonomy terms' URLs.
     layout: Fingerprint,
 }
 
