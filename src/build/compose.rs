@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::claims::{self, Claims};
-use super::outputs::generate;
+use super::outputs::make;
 use super::reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 use super::{Built, Outcome, Rebuild, Reused, Session, Stopwatch};
 use crate::config::Config;
@@ -375,7 +375,10 @@ fn render_files(
         .filter(|kind| listing_stale || !kind.depends_on().contains(&Input::Listing));
     let kinds: Vec<OutputKind> = dirty
         .iter()
-        .map(|&node| OutputKind::of_node(node))
+        .flat_map(|&node| {
+            let beside = OutputKind::beside(site, node);
+            std::iter::once(OutputKind::of_node(node)).chain(beside)
+        })
         .chain(generated)
         .collect();
     let (rendered, generated) = rayon::join(
@@ -392,10 +395,8 @@ fn render_files(
         || {
             kinds
                 .iter()
-                .filter_map(|kind| match kind {
-                    OutputKind::Generated(g) => Some((kind.output_key(site), generate(*g, site)?)),
-                    _ => None,
-                })
+                .filter(|kind| kind.template(site).is_none())
+                .filter_map(|kind| Some((kind.output_key(site), make(kind, site)?)))
                 .collect()
         },
     );

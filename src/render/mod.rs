@@ -17,10 +17,11 @@ mod errors;
 mod functions;
 mod kinds;
 mod load;
+mod pagination;
 mod values;
 
 pub use data::DataFiles;
-pub use kinds::{Generated, Input, OutputKind, template_for};
+pub use kinds::{Generated, Input, OutputKind, Redirect, template_for};
 pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -253,9 +254,17 @@ fn render_kind(
             site.pages[*i].section
         }
         OutputKind::Section(i) => *i,
-        OutputKind::Generated(_) | OutputKind::Asset(_) => 0,
+        OutputKind::Pager { section, .. } => *section,
+        OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => 0,
     };
     context.insert_value("section", values.sections[section].clone());
+    match kind {
+        OutputKind::Section(i) => pagination::insert_paginator(site, values, *i, 1, &mut context),
+        OutputKind::Pager { section, number } => {
+            pagination::insert_paginator(site, values, *section, *number, &mut context)
+        }
+        _ => {}
+    }
     let template = kind.template(site).unwrap_or_default();
     if let Some(node) = kind.node()
         && !templates.contains(template)

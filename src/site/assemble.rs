@@ -273,7 +273,7 @@ fn tree(
 }
 
 /// The fingerprint of every section's and page's file and URL, in the order of
-/// [`Site::nodes`].
+/// [`Site::nodes`], with the other files they make: aliases and pagers.
 fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
     let mut layout = Fingerprinter::new();
     let nodes = sections
@@ -282,6 +282,17 @@ fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
         .chain(pages.iter().map(|p| (&p.doc, &p.site_path)));
     for (doc, site_path) in nodes {
         layout.str(&doc.relative_path).str(site_path);
+        for alias in &doc.routes.aliases {
+            layout.str(alias);
+        }
+    }
+    // The pagers are files of the output too, whose number follows the listing.
+    for section in sections {
+        if let Some(pagination) = section.pagination() {
+            layout
+                .str(&pagination.path)
+                .str(&section.pagers().to_string());
+        }
     }
     layout.finish()
 }
