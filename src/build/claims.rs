@@ -276,53 +276,36 @@ fn name(site: &Site, who: Claimant<'_>) -> String {
     }
 }
 
-/// A diagnostic about `who`'s claim: in its file, at its `slug` when a page sets one.
+/// A diagnostic about `who`'s claim: in its file, at the value that makes the claim when it
+/// is written in front matter (a page's `slug`, an alias, `paginate_by`).
 fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
-    let file = |node: Node| site.doc(node).display_path.clone();
-    let diagnostic = match who {
-        Claimant::Node(node) | Claimant::Alias { node, .. } => {
-            Diagnostic::error(file(node), message)
+    use crate::content::Meta;
+    let (node, span) = match who {
+        Claimant::File(_) | Claimant::Generated(_) => {
+            return Diagnostic::error(name(site, who), message);
         }
-        Claimant::Pager(section) => Diagnostic::error(file(Node::Section(section)), message),
-        Claimant::File(_) | Claimant::Generated(_) => Diagnostic::error(name(site, who), message),
-    };
-    let at_value = |node: Node, span: Option<std::ops::Range<usize>>| match span {
-        Some(span) => {
-            let doc = site.doc(node);
-            diagnostic
-                .clone()
-                .in_text(&doc.text, doc.front_matter_range(span))
-        }
-        None => diagnostic.clone(),
-    };
-    match who {
+        Claimant::Node(node) => match &site.doc(node).meta {
+            Meta::Page(meta) => (node, meta.slug.as_ref().map(|s| s.span())),
+            Meta::Section(_) => (node, None),
+        },
         Claimant::Alias { node, index } => {
             let aliases = match &site.doc(node).meta {
-                crate::content::Meta::Page(meta) => &meta.aliases,
-                crate::content::Meta::Section(meta) => &meta.aliases,
+                Meta::Page(meta) => &meta.aliases,
+                Meta::Section(meta) => &meta.aliases,
             };
-            return at_value(node, aliases.get(index).map(|a| a.span()));
+            (node, aliases.get(index).map(|a| a.span()))
         }
         Claimant::Pager(section) => {
-            let span = site.sections[section]
-                .meta()
-                .paginate_by
-                .as_ref()
-                .map(|p| p.span());
-            return at_value(Node::Section(section), span);
+            let meta = site.sections[section].meta();
+            let span = meta.paginate_by.as_ref().map(|p| p.span());
+            (Node::Section(section), span)
         }
-        _ => {}
-    }
-    let Claimant::Node(Node::Page(i)) = who else {
-        return diagnostic;
     };
-    let doc = &site.pages[i].doc;
-    match &doc.meta {
-        crate::content::Meta::Page(meta) => match &meta.slug {
-            Some(slug) => diagnostic.in_text(&doc.text, doc.front_matter_range(slug.span())),
-            None => diagnostic,
-        },
-        crate::content::Meta::Section(_) => diagnostic,
+    let doc = site.doc(node);
+    let diagnostic = Diagnostic::error(&doc.display_path, message);
+    match span {
+        Some(span) => diagnostic.in_text(&doc.text, doc.front_matter_range(span)),
+        None => diagnostic,
     }
 }
 
@@ -365,11 +348,11 @@ fn clash(
         )
     };
     let hint = match (other, reported) {
-        (Claimant::Generated(generated), _) | (_, Claimant::Generated(generated)) => {
-            generated_hint(generated)
-        }
         (_, Claimant::Alias { .. }) => {
             "remove the alias or change it: an alias cannot take a URL the site already writes".into()
+        }
+        (Claimant::Generated(generated), _) | (_, Claimant::Generated(generated)) => {
+            generated_hint(generated)
         }
         (_, Claimant::Pager(_)) => {
             "a pager's URL is the section's, the pagination path and its number: rename the file or directory there, or set another paginate_path".into()

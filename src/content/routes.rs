@@ -162,7 +162,7 @@ pub fn alias_site_path(written: &str) -> Result<SitePath, String> {
         ));
     };
     let mut path = segments.join("/");
-    if !last.ends_with(".html") {
+    if !last.to_ascii_lowercase().ends_with(".html") {
         path.push('/');
     }
     Ok(SitePath::new(url_encoded(&path)))
@@ -195,6 +195,7 @@ mod tests {
             ("/old/path/", "old/path/"),
             ("old/path", "old/path/"),
             ("/old.html", "old.html"),
+            ("/Old.HTML", "Old.HTML"),
             ("/a//b/", "a/b/"),
             ("/café au lait/", "caf%C3%A9%20au%20lait/"),
         ] {
