@@ -282,7 +282,9 @@ fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
         .chain(pages.iter().map(|p| (&p.doc, &p.site_path)));
     for (doc, site_path) in nodes {
         layout.str(&doc.relative_path).str(site_path);
-        for alias in &doc.routes.aliases {
+        let aliases = &doc.routes.aliases;
+        layout.bytes(&aliases.len().to_le_bytes());
+        for alias in aliases {
             layout.str(alias);
         }
     }
@@ -290,8 +292,9 @@ fn layout(sections: &[Section], pages: &[Page]) -> Fingerprint {
     for section in sections {
         if let Some(pagination) = section.pagination() {
             layout
+                .str(&section.doc.relative_path)
                 .str(&pagination.path)
-                .str(&section.pagers().to_string());
+                .bytes(&section.pagers().to_le_bytes());
         }
     }
     layout.finish()
