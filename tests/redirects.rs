@@ -136,7 +136,7 @@ fn paginated_list(by: &str, pages: usize, extra: &str) -> TestSite {
         "{% extends \"base.html\" %}{% block content %}<p id=\"pager\">{{ paginator.current_index }} of \
          {{ paginator.number_pagers }}, {{ paginator.total_pages }} pages by {{ paginator.paginate_by }}; \
          first {{ paginator.first }} last {{ paginator.last }} previous {{ paginator.previous }} \
-         next {{ paginator.next }} base {{ paginator.base_url }}; section has pages: {{ section.pages is defined }}</p>\
+         next {{ paginator.next }} base {{ paginator.base_url }}; section lists {{ section.pages | length }}</p>\
          <ul>{% for p in paginator.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>{% endblock content %}\n",
     );
     site
@@ -158,14 +158,14 @@ fn pagination_splits_a_section_over_pagers_with_a_paginator() {
         pager_line(&read("list/index.html")),
         format!(
             "1 of 3, 5 pages by 2; first {list} last {list}page/3/ previous  next {list}page/2/ \
-             base {list}page/; section has pages: false</p><ul><li>N1</li><li>N2</li>"
+             base {list}page/; section lists 0</p><ul><li>N1</li><li>N2</li>"
         )
     );
     assert_eq!(
         pager_line(&read("list/page/2/index.html")),
         format!(
             "2 of 3, 5 pages by 2; first {list} last {list}page/3/ previous {list} next {list}page/3/ \
-             base {list}page/; section has pages: false</p><ul><li>N3</li><li>N4</li>"
+             base {list}page/; section lists 0</p><ul><li>N3</li><li>N4</li>"
         )
     );
     assert!(pager_line(&read("list/page/3/index.html")).ends_with("<ul><li>N5</li>"));

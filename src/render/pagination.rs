@@ -33,9 +33,10 @@ fn pager_permalink(site: &Site, section: usize, number: usize) -> String {
     }
 }
 
-/// Adds `paginator` for pager `number` of `section` to `context`, and the section without its
-/// `pages` (they are in `paginator.pages`, as Zola has them). Nothing for a section that is not
-/// paginated.
+/// Adds `paginator` for pager `number` of `section` to `context`, and the section with no
+/// `pages` (they are in `paginator.pages`; Zola too gives the section's metadata only, so a
+/// template written for a section that is not paginated lists nothing rather than failing).
+/// Nothing for a section that is not paginated.
 pub(super) fn insert_paginator(
     site: &Site,
     values: &SiteValues,
@@ -56,7 +57,7 @@ pub(super) fn insert_paginator(
         .find(|(key, _)| key.as_str() == Some("pages"))
         .and_then(|(_, pages)| pages.as_array().map(<[Value]>::to_vec))
         .unwrap_or_default();
-    head.retain(|key, _| key.as_str() != Some("pages"));
+    head.insert("pages".into(), Value::from(Vec::<Value>::new()));
     context.insert_value("section", Value::from(head));
     let total_pages = listed.len();
     let number_pagers = site.pagers(section);
