@@ -151,6 +151,14 @@ pub fn new_page(
         )));
     }
     let section_dir = path.parent().unwrap_or(&content_dir).to_path_buf();
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    if let Some(other) = same_url_sibling(&section_dir, name) {
+        return Ok(Err(refuse(
+            path.display().to_string(),
+            format!("{other} is already published at the URL this page would take"),
+            "choose a name that differs in more than case or punctuation, or edit the existing page",
+        )));
+    }
     let siblings = sibling_front_matter(&section_dir);
     let text = page_template(&siblings, title_from_file_name(relative), today);
     std::fs::create_dir_all(&section_dir)
@@ -227,7 +235,14 @@ fn page_path<'a>(content_dir: &Path, requested: &'a str) -> Result<&'a str, Refu
         ));
     }
     for part in relative.split('/') {
-        if part == ".." || part == "." || part.is_empty() {
+        if part.is_empty() {
+            return Err(refuse(
+                requested,
+                "this path has an empty part (`//`)",
+                "give a path such as partnerships/netflix-example.md, with one `/` between names",
+            ));
+        }
+        if part == ".." || part == "." {
             return Err(refuse(
                 requested,
                 "this path does not stay inside content/",
@@ -254,7 +269,29 @@ fn page_path<'a>(content_dir: &Path, requested: &'a str) -> Result<&'a str, Refu
             ));
         }
     }
+    if let Some(language) = crate::content::translation_language(relative) {
+        return Err(refuse(
+            requested,
+            format!(
+                "this name reads as a translation (language `{language}`), which builds refuse: languages are not supported yet"
+            ),
+            format!("name it without `.{language}`"),
+        ));
+    }
     Ok(relative)
+}
+
+/// A page of `section_dir` that would publish at the URL a new page named `name` would take
+/// (`First.md` beside `first.md`), if any.
+fn same_url_sibling(section_dir: &Path, name: &str) -> Option<String> {
+    let stem = |n: &str| crate::content::slug::slugify(n.strip_suffix(".md").unwrap_or(n));
+    let wanted = stem(name);
+    std::fs::read_dir(section_dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|other| other.ends_with(".md") && other != "_index.md")
+        .find(|other| stem(other) == wanted)
 }
 
 fn title_from_file_name(relative: &str) -> String {

@@ -306,3 +306,18 @@ fn the_site_passes_check() {
     let result = site.run(&["check", "--deny-warnings"]);
     assert!(result.status.success(), "{}", common::stderr(&result));
 }
+
+#[test]
+fn the_articles_own_emphasis_is_a_callout() {
+    let (_site, out) = built();
+    let deal = read(&out, "partnerships/a24-google/index.html");
+    let note = &deal[deal
+        .find("<aside class=\"callout callout-note\"")
+        .expect("a note")..];
+    assert!(text(&note[..note.find("</aside>").unwrap()]).contains("has not disclosed"));
+    let guilds = read(&out, "guild-protections/wga-and-sag-aftra/index.html");
+    let important = &guilds[guilds
+        .find("<aside class=\"callout callout-important\"")
+        .expect("a callout")..];
+    assert!(text(&important[..important.find("</aside>").unwrap()]).contains("must comply"));
+}

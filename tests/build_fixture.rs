@@ -318,3 +318,54 @@ fn summary_line_counts_pages_sections_and_files() {
     );
     assert!(stdout.trim_end().ends_with("public"), "{stdout}");
 }
+
+/// Sections whose folder names sort before `_index.md` byte by byte (digits, capitals) are
+/// ordinary sections; the home page is still the home page.
+#[test]
+fn the_home_page_stays_the_home_page_whatever_the_section_names() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/2024/_index.md",
+        "+++\ntitle = \"Year 2024\"\n+++\n",
+    );
+    site.write("content/Zeta/_index.md", "+++\ntitle = \"Zeta\"\n+++\n");
+    let out = site.build_into("public", &[]);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    // index.html lists the subsections; section.html lists pages.
+    for title in ["Year 2024", "Zeta", "News"] {
+        assert!(
+            home.contains(&format!(">{title}</a>")),
+            "{title} missing from the home page:\n{home}"
+        );
+    }
+    let year = std::fs::read_to_string(out.join("2024/index.html")).unwrap();
+    assert!(
+        year.contains("<h1>Year 2024</h1>") && year.contains("<ul></ul>"),
+        "{year}"
+    );
+}
+
+/// TOML dates in `[extra]` (of a page, a section or site.toml, also inside arrays and tables)
+/// reach templates as the text written, which the `date` filter reads, as YAML's do.
+#[test]
+fn dates_in_extra_are_dates_templates_can_show() {
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "content/news/first.md",
+        "sources = [\"report\"]",
+        "sources = [\"report\"]\n[extra]\nsigned = 2026-11-24\nmeetings = [2026-11-25T10:00:00Z]\nterms = { start = 2026-12-01 }",
+    );
+    site.replace("site.toml", "[extra]", "[extra]\nlaunched = 2026-01-02");
+    site.write(
+        "templates/page.html",
+        "{% if page.extra.signed %}{{ page.extra.signed | date(format=\"%d %B %Y\") }}|\
+         {{ page.extra.meetings[0] }}|{{ page.extra.terms.start }}|\
+         {{ config.extra.launched | date(format=\"%Y\") }}{% endif %}",
+    );
+    let out = site.build_into("public", &[]);
+    let page = std::fs::read_to_string(out.join("news/first/index.html")).unwrap();
+    assert_eq!(
+        page,
+        "24 November 2026|2026-11-25T10:00:00Z|2026-12-01|2026"
+    );
+}

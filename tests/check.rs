@@ -221,3 +221,43 @@ fn get_url_reaches_files_whatever_their_names_hold() {
         assert!(page.contains(&format!("href=\"{href}\"")), "{href} missing");
     }
 }
+
+/// A heading whose id is one the template gives a source (`article`) makes citations of that
+/// source jump to the heading: `check` names the id and the page.
+#[test]
+fn an_id_used_twice_on_a_page_is_found() {
+    let site = TestSite::briefing();
+    site.replace(
+        "content/sources/_index.md",
+        "The article gives no web addresses",
+        "\n\n## Article\n\nThe article gives no web addresses",
+    );
+    let result = site.run(&["check"]);
+    let message = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("error[BR0104]")
+            && message
+                .contains("the id `article` is on more than one element of sources/index.html")
+            && message.contains("content/sources/_index.md"),
+        "{message}"
+    );
+    // Set twice by hand in one page: the build itself refuses it, at the second heading.
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "content/news/second.md",
+        "## More",
+        "## Scope {#more}\n\n## More {#more}",
+    );
+    let result = site.run(&[
+        "build",
+        "--output-dir",
+        site.path("public").to_str().unwrap(),
+    ]);
+    let message = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("the heading id `more` is set twice"),
+        "{message}"
+    );
+}

@@ -94,7 +94,7 @@ fn new_refuses_paths_a_build_would_not_publish_with_a_hint() {
     let site = TestSite::briefing();
     let inside = site.path("content/partnerships/abs.md");
     let long = format!("partnerships/{}.md", "a".repeat(300));
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 9] = [
         (
             "/abs/p.md",
             &["/abs/p.md", "absolute path", "relative to content/"],
@@ -109,6 +109,25 @@ fn new_refuses_paths_a_build_would_not_publish_with_a_hint() {
         ),
         (".drafts/page.md", &["`.drafts`", "never be published"]),
         (&long, &["303 bytes long", "at most 255", "shorten"]),
+        (
+            "partnerships//p.md",
+            &["empty part", "one `/` between names"],
+        ),
+        (
+            "partnerships/deal.fr.md",
+            &["translation (language `fr`)", "without `.fr`"],
+        ),
+        (
+            "partnerships/A24-Google.md",
+            &[
+                "a24-google.md is already published at the URL",
+                "differs in more than case",
+            ],
+        ),
+        (
+            "partnerships/a24_google.md",
+            &["a24-google.md is already published at the URL"],
+        ),
     ];
     for (path, expected) in cases {
         let result = site.run(&["new", path]);

@@ -3,9 +3,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{TestSite, Watch, snapshot, stderr};
+use common::{TestSite, Watch, snapshot, stderr, wait_for_text};
 
 /// The fixture, with its About section rendered by a template that lists studios from
 /// `data_path` (read as `format`, when given).
@@ -77,17 +77,6 @@ fn a_data_file_that_cannot_be_read_fails_the_build_at_the_call() {
         assert!(err.contains(says), "{path}: {err}");
         assert!(err.contains("templates/about.html:1:"), "{path}: {err}");
         assert!(!site.path("public").exists(), "{path}");
-    }
-}
-
-fn wait_for_text(site: &TestSite, path: &str, text: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !std::fs::read_to_string(site.path(path))
-        .unwrap_or_default()
-        .contains(text)
-    {
-        assert!(Instant::now() < deadline, "{path} never showed {text:?}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

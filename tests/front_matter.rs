@@ -121,3 +121,34 @@ fn a_zola_site_is_told_what_to_move_into_site_toml() {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
 }
+
+/// Backups and merge leftovers of a page are not published (they hold its front matter, and
+/// perhaps a draft); Markdown under another extension is an error, not a file to copy.
+#[test]
+fn leftovers_of_pages_are_never_published() {
+    let site = TestSite::fixture("basic");
+    let draft = "+++\ntitle = \"Secret plan\"\ndraft = true\n+++\nNot yet.\n";
+    for name in ["plan.md.orig", "plan.md.rej", "plan.md.bak", "plan.md.old"] {
+        site.write(&format!("content/news/{name}"), draft);
+    }
+    let out = site.build_into("public", &[]);
+    let published: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("plan"))
+        .collect();
+    assert!(published.is_empty(), "{published:?}");
+    site.write("content/news/Plan2.MD", draft);
+    let output = site.run(&[
+        "build",
+        "--output-dir",
+        site.path("public").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("content/news/Plan2.MD") && err.contains("rename it to end in `.md`"),
+        "{err}"
+    );
+    assert!(!site.path("public/news/Plan2.MD").exists());
+}

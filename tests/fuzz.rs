@@ -7,7 +7,10 @@
 
 use briefing::content::{parse_document, slug};
 use briefing::diagnostics::Location;
-use briefing::markdown::{LinkResolver, RenderOptions, render};
+use briefing::markdown::{
+    Caller, LinkResolver, RenderOptions, ShortcodeCall, ShortcodeFailure, ShortcodeInfo,
+    ShortcodeOutput, Shortcodes, render,
+};
 use briefing::serve::{Target, resolve};
 use proptest::prelude::*;
 
@@ -24,6 +27,34 @@ impl LinkResolver for Resolver {
     }
     fn citation(&self, id: &str) -> Option<(String, String)> {
         (id == "src").then(|| ("/base/sources/#src".into(), "Source <&>".into()))
+    }
+}
+
+/// `sc` writes HTML, `wrap` wraps its body, `md` writes Markdown that calls `md` again.
+#[derive(Debug)]
+struct FuzzShortcodes;
+
+impl Shortcodes for FuzzShortcodes {
+    fn lookup(&self, name: &str) -> Option<ShortcodeInfo> {
+        let output = match name {
+            "sc" | "wrap" => ShortcodeOutput::Html,
+            "md" => ShortcodeOutput::Markdown,
+            _ => return None,
+        };
+        Some(ShortcodeInfo {
+            output,
+            fingerprint: 1,
+        })
+    }
+    fn names(&self) -> Vec<String> {
+        vec!["sc".into(), "wrap".into(), "md".into()]
+    }
+    fn render(&self, call: &ShortcodeCall<'_>, _: &Caller<'_>) -> Result<String, ShortcodeFailure> {
+        Ok(match call.name {
+            "sc" => "<span>sc</span>".into(),
+            "wrap" => format!("<div>{}</div>", call.body.unwrap_or("")),
+            _ => "[m](@/missing.md) {{ md() }}".into(),
+        })
     }
 }
 
@@ -51,6 +82,16 @@ fn markdown_text() -> impl Strategy<Value = String> {
             Just("\n\n".to_string()),
             Just("[z](/root/)".to_string()),
             Just("[w](#frag)".to_string()),
+            Just("{{ sc(a=\"x\", n=[1, 2]) }}".to_string()),
+            Just("{{ md() }}".to_string()),
+            Just("{% wrap() %}".to_string()),
+            Just("{% end %}".to_string()),
+            Just("{{/* sc() */}}".to_string()),
+            Just("{{".to_string()),
+            Just("}}".to_string()),
+            Just("{%".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
             "[a-zA-Z0-9 é×—*_`\\[\\]()#@!<>&'\"]{0,12}",
         ],
         0..40,
@@ -79,7 +120,10 @@ proptest! {
 
     #[test]
     fn markdown_renders_and_reports_in_range(body in markdown_text(), smart in any::<bool>()) {
-        let rendered = render(&body, RenderOptions { smart_punctuation: smart, heading_anchors: true }, &Resolver);
+        let doc = parse_document("x.md", "content/x.md", b"+++\ntitle = \"X\"\n+++\n".to_vec()).unwrap();
+        let caller = Caller { doc: &doc, site_path: "x/" };
+        let options = RenderOptions { smart_punctuation: smart, heading_anchors: true };
+        let rendered = render(&body, options, &Resolver, &FuzzShortcodes, &caller);
         for link in &rendered.links {
             prop_assert!(link.range.end <= body.len());
         }
@@ -91,6 +135,7 @@ proptest! {
         ids.dedup();
         prop_assert_eq!(ids.len(), rendered.anchors.len(), "heading ids are unique");
         prop_assert!(!rendered.html.contains("href=\"@/"), "no @/ link is left unrewritten");
+        prop_assert!(!rendered.html.contains('\u{E000}'), "every shortcode placeholder is filled");
     }
 
     #[test]

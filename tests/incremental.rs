@@ -45,7 +45,8 @@ fn full_build(options: &BuildOptions) -> Outcome {
 }
 
 /// Templates the sequences switch sections and pages to: one reads its section's title, one
-/// uses a component from another file, one cannot render a section at all.
+/// uses a component from another file, one cannot render a section at all, one lists a
+/// paginated section by its paginator.
 const EXTRA_TEMPLATES: [(&str, &str); 5] = [
     (
         "alt-page.html",
@@ -125,6 +126,12 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     for (name, text) in EXTRA_TEMPLATES {
         site.write(&format!("templates/{name}"), text);
     }
+    // A shortcode and a call of it, which the shortcode steps edit, add and remove.
+    site.write(NOTE, "<span class=\"note\">{{ n }}</span>");
+    site.write(
+        "content/about/_index.md",
+        site.read("content/about/_index.md") + "\n{{ note(n=0) }}\n",
+    );
     let (mut session, first) = Session::start(options.clone()).unwrap();
     assert!(matches!(first, Outcome::Built(_)));
     let layout = Layout::of(session.config().unwrap());
@@ -161,7 +168,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(33) {
+            match rng.below(37) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -505,66 +512,17 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     site.write(page, site.read(page) + &format!("\nAbout {step}.\n"));
                     touched.push(page.into());
                 }
-                30 => {
-                    // An alias added or taken away, on a page or a section; one takes a page's
-                    // URL, which fails the build until it goes.
-                    let path = ["content/news/first.md", "content/about/_index.md"][rng.below(2)];
-                    if !is_broken(&broken, path) {
-                        let text = site.read(path);
-                        let written = text.lines().find(|l| l.starts_with("aliases ="));
-                        let alias = ["/old-first/", "/old.html", "/news/second/"][rng.below(3)];
-                        let toggled = match written {
-                            Some(line) => text.replacen(&format!("{line}\n"), "", 1),
-                            None => text.replacen(
-                                "+++\n",
-                                &format!("+++\naliases = [\"{alias}\"]\n"),
-                                1,
-                            ),
-                        };
-                        if written.is_none() && alias == "/news/second/" {
-                            broken.push((path.into(), Some(text)));
-                        }
-                        site.write(path, toggled);
-                        touched.push(path.into());
-                    }
-                }
-                31 => {
-                    // The news paginated by one to three pages a pager (listed by a template
-                    // that shows the paginator), or not; or the About section redirecting.
-                    let (path, field) = match rng.below(3) {
-                        0 => (
-                            "content/about/_index.md",
-                            "redirect_to = \"/news/\"\n".to_string(),
-                        ),
-                        n => (
-                            "content/news/_index.md",
-                            format!(
-                                "paginate_by = {}\npaginate_reversed = {}\ntemplate = \"paged.html\"\n",
-                                1 + rng.below(3),
-                                n == 2
-                            ),
-                        ),
-                    };
-                    if !is_broken(&broken, path) {
-                        let text = site.read(path);
-                        let others: String = text
-                            .lines()
-                            .filter(|l| {
-                                !["paginate_", "redirect_to", "template ="]
-                                    .iter()
-                                    .any(|k| l.starts_with(k))
-                            })
-                            .map(|l| format!("{l}\n"))
-                            .collect();
-                        let toggled =
-                            match text.contains("paginate_by") || text.contains("redirect_to") {
-                                true => others,
-                                false => others.replacen("+++\n", &format!("+++\n{field}"), 1),
-                            };
-                        site.write(path, toggled);
-                        touched.push(path.into());
-                    }
-                }
+                31..=34 => shortcode_step(
+                    &site,
+                    &mut rng,
+                    step,
+                    &mut ShortcodeEdit {
+                        broken: &mut broken,
+                        touched: &mut touched,
+                        generated: &generated,
+                    },
+                ),
+                35 | 36 => routes_step(&site, &mut rng, &mut broken, &mut touched),
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [
@@ -647,6 +605,73 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     checked
 }
 
+const NOTE: &str = "templates/shortcodes/note.html";
+const MORE: &str = "templates/shortcodes/more.md";
+const FIGURE: &str = "templates/shortcodes/figure.html";
+
+/// What a shortcode step changes of a sequence's state.
+struct ShortcodeEdit<'a> {
+    broken: &'a mut Vec<(String, Option<String>)>,
+    touched: &'a mut Vec<String>,
+    generated: &'a [String],
+}
+
+/// A shortcode template edited, added or removed (the built-in `figure` overridden or not), or
+/// a call of one added to a page: every page that calls it, and only those, must change.
+fn shortcode_step(site: &TestSite, rng: &mut Rng, step: usize, edit: &mut ShortcodeEdit<'_>) {
+    let is_broken =
+        |broken: &[(String, Option<String>)], path: &str| broken.iter().any(|(p, _)| p == path);
+    match rng.below(4) {
+        0 if !is_broken(edit.broken, NOTE) => {
+            if rng.below(3) == 0 {
+                // Gone for a while: its calls are unknown shortcodes.
+                edit.broken.push((NOTE.into(), Some(site.read(NOTE))));
+                std::fs::remove_file(site.path(NOTE)).unwrap();
+            } else {
+                site.write(
+                    NOTE,
+                    format!("<span class=\"note v{step}\">{{{{ n }}}}</span>"),
+                );
+            }
+            edit.touched.push(NOTE.into());
+        }
+        1 if !is_broken(edit.broken, MORE) => {
+            // A Markdown shortcode whose output links to a heading of another page; once
+            // pages call it, removing it breaks them until it is put back.
+            if site.path(MORE).exists() && rng.below(2) == 0 {
+                edit.broken.push((MORE.into(), Some(site.read(MORE))));
+                std::fs::remove_file(site.path(MORE)).unwrap();
+            } else {
+                let text = format!("More {step}, see [details](@/news/first.md#details).\n");
+                site.write(MORE, text);
+            }
+            edit.touched.push(MORE.into());
+        }
+        2 => {
+            match site.path(FIGURE).exists() {
+                true => std::fs::remove_file(site.path(FIGURE)).unwrap(),
+                false => site.write(
+                    FIGURE,
+                    format!("<img class=\"v{step}\" src=\"{{{{ src }}}}\">"),
+                ),
+            }
+            edit.touched.push(FIGURE.into());
+        }
+        _ => {
+            let mut pages = vec!["content/news/second.md".to_string()];
+            pages.extend(edit.generated.iter().cloned());
+            let page = pages[rng.below(pages.len())].clone();
+            let call = match rng.below(3) {
+                0 => format!("{{{{ note(n={step}) }}}}"),
+                1 if site.path(MORE).exists() => "{{ more() }}".to_string(),
+                _ => format!("{{{{ figure(src=\"/css/site.css\", alt=\"{step}\") }}}}"),
+            };
+            site.write(&page, site.read(&page) + &format!("\n{call}\n"));
+            edit.touched.push(page);
+        }
+    }
+}
+
 /// What a step of `kind` must keep from the last good build; `None` where the site changed in
 /// a way the step did not foresee (a page count that moved otherwise, say).
 fn expected_reuse(built: &Built, previous: Option<&Built>, kind: Kept) -> Option<Reused> {
@@ -727,5 +752,75 @@ fn template_edits_made_while_the_build_fails_are_not_forgotten() {
             html.contains("<main class=\"edited\">"),
             "{path} misses the edit"
         );
+    }
+}
+
+/// An alias added or taken away, on a page or a section (one takes a page's URL, which fails
+/// the build until it goes); or the news paginated by one to three pages a pager (listed by a
+/// template that shows the paginator), or not; or the About section redirecting.
+fn routes_step(
+    site: &TestSite,
+    rng: &mut Rng,
+    broken: &mut Vec<(String, Option<String>)>,
+    touched: &mut Vec<String>,
+) {
+    let is_broken =
+        |broken: &[(String, Option<String>)], path: &str| broken.iter().any(|(p, _)| p == path);
+    if rng.below(2) == 0 {
+        // Each file's own old URLs, or the second story's URL, which fails the build.
+        let (path, old) = [
+            ("content/news/first.md", ["/old-first/", "/old-first.html"]),
+            (
+                "content/about/_index.md",
+                ["/old-about/", "/old-about.html"],
+            ),
+        ][rng.below(2)];
+        if !is_broken(broken, path) {
+            let text = site.read(path);
+            let written = text.lines().find(|l| l.starts_with("aliases ="));
+            let alias = [old[0], old[1], "/news/second/"][rng.below(3)];
+            let toggled = match written {
+                Some(line) => text.replacen(&format!("{line}\n"), "", 1),
+                None => text.replacen("+++\n", &format!("+++\naliases = [\"{alias}\"]\n"), 1),
+            };
+            if written.is_none() && alias == "/news/second/" {
+                broken.push((path.into(), Some(text)));
+            }
+            site.write(path, toggled);
+            touched.push(path.into());
+        }
+    } else {
+        let (path, field) = match rng.below(3) {
+            0 => (
+                "content/about/_index.md",
+                "redirect_to = \"/news/\"\n".to_string(),
+            ),
+            n => (
+                "content/news/_index.md",
+                format!(
+                    "paginate_by = {}\npaginate_reversed = {}\ntemplate = \"paged.html\"\n",
+                    1 + rng.below(3),
+                    n == 2
+                ),
+            ),
+        };
+        if !is_broken(broken, path) {
+            let text = site.read(path);
+            let others: String = text
+                .lines()
+                .filter(|l| {
+                    !["paginate_", "redirect_to", "template ="]
+                        .iter()
+                        .any(|k| l.starts_with(k))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let toggled = match text.contains("paginate_by") || text.contains("redirect_to") {
+                true => others,
+                false => others.replacen("+++\n", &format!("+++\n{field}"), 1),
+            };
+            site.write(path, toggled);
+            touched.push(path.into());
+        }
     }
 }

@@ -371,6 +371,35 @@ fn errors_show_an_overlay_keep_the_last_good_site_and_clear_when_fixed() {
 }
 
 #[test]
+fn a_shortcode_error_shows_in_the_overlay_and_a_shortcode_edit_reloads() {
+    let site = TestSite::fixture("shortcodes");
+    let server = start(&site, &[]);
+    let port = server.port;
+    let events = events(port);
+    site.replace(
+        "content/notes/all.md",
+        "{{ badge(label=\"New\"",
+        "{{ bdge(label=\"New\"",
+    );
+    let overlay = next_event(&events, "build-error");
+    assert!(
+        overlay.contains("content/notes/all.md:5:9") && overlay.contains("no shortcode `bdge`"),
+        "{overlay}"
+    );
+    site.replace("content/notes/all.md", "{{ bdge(", "{{ badge(");
+    next_event(&events, "reload");
+    site.write(
+        "templates/shortcodes/badge.html",
+        "<em class=\"badge v2\">{{ label }}</em>",
+    );
+    next_event(&events, "reload");
+    let page = wait_for(port, "/notes/all/", "the new badge", |r| {
+        r.body.contains("<em class=\"badge v2\">New</em>")
+    });
+    assert!(!page.body.contains("briefing-error-overlay"));
+}
+
+#[test]
 fn a_busy_port_moves_to_the_next_free_one() {
     let site = TestSite::fixture("basic");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -8,7 +8,7 @@ mod common;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use common::{TestSite, stderr};
+use common::{TestSite, stderr, wait_for_text};
 
 #[derive(Debug, Clone, Copy)]
 enum Case {
@@ -303,18 +303,4 @@ fn chains_of_links_and_links_made_whole_later_are_watched_too() {
     site.write("later/soon.svg", "<svg>here</svg>");
     wait_for("public/soon.svg", "here");
     drop(watch);
-}
-
-/// Waits until the file at `path` (relative to the site) holds `text`, as a rebuild makes it.
-fn wait_for_text(site: &TestSite, path: &str, text: &str) {
-    use std::time::{Duration, Instant};
-
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !std::fs::read_to_string(site.path(path))
-        .unwrap_or_default()
-        .contains(text)
-    {
-        assert!(Instant::now() < deadline, "{path} never showed {text:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }

@@ -80,7 +80,9 @@ impl Claims {
         let robots = Generated::Robots.file_name();
         let user_robots = claims
             .iter()
-            .any(|(path, who)| matches!(who, Claimant::File(_)) && fold(path) == robots);
+            // Only the exact name: a `Robots.txt` is another file on a case-sensitive host, and
+            // clashes with the generated one like any case twin.
+            .any(|(path, who)| matches!(who, Claimant::File(_)) && path == robots);
         for generated in Generated::ALL {
             if !(generated == Generated::Robots && user_robots) {
                 let path = Cow::Borrowed(generated.file_name());

@@ -14,9 +14,12 @@ use super::{Built, Outcome, Rebuild, Reused, Session, Stopwatch};
 use crate::config::Config;
 use crate::content::{Document, sources::Source};
 use crate::diagnostics::Diagnostics;
+use crate::markdown::Shortcodes;
 use crate::output;
 use crate::paths::OutputKey;
-use crate::render::{self, Generated, Input, OutputKind, SiteValues, Templates};
+use crate::render::{
+    self, Generated, Input, OutputKind, ShortcodeTemplates, SiteValues, Templates,
+};
 use crate::site::{Bodies, Node, Site};
 
 /// What the graph is made from, once the config and the sources could be read.
@@ -221,11 +224,15 @@ impl Session {
             bodies,
         } = inputs;
         diagnostics.extend(read_problems);
+        let shortcodes: Arc<dyn Shortcodes> = match &self.templates {
+            Ok(templates) => Arc::new(ShortcodeTemplates::new(templates, &config)),
+            Err(_) => Arc::new(ShortcodeTemplates::unavailable()),
+        };
         // Assembled even when some files failed, so their links and anchors are checked too.
         let edited = match (previous, body_edits) {
             (Some(prev), Some(edits)) if unparsed.is_empty() && prev.site.sources == sources => {
                 prev.site
-                    .with_edited_bodies(&edits)
+                    .with_edited_bodies(&edits, Arc::clone(&shortcodes))
                     .map(|edited| (edited, edits))
             }
             _ => None,
@@ -240,6 +247,7 @@ impl Session {
                     previous.map(|b| b.site.as_ref()),
                     &unparsed,
                     bodies,
+                    shortcodes,
                 );
                 (assembled, None)
             }

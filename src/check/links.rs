@@ -20,6 +20,8 @@ use crate::site::{Node, Site};
 #[derive(Debug, Default)]
 struct Scanned {
     ids: BTreeSet<String>,
+    /// Ids given to more than one element, each once, in order.
+    duplicate_ids: Vec<String>,
     links: Vec<String>,
 }
 
@@ -33,15 +35,14 @@ fn scan(html: &[u8]) -> Scanned {
                     |el| {
                         // Attribute values come as written: `&amp;` is `&` to a browser.
                         let decoded = |value: String| html_escape::decode_html_entities(&value).into_owned();
-                        if let Some(id) = el.get_attribute("id") {
-                            ids.push(decoded(id));
-                        }
+                        let id = el.get_attribute("id").map(decoded);
                         let tag = el.tag_name();
-                        if tag == "a"
-                            && let Some(name) = el.get_attribute("name")
-                        {
-                            ids.push(decoded(name));
+                        let name = (tag == "a").then(|| el.get_attribute("name")).flatten().map(decoded);
+                        // `<a id="x" name="x">` names one place, not two.
+                        if name.is_some() && name != id {
+                            ids.extend(name);
                         }
+                        ids.extend(id);
                         let attribute = if matches!(tag.as_str(), "a" | "link" | "area") { "href" } else { "src" };
                         if let Some(link) = el.get_attribute(attribute) {
                             links.push(decoded(link));
@@ -54,6 +55,12 @@ fn scan(html: &[u8]) -> Scanned {
         // Malformed HTML is the validator's business; scanning stops where parsing does.
         let _ = rewriter.write(html);
         let _ = rewriter.end();
+    }
+    let mut seen = BTreeSet::new();
+    for id in &ids {
+        if !seen.insert(id.as_str()) && !found.duplicate_ids.contains(id) {
+            found.duplicate_ids.push(id.clone());
+        }
     }
     found.ids = ids.into_iter().collect();
     found.links = links;
@@ -177,6 +184,16 @@ pub(super) fn output_links(
             || format!("the generated {page_key}"),
             |n| site.doc(n).display_path.clone(),
         );
+        for id in &page.duplicate_ids {
+            diagnostics.push(
+                rules::DUPLICATE_ID
+                    .diagnostic(
+                        &display,
+                        format!("the id `{id}` is on more than one element of {page_key}: a link to #{id} reaches only the first"),
+                    )
+                    .hint("give one of them another id: a heading takes one with {#other-id}, a template's id is in its HTML"),
+            );
+        }
         let mut reported = BTreeSet::new();
         for href in &page.links {
             let problem = match classify_link(href, page_key, &config.base_url, &config.base_path) {
@@ -237,8 +254,8 @@ fn internal_link_problem(
     }
 }
 
-/// `d`, about the link `href` on the page of `node`, pointed at the Markdown that wrote it, or
-/// naming the template that did.
+/// `d`, about the link `href` on the page of `node`, pointed at the Markdown that wrote it (a
+/// link, or a shortcode's quoted argument), or naming the template that did.
 fn written_at(site: &Site, node: Node, href: &str, mut d: Diagnostic) -> Diagnostic {
     let doc = site.doc(node);
     // A section that redirects writes its page from `redirect_to`, not from a template.
@@ -251,12 +268,20 @@ fn written_at(site: &Site, node: Node, href: &str, mut d: Diagnostic) -> Diagnos
     let written = href
         .strip_prefix(site.config.base_path.trim_end_matches('/'))
         .unwrap_or(href);
+    let body = &doc.text[doc.split.body.clone()];
     if let Some(at) = doc
         .text
         .find(&format!("]({written}"))
         .or_else(|| doc.text.find(&format!("]({href}")))
     {
         d.in_text(&doc.text, at + 2..at + 2 + written.len())
+    } else if let Some(at) = ["\"", "'", "`"]
+        .iter()
+        .find_map(|quote| body.find(&format!("{quote}{written}{quote}")))
+    {
+        // A shortcode's argument, which its template made into the link.
+        let at = doc.split.body.start + at + 1;
+        d.in_text(&doc.text, at..at + written.len())
     } else {
         d.message.push_str(&format!(
             " (written in the template {})",

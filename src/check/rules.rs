@@ -48,6 +48,13 @@ pub const OUTSIDE_BASE_PATH: Rule = Rule {
     severity: Severity::Error,
 };
 
+pub const DUPLICATE_ID: Rule = Rule {
+    code: "BR0104",
+    name: "duplicate-id",
+    catches: "an `id` used twice on one page (a heading's and a template's, say): links to it reach only the first",
+    severity: Severity::Error,
+};
+
 pub const UNCITED_PAGE: Rule = Rule {
     code: "BR0201",
     name: "uncited-page",
@@ -67,6 +74,7 @@ pub const RULES: &[Rule] = &[
     BROKEN_LINK,
     MISSING_ANCHOR,
     OUTSIDE_BASE_PATH,
+    DUPLICATE_ID,
     UNCITED_PAGE,
     DEAD_EXTERNAL_LINK,
 ];

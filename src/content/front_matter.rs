@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::yaml::{self, KeyLine};
-use crate::config::{toml_diagnostic_at, unknown_key_hint};
+use crate::config::{toml_diagnostic_at, unknown_field, unknown_key_hint};
 use crate::diagnostics::Diagnostic;
 
 /// How the front matter is written: TOML between `+++` lines, or YAML between `---` lines (as
@@ -229,16 +229,9 @@ fn unknown_keys(
     err: &toml::de::Error,
     located: &dyn Fn(Range<usize>) -> Range<usize>,
 ) -> Vec<Diagnostic> {
-    let Some(rest) = err.message().strip_prefix("unknown field `") else {
+    let Some((_, known)) = unknown_field(err.message()) else {
         return Vec::new();
     };
-    let expected = rest.split_once('`').map_or("", |(_, expected)| expected);
-    let known: Vec<&str> = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|s| !s.is_empty())
-        .collect();
     let Ok(table) = toml::de::DeTable::parse(toml_text) else {
         return Vec::new();
     };

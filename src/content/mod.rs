@@ -55,12 +55,21 @@ pub fn discover(config: &Config) -> anyhow::Result<(Inventory, Diagnostics)> {
 /// Lists `start` (a file or directory inside `content_dir`) as [`discover`] lists the whole.
 pub fn discover_under(config: &Config, start: &Path) -> anyhow::Result<(Inventory, Diagnostics)> {
     let mut inventory = Inventory::default();
-    let (files, diagnostics) = walk::list_files(config, &config.content_dir, start)?;
+    let (files, mut diagnostics) = walk::list_files(config, &config.content_dir, start)?;
     for walk::Listed { relative, .. } in files {
         if relative == SOURCES_FILE {
             inventory.has_sources = true;
         } else if relative.ends_with(".md") {
             inventory.markdown.push(relative);
+        } else if let Some(extension) = markdown_by_another_name(&relative) {
+            // Copied as it is, it would publish its front matter, drafts included.
+            diagnostics.push(
+                Diagnostic::error(
+                    format!("content/{relative}"),
+                    format!("a Markdown file ending in `.{extension}` is neither a page nor a file to copy"),
+                )
+                .hint("rename it to end in `.md` to make it a page, or move it out of content/"),
+            );
         } else {
             inventory.assets.push(relative);
         }
@@ -88,6 +97,15 @@ pub fn io_hint(err: &std::io::Error) -> &'static str {
     }
 }
 
+/// The extension of a file that is Markdown by another name (`Plan.MD`, `notes.markdown`).
+fn markdown_by_another_name(relative: &str) -> Option<&str> {
+    let (_, extension) = relative.rsplit_once('.').filter(|(_, e)| *e != "md")?;
+    ["md", "markdown", "mdown", "mkd", "mkdn"]
+        .iter()
+        .any(|known| extension.eq_ignore_ascii_case(known))
+        .then_some(extension)
+}
+
 /// Dotfiles, editor backups and swap files are never content.
 pub fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
     let Some(name) = name.to_str() else {
@@ -98,6 +116,10 @@ pub fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        // Left by merges and patches (git mergetool, patch) and by hand: copies, not content.
+        || [".orig", ".rej", ".bak", ".old"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
         || name == "4913"
         || (name.starts_with('#') && name.ends_with('#'))
 }
@@ -440,7 +462,7 @@ const LANGUAGES: [&str; 183] = [
 /// The language of a translated file as Zola names them (`_index.fr.md`, `deal.pt-br.md`), which
 /// would otherwise be read as a page of its own at a URL no one meant. Only a known language
 /// code counts: `sitemap.xml.md` is a page about a sitemap.
-fn translation_language(relative_path: &str) -> Option<&str> {
+pub fn translation_language(relative_path: &str) -> Option<&str> {
     let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let (_, language) = stem.rsplit_once('.')?;

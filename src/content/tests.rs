@@ -132,8 +132,36 @@ fn translations_are_refused_not_read_as_pages() {
 
 #[test]
 fn editor_files_are_ignored() {
-    for name in [".x.md.swp", "a.md~", "4913", ".#a.md", "#a.md#", "a.swx"] {
+    for name in [
+        ".x.md.swp",
+        "a.md~",
+        "4913",
+        ".#a.md",
+        "#a.md#",
+        "a.swx",
+        "plan.md.orig",
+        "plan.md.rej",
+        "plan.md.bak",
+        "plan.md.old",
+        "logo.png.orig",
+    ] {
         assert!(is_ignored_name(std::ffi::OsStr::new(name)), "{name}");
     }
-    assert!(!is_ignored_name(std::ffi::OsStr::new("a.md")));
+    for name in ["a.md", "origins.md", "bakery.png", "old.css", "a.older"] {
+        assert!(!is_ignored_name(std::ffi::OsStr::new(name)), "{name}");
+    }
+}
+
+#[test]
+fn markdown_by_another_name_is_told_apart() {
+    for (path, extension) in [
+        ("p/Plan.MD", "MD"),
+        ("n.markdown", "markdown"),
+        ("x.Mkd", "Mkd"),
+    ] {
+        assert_eq!(markdown_by_another_name(path), Some(extension), "{path}");
+    }
+    for path in ["a.md", "still.png", "README", "deck.pdf", "a.mdx"] {
+        assert_eq!(markdown_by_another_name(path), None, "{path}");
+    }
 }

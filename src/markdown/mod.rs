@@ -7,17 +7,28 @@
 //! problems) comes back as data: this module knows nothing of pages, sections or files.
 
 //!
-//! `rewriter` applies those changes to pulldown-cmark's events as they stream into the HTML
-//! writer; `words` counts words.
+//! `shortcodes` expands shortcode calls before the parser sees the text, through the
+//! [`Shortcodes`] trait the build implements; `rewriter` applies the changes above to
+//! pulldown-cmark's events as they stream into the HTML writer; `words` counts words;
+//! `problem` tells what is wrong.
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Options, Parser, html};
 
+mod callouts;
+mod footnotes;
+mod problem;
 mod rewriter;
+mod shortcodes;
 mod words;
 
+pub use problem::{Problem, ProblemKind};
 use rewriter::Rewriter;
+pub use shortcodes::{
+    ArgValue, Caller, MAX_NESTING, ShortcodeCall, ShortcodeFailure, ShortcodeInfo, ShortcodeOutput,
+    ShortcodeSyntax, Shortcodes,
+};
 
 const CITATION_SCHEME: &str = "cite:";
 
@@ -71,13 +82,6 @@ pub struct Citation {
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub range: Range<usize>,
-    pub message: String,
-    pub hint: String,
-}
-
 /// A Markdown body as HTML, and what rendering found in it.
 #[derive(Debug, Clone, Default)]
 pub struct Markup {
@@ -93,6 +97,9 @@ pub struct Markup {
     pub citations: Vec<Citation>,
     pub word_count: usize,
     pub problems: Vec<Problem>,
+    /// The shortcodes the body called, each with the fingerprint it had (`None`: there was no
+    /// such shortcode), so a later build reuses this render only while they are the same.
+    pub shortcodes: Vec<(String, Option<u64>)>,
 }
 
 fn parser_options(options: RenderOptions) -> Options {
@@ -100,15 +107,64 @@ fn parser_options(options: RenderOptions) -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
     if options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
     opts
 }
 
-/// Renders `body`. Never fails: what is wrong is reported in [`Markup::problems`].
-pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -> Markup {
+/// Renders `body`, the body of `caller`. Never fails: what is wrong is reported in
+/// [`Markup::problems`], with ranges in `body` as written.
+pub fn render(
+    body: &str,
+    options: RenderOptions,
+    resolver: &dyn LinkResolver,
+    shortcodes: &dyn Shortcodes,
+    caller: &Caller<'_>,
+) -> Markup {
+    let parser_options = parser_options(options);
+    let Some(expansion) = shortcodes::expand(body, parser_options, shortcodes, caller) else {
+        return render_expanded(body, parser_options, options, resolver);
+    };
+    let mut markup = render_expanded(&expansion.text, parser_options, options, resolver);
+    let back = |range: &mut Range<usize>| *range = expansion.source_range(range);
+    markup.links.iter_mut().for_each(|l| back(&mut l.range));
+    markup
+        .root_links
+        .iter_mut()
+        .for_each(|l| back(&mut l.range));
+    markup.citations.iter_mut().for_each(|c| back(&mut c.range));
+    markup.problems.iter_mut().for_each(|p| back(&mut p.range));
+    markup.problems.extend(expansion.problems);
+    markup
+        .problems
+        .sort_by_key(|p| (p.range.start, p.range.end));
+    if !expansion.html.is_empty() {
+        markup.html = shortcodes::fill_placeholders(&markup.html, &expansion.html).into();
+        markup.summary = shortcodes::fill_placeholders(&markup.summary, &expansion.html);
+        fill_toc_titles(&mut markup.toc, &expansion.html);
+    }
+    markup.shortcodes = expansion.used.into_iter().collect();
+    markup
+}
+
+/// A table of contents is text: a shortcode in a heading is shown there by its text alone.
+fn fill_toc_titles(toc: &mut [TocEntry], fills: &[shortcodes::Fill]) {
+    for entry in toc {
+        let html = shortcodes::fill_placeholders(&entry.title, fills);
+        entry.title = shortcodes::text_of(&html);
+        fill_toc_titles(&mut entry.children, fills);
+    }
+}
+
+fn render_expanded(
+    text: &str,
+    parser_options: Options,
+    options: RenderOptions,
+    resolver: &dyn LinkResolver,
+) -> Markup {
     let mut citation_callback = |link: pulldown_cmark::BrokenLink<'_>| {
         let reference = link.reference.trim();
         reference.strip_prefix('@').map(|id| {
@@ -118,14 +174,14 @@ pub fn render(body: &str, options: RenderOptions, resolver: &dyn LinkResolver) -
             )
         })
     };
-    let parser = Parser::new_with_broken_link_callback(
-        body,
-        parser_options(options),
-        Some(&mut citation_callback),
-    );
-    let mut rewriter = Rewriter::new(parser.into_offset_iter(), options, resolver);
-    let mut html_out = String::with_capacity(body.len() + body.len() / 2);
-    html::push_html(&mut html_out, rewriter.by_ref());
+    let parser =
+        Parser::new_with_broken_link_callback(text, parser_options, Some(&mut citation_callback));
+    let events = footnotes::Footnotes::new(parser.into_offset_iter());
+    let marked = rewriter::has_summary_marker(text);
+    let reserved = rewriter::explicit_heading_ids(text);
+    let mut rewriter = Rewriter::new(events, options, resolver, marked, reserved);
+    let mut html_out = String::with_capacity(text.len() + text.len() / 2);
+    html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
     rewriter.finish(html_out)
 }
 

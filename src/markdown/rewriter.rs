@@ -1,15 +1,16 @@
 //! pulldown-cmark's events rewritten for a briefing: heading ids and anchors, the table of
 //! contents, links to pages and from the site's root, citations, and the summary.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
 
+use super::shortcodes::without_placeholders;
 use super::words::count_words;
 use super::{
-    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, RenderOptions,
-    RootLink, TocEntry,
+    CITATION_SCHEME, Citation, InternalLink, LinkResolver, Markup, Problem, ProblemKind,
+    RenderOptions, RootLink, TocEntry,
 };
 use crate::content::slug::slugify;
 
@@ -17,7 +18,30 @@ use crate::content::slug::slugify;
 enum Summary {
     NotYet,
     Capturing,
+    /// Everything until a `<!-- more -->` comment is the summary.
+    UntilMarker,
     Done,
+}
+
+/// The anchor put where `<!-- more -->` was, for a "continue reading" link (as Zola does).
+pub(super) const CONTINUE_READING: &str = "continue-reading";
+
+/// Whether `text` holds an HTML comment that is the summary marker (perhaps only in code, which
+/// the rewriter finds out).
+pub(super) fn has_summary_marker(text: &str) -> bool {
+    text.match_indices("<!--").any(|(at, _)| {
+        let rest = &text[at..];
+        rest.find("-->")
+            .is_some_and(|end| is_summary_marker(&rest[..end + 3]))
+    })
+}
+
+/// Whether `html` is the summary marker, `<!-- more -->` (Zola) or `<!--more-->` (Hugo).
+fn is_summary_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim() == "more")
 }
 
 /// pulldown-cmark's events with the briefing's changes applied, streamed straight into the HTML
@@ -31,17 +55,36 @@ pub(super) struct Rewriter<'a, 'r, I> {
     ready: VecDeque<Event<'a>>,
     /// The open heading's events so far, and its text.
     open_heading: Option<(Vec<Event<'a>>, String)>,
-    used_ids: HashMap<String, usize>,
+    /// Ids given so far, and for each base the next number to try after it.
+    used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    /// Ids set with `{#id}` anywhere in the text: a heading's id made from its words never
+    /// takes one, so a heading written later keeps the id it was given.
+    reserved_ids: HashSet<String>,
+    /// Where the open heading starts in the text, for a message about its id.
+    heading_start: usize,
     flat_toc: Vec<(u8, String, String)>,
     skipping_citation_text: bool,
     depth: usize,
-    /// The first top-level paragraph is the summary.
+    /// The first top-level paragraph is the summary, or what comes before `<!-- more -->`.
     summary: Summary,
     summary_events: Vec<Event<'a>>,
+    /// While summing up to the marker: the tags open in the summary, to close them there.
+    summary_open: Vec<TagEnd>,
+    /// While summing up to the marker: where the first paragraph starts and ends in
+    /// `summary_events`, the summary after all if the marker never comes.
+    first_paragraph: (Option<usize>, Option<usize>),
 }
 
 impl<'a, 'r, I> Rewriter<'a, 'r, I> {
-    pub(super) fn new(events: I, options: RenderOptions, resolver: &'r dyn LinkResolver) -> Self {
+    /// With `marked`, the text holds `<!-- more -->` somewhere (perhaps only in code).
+    pub(super) fn new(
+        events: I,
+        options: RenderOptions,
+        resolver: &'r dyn LinkResolver,
+        marked: bool,
+        reserved_ids: HashSet<String>,
+    ) -> Self {
         Rewriter {
             events,
             options,
@@ -49,23 +92,34 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
             out: Markup::default(),
             ready: VecDeque::new(),
             open_heading: None,
-            used_ids: HashMap::new(),
+            used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            reserved_ids,
+            heading_start: 0,
             flat_toc: Vec::new(),
             skipping_citation_text: false,
             depth: 0,
-            summary: Summary::NotYet,
+            summary: if marked {
+                Summary::UntilMarker
+            } else {
+                Summary::NotYet
+            },
             summary_events: Vec::new(),
+            summary_open: Vec::new(),
+            first_paragraph: (None, None),
         }
     }
 
     /// What was found, with `html`: the HTML written from every event this gave out.
     pub(super) fn finish(self, html: String) -> Markup {
-        let mut out = self.out;
+        let mut this = self;
+        this.no_marker_after_all();
+        let mut out = this.out;
         out.html = html.into();
-        if !self.summary_events.is_empty() {
-            html::push_html(&mut out.summary, self.summary_events.into_iter());
+        if !this.summary_events.is_empty() {
+            html::push_html(&mut out.summary, this.summary_events.into_iter());
         }
-        out.toc = build_toc(self.flat_toc);
+        out.toc = build_toc(this.flat_toc);
         out
     }
 }
@@ -113,9 +167,22 @@ impl<'a, I> Rewriter<'a, '_, I> {
             }
             return None;
         }
+        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+            if self.summary == Summary::UntilMarker && is_summary_marker(html) {
+                return Some(self.end_summary_at_marker(&event));
+            }
+            // The notes at the bottom are never the summary.
+            if html.starts_with(super::footnotes::SECTION_START) {
+                self.no_marker_after_all();
+                if self.summary != Summary::Capturing {
+                    self.summary = Summary::Done;
+                }
+            }
+        }
         match &event {
             Event::Start(Tag::Heading { .. }) => {
                 self.open_heading = Some((Vec::new(), String::new()));
+                self.heading_start = range.start;
             }
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, heading_text)) = &mut self.open_heading {
@@ -137,11 +204,14 @@ impl<'a, I> Rewriter<'a, '_, I> {
             _ => {}
         }
         let event = self.rewrite(event, range);
-        if self.summary == Summary::Capturing {
+        let is_reference = matches!(&event, Event::InlineHtml(h) if h.starts_with(super::footnotes::REFERENCE_START));
+        if self.summary == Summary::Capturing && !is_reference {
             self.summary_events.push(event.clone());
             if ends_summary {
                 self.summary = Summary::Done;
             }
+        } else if self.summary == Summary::UntilMarker && !is_reference {
+            self.capture_until_marker(&event);
         }
         if let Event::End(TagEnd::Heading(level)) = event {
             self.close_heading(level, event);
@@ -153,6 +223,80 @@ impl<'a, I> Rewriter<'a, '_, I> {
                 None
             }
             None => Some(event),
+        }
+    }
+
+    /// The marker never came (it was only in code) or can no longer come (the notes began): the
+    /// summary is the first paragraph, as without one.
+    fn no_marker_after_all(&mut self) {
+        if self.summary == Summary::UntilMarker {
+            self.summary_events = match self.first_paragraph {
+                (Some(start), Some(end)) => self.summary_events.drain(start..=end).collect(),
+                _ => Vec::new(),
+            };
+            self.summary = Summary::Done;
+        }
+    }
+
+    /// `base`, or `base-N` for the first N free: not given yet, and (for an id made from a
+    /// heading's words, `avoid_reserved`) not set by hand anywhere on the page.
+    fn unique_id(&mut self, base: String, avoid_reserved: bool) -> String {
+        let taken = |this: &Self, id: &str| {
+            this.used_ids.contains(id) || (avoid_reserved && this.reserved_ids.contains(id))
+        };
+        let mut id = base.clone();
+        if taken(self, &id) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
+            let mut candidate = *n;
+            while taken(self, &format!("{base}-{candidate}")) {
+                candidate += 1;
+            }
+            self.next_suffix.insert(base.clone(), candidate + 1);
+            id = format!("{base}-{candidate}");
+        }
+        self.used_ids.insert(id.clone());
+        id
+    }
+
+    /// Keeps `event` for the summary that ends at the marker, noting the open tags and where
+    /// the first top-level paragraph is.
+    fn capture_until_marker(&mut self, event: &Event<'a>) {
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 1
+                    && matches!(tag, Tag::Paragraph)
+                    && self.first_paragraph.0.is_none()
+                {
+                    self.first_paragraph.0 = Some(self.summary_events.len());
+                }
+                self.summary_open.push(tag.to_end());
+            }
+            Event::End(end) => {
+                self.summary_open.pop();
+                if self.depth == 0
+                    && matches!(end, TagEnd::Paragraph)
+                    && self.first_paragraph.0.is_some()
+                    && self.first_paragraph.1.is_none()
+                {
+                    self.first_paragraph.1 = Some(self.summary_events.len());
+                }
+            }
+            _ => {}
+        }
+        self.summary_events.push(event.clone());
+    }
+
+    /// The summary ends here: what is open in it is closed, and the marker becomes an anchor.
+    fn end_summary_at_marker(&mut self, marker: &Event<'a>) -> Event<'a> {
+        let closing = std::mem::take(&mut self.summary_open);
+        self.summary_events
+            .extend(closing.into_iter().rev().map(Event::End));
+        self.summary = Summary::Done;
+        self.out.anchors.push(CONTINUE_READING.to_string());
+        let anchor = CowStr::from(format!("<span id=\"{CONTINUE_READING}\"></span>"));
+        match marker {
+            Event::Html(_) => Event::Html(CowStr::from(format!("{anchor}\n"))),
+            _ => Event::InlineHtml(anchor),
         }
     }
 
@@ -226,13 +370,27 @@ impl<'a, I> Rewriter<'a, '_, I> {
             Some(Event::Start(Tag::Heading { id: Some(id), .. })) => Some(id.to_string()),
             _ => None,
         };
-        let base = explicit.unwrap_or_else(|| slugify(&text));
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
+        let id = match explicit {
+            Some(id) => {
+                if self.used_ids.contains(&id) {
+                    let at = self.heading_start;
+                    self.out.problems.push(Problem {
+                        range: at..at + 1,
+                        kind: ProblemKind::DuplicateHeadingId { id: id.clone() },
+                    });
+                }
+                self.unique_id(id, false)
+            }
+            None => {
+                let base = slugify(&without_placeholders(&text));
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                self.unique_id(base, true)
+            }
         };
-        let id = unique_id(&mut self.used_ids, base);
         if let Some(Event::Start(Tag::Heading { id: slot, .. })) = held.first_mut() {
             *slot = Some(CowStr::from(id.clone()));
         }
@@ -250,21 +408,23 @@ impl<'a, I> Rewriter<'a, '_, I> {
     }
 }
 
-fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
-    let count = used.entry(base.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        return base;
+/// The ids set with `{#id}` on a line of `text` (headings' attributes), found without parsing:
+/// a line in a code block counts too, which costs nothing but an id the words never take.
+pub(super) fn explicit_heading_ids(text: &str) -> HashSet<String> {
+    if !text.contains("{#") {
+        return HashSet::new();
     }
-    let mut n = *count - 1;
-    loop {
-        let candidate = format!("{base}-{n}");
-        if !used.contains_key(&candidate) {
-            used.insert(candidate.clone(), 1);
-            return candidate;
-        }
-        n += 1;
-    }
+    text.lines()
+        .filter(|line| line.trim_end().ends_with('}'))
+        .filter_map(|line| {
+            let after = &line[line.rfind("{#")? + 2..];
+            let id: String = after
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '}')
+                .collect();
+            (!id.is_empty()).then_some(id)
+        })
+        .collect()
 }
 
 /// Returns the URL to write instead of `dest`, or `None` to keep it as written.
@@ -292,8 +452,9 @@ fn rewrite_link(
             None => {
                 out.problems.push(Problem {
                     range: range.clone(),
-                    message: format!("the link target `@/{target}` does not exist"),
-                    hint: "write the path of a Markdown file relative to content/, e.g. @/partnerships/a24-google.md (sections are @/dir/_index.md)".into(),
+                    kind: ProblemKind::MissingLinkTarget {
+                        target: target.clone(),
+                    },
                 });
                 Some(format!("{}{target}", resolver.base_path()))
             }
@@ -344,9 +505,7 @@ fn citation_html(
         None => {
             problems.push(Problem {
                 range: range.clone(),
-                message: format!("the citation `[@{id}]` names no known source"),
-                hint: "use an id defined in content/sources.toml, or add a [[source]] entry for it"
-                    .into(),
+                kind: ProblemKind::UnknownCitation { id: id.to_string() },
             });
             format!("[@{}]", crate::diagnostics::escape_html(id))
         }

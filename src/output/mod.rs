@@ -11,8 +11,31 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{escape_html as escape_xml, escape_html_into as escape_xml_into};
+use crate::diagnostics::escape_html_into;
 use crate::paths::OutputKey;
+
+/// Whether XML 1.0 can hold `c` at all: no control character but tab and line breaks, and
+/// not U+FFFE or U+FFFF. One such character makes a feed reader reject the whole feed.
+fn xml_can_hold(c: char) -> bool {
+    ((c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// `text` escaped for XML text and attributes, less the characters XML cannot hold (a form
+/// feed pasted from a PDF, say), appended to `out`.
+fn escape_xml_into(out: &mut String, text: &str) {
+    if text.chars().all(xml_can_hold) {
+        escape_html_into(out, text);
+    } else {
+        let held: String = text.chars().filter(|&c| xml_can_hold(c)).collect();
+        escape_html_into(out, &held);
+    }
+}
+
+fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_xml_into(&mut out, text);
+    out
+}
 
 mod disk;
 mod lock;
@@ -250,6 +273,51 @@ mod tests {
         assert!(xml.contains("<updated>2026-01-01T00:00:00Z</updated>"));
         assert!(xml.find("/new/").unwrap() < xml.find("/old/").unwrap());
         assert!(xml.contains("&lt;p&gt;a&lt;/p&gt;"));
+    }
+
+    /// Every character below U+0020 and the two non-characters: a feed with any of them in a
+    /// title or summary must still be XML, and lose nothing else.
+    #[test]
+    fn characters_xml_cannot_hold_are_left_out_of_feeds_and_sitemaps() {
+        let feed = Feed {
+            title: "T",
+            subtitle: "",
+            site_url: "https://e.org/",
+            feed_url: "https://e.org/atom.xml",
+            author: "",
+            language: "en",
+        };
+        for c in (0u32..0x20)
+            .chain([0x7f, 0x85, 0xfffe, 0xffff])
+            .filter_map(char::from_u32)
+        {
+            let text = format!("a{c}b & c");
+            let xml = String::from_utf8(atom_feed(
+                &feed,
+                vec![FeedEntry {
+                    title: text.clone(),
+                    url: "https://e.org/x/".into(),
+                    published: "2026-01-01T00:00:00Z".into(),
+                    updated: "2026-01-01T00:00:00Z".into(),
+                    summary_html: format!("<p>{text}</p>"),
+                }],
+            ))
+            .unwrap();
+            let parsed = roxmltree::Document::parse(&xml);
+            assert!(parsed.is_ok(), "U+{:04X}: {parsed:?}", c as u32);
+            let kept = if matches!(c, '\t' | '\n' | '\r')
+                || (c as u32) >= 0x20 && !matches!(c, '\u{fffe}' | '\u{ffff}')
+            {
+                format!("a{c}b &amp; c")
+            } else {
+                "ab &amp; c".to_string()
+            };
+            assert!(
+                xml.contains(&format!("<title>{kept}</title>")),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]

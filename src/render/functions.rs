@@ -14,14 +14,15 @@ pub(super) const SITE_FUNCTIONS: [&str; 5] =
     ["get_page", "get_section", "get_url", "sources", "load_data"];
 
 /// Stand-ins for the site functions: Tera checks function names when templates are added, and
-/// the real functions, which need the site, replace these for each build.
+/// the real functions, which need the site, replace these for each build's pages. Shortcodes
+/// run while the site is being made, so a call from one meets the stand-in.
 pub(super) fn register_placeholders(tera: &mut Tera) {
     for name in SITE_FUNCTIONS {
         tera.register_function(
             name,
             |_: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
                 Err(tera::Error::message(
-                    "site functions are only available while rendering",
+                    "get_page, get_section, get_url and sources() need the finished site, so shortcodes cannot call them",
                 ))
             },
         );
@@ -90,7 +91,7 @@ pub(super) fn with_functions(
     values: &Arc<SiteValues>,
     static_files: &Arc<BTreeSet<OutputKey>>,
 ) -> Tera {
-    let mut tera = templates.tera.clone();
+    let mut tera = (*templates.tera).clone();
     let lookup = Arc::clone(values);
     let pages_site = Arc::clone(site);
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {

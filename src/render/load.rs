@@ -31,6 +31,11 @@ impl Templates {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
+        // The built-in shortcodes a site has not overridden: known to parse.
+        let builtins: Vec<(&str, &str)> = super::shortcodes::builtin_templates(&sources).collect();
+        for (name, text) in builtins {
+            sources.insert(name.into(), text.into());
+        }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         register_filters(&mut tera);
@@ -47,7 +52,7 @@ impl Templates {
             .map(|(name, _)| name.clone())
             .collect();
         Ok(Templates {
-            tera,
+            tera: Arc::new(tera),
             fingerprints: TemplateFingerprints::of(&sources),
             sources: Arc::new(sources),
             component_files,

@@ -4,7 +4,8 @@
 //! once per site ([`SiteValues`]) and shared by reference-counted clones, so a listing of a
 //! thousand pages costs a pointer copy per render, not a thousand serialisations.//!
 //! `load` reads and parses `templates/`, `errors` turns Tera's errors into diagnostics,
-//! `functions` holds the filters and the site functions, `values` the values.
+//! `functions` holds the filters and the site functions, `values` the values, `shortcodes`
+//! the shortcodes Markdown calls.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -18,10 +19,12 @@ mod functions;
 mod kinds;
 mod load;
 mod pagination;
+mod shortcodes;
 mod values;
 
 pub use data::DataFiles;
 pub use kinds::{Generated, Input, OutputKind, Redirect, template_for};
+pub use shortcodes::ShortcodeTemplates;
 pub use values::{Reuse, ReuseTest, SiteValues};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -34,7 +37,8 @@ use functions::with_functions;
 /// The parsed templates of a site, and their sources for error positions.
 #[derive(Clone)]
 pub struct Templates {
-    tera: Tera,
+    /// Shared with the shortcodes, which render with the same templates.
+    tera: Arc<Tera>,
     sources: Arc<BTreeMap<String, String>>,
     /// Kept with every build made from these templates, so a later build can tell exactly
     /// which templates changed since any earlier one, failed builds in between or not.

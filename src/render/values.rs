@@ -41,6 +41,7 @@ struct PageSummary<'a> {
     summary: Value,
     word_count: usize,
     reading_time: usize,
+    #[serde(serialize_with = "toml_table")]
     extra: &'a toml::Table,
     sources: Vec<SourceView<'a>>,
     citations: usize,
@@ -64,6 +65,7 @@ struct SectionView<'a> {
     path: String,
     permalink: String,
     relative_path: &'a str,
+    #[serde(serialize_with = "toml_table")]
     extra: &'a toml::Table,
     weight: i64,
     toc: Vec<TocView<'a>>,
@@ -81,7 +83,42 @@ struct ConfigView<'a> {
     description: &'a str,
     language: &'a str,
     publisher: &'a str,
+    #[serde(serialize_with = "toml_table")]
     extra: &'a toml::Table,
+}
+
+/// A TOML value as templates see it: a date as the text it was written as, where serde would
+/// hand over toml's internal `{"$__toml_private_datetime": ...}` map, which no filter reads.
+struct TomlView<'a>(&'a toml::Value);
+
+impl Serialize for TomlView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            toml::Value::Datetime(date) => serializer.collect_str(date),
+            toml::Value::Array(items) => serializer.collect_seq(items.iter().map(TomlView)),
+            toml::Value::Table(table) => toml_table(&table, serializer),
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// An `[extra]` table as templates see it (see [`TomlView`]).
+fn toml_table<S: serde::Serializer>(
+    table: &&toml::Table,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(table.iter().map(|(key, value)| (key, TomlView(value))))
+}
+
+/// An `[extra]` table as a template value, dates as text.
+pub(super) fn extra_value(table: &toml::Table) -> Value {
+    struct Extra<'a>(&'a toml::Table);
+    impl Serialize for Extra<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            toml_table(&self.0, serializer)
+        }
+    }
+    Value::from_serializable(&Extra(table))
 }
 
 /// Given a page's index in the new site, its index in the previous one if its values can be
@@ -163,7 +200,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
     }
 }
 
-fn config_value(config: &Config) -> Value {
+pub(super) fn config_value(config: &Config) -> Value {
     Value::from_serializable(&ConfigView {
         title: &config.title,
         base_url: &config.base_url,

@@ -15,7 +15,7 @@ use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::diagnostics::Diagnostics;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::markdown::{self, Markup, RenderOptions};
+use crate::markdown::{self, Caller, Markup, RenderOptions, Shortcodes};
 use crate::paths::{SitePath, parent_dir as dir_of};
 
 /// The documents of one build by kind, each list sorted by relative path, drafts set aside.
@@ -50,6 +50,7 @@ impl Site {
         previous: Option<&Site>,
         unparsed: &BTreeSet<String>,
         bodies: Bodies,
+        shortcodes: Arc<dyn Shortcodes>,
     ) -> (Site, Diagnostics) {
         let sorted = sort_documents(&config, documents);
         let section_paths: Vec<SitePath> = sorted
@@ -84,12 +85,16 @@ impl Site {
             pages: page_docs,
             drafts,
         } = sorted;
-        let rendered = render_bodies(
-            &section_docs,
-            page_docs,
-            previous,
-            &resolver,
+        let markdown = Markdown {
+            resolver: &resolver,
+            shortcodes: shortcodes.as_ref(),
             options,
+        };
+        let rendered = render_bodies(
+            (&section_docs, &section_paths),
+            (page_docs, &page_paths),
+            previous,
+            &markdown,
             bodies,
         );
         let (sections, pages) = tree(section_docs, section_paths, page_paths, rendered);
@@ -103,6 +108,7 @@ impl Site {
             linked_from: Arc::default(),
             drafts: Arc::new(drafts),
             resolver: Arc::new(resolver),
+            shortcodes,
             options,
             layout,
         };
@@ -153,39 +159,97 @@ fn sort_documents(config: &Config, documents: Vec<Arc<Document>>) -> Sorted {
     {
         sorted.sections.push(implicit_root(config));
     }
-    sorted
-        .sections
-        .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    // The root first, then by path: `2024/_index.md` and `Zeta/_index.md` sort before
+    // `_index.md` byte by byte, and index 0 is the home page everywhere.
+    sorted.sections.sort_by(|a, b| {
+        let key = |d: &Document| (d.relative_path != "_index.md", d.relative_path.clone());
+        key(a).cmp(&key(b))
+    });
     sorted
         .pages
         .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
     sorted
 }
 
-/// Every body rendered in parallel, or reused from `previous`.
+/// How bodies are rendered in this build.
+pub(super) struct Markdown<'a> {
+    pub(super) resolver: &'a Resolver,
+    pub(super) shortcodes: &'a dyn Shortcodes,
+    pub(super) options: RenderOptions,
+}
+
+impl Markdown<'_> {
+    /// The fingerprint of what `rendered`, a render of `doc` at `site_path`, was made from:
+    /// the links' and citations' targets as they resolve now (see `Resolver`), and, when it
+    /// called shortcodes, its site path (which they see) and each one's template as it is now.
+    pub(super) fn fingerprint(
+        &self,
+        doc: &Document,
+        site_path: &SitePath,
+        rendered: &Markup,
+    ) -> Option<Fingerprint> {
+        let links = self
+            .resolver
+            .render_fingerprint(doc, self.options, rendered)?;
+        if rendered.shortcodes.is_empty() {
+            return Some(links);
+        }
+        let mut key = Fingerprinter::new();
+        key.fingerprint(links).str(site_path.as_str());
+        for (name, _) in &rendered.shortcodes {
+            key.str(name);
+            match self.shortcodes.lookup(name) {
+                Some(info) => key.bool(true).bytes(&info.fingerprint.to_le_bytes()),
+                None => key.bool(false),
+            };
+        }
+        Some(key.finish())
+    }
+
+    /// The body of `doc`, published at `site_path`, rendered.
+    pub(super) fn render(&self, doc: &Document, site_path: &str) -> Markup {
+        let caller = Caller { doc, site_path };
+        markdown::render(
+            doc.body(),
+            self.options,
+            self.resolver,
+            self.shortcodes,
+            &caller,
+        )
+    }
+}
+
+/// Every body rendered in parallel, or reused from `previous`; each list of documents comes
+/// with the site paths of its documents.
 fn render_bodies(
-    section_docs: &[Arc<Document>],
-    page_docs: Vec<Arc<Document>>,
+    sections: (&[Arc<Document>], &[SitePath]),
+    pages: (Vec<Arc<Document>>, &[SitePath]),
     previous: Option<&Site>,
-    resolver: &Resolver,
-    options: RenderOptions,
+    markdown: &Markdown<'_>,
     bodies: Bodies,
 ) -> RenderedBodies {
-    let render = |doc: &Arc<Document>| -> RenderedBody {
-        match previous.and_then(|site| site.reusable_render(doc, resolver, options)) {
+    let render = |doc: &Arc<Document>, site_path: &SitePath| -> RenderedBody {
+        match previous.and_then(|site| site.reusable_render(doc, site_path, markdown)) {
             Some((rendered, from)) => (rendered, Some(from)),
             None => {
-                let rendered = markdown::render(doc.body(), options, resolver);
-                let from = resolver.render_fingerprint(doc, options, &rendered);
+                let rendered = markdown.render(doc, site_path);
+                let from = markdown.fingerprint(doc, site_path, &rendered);
                 (Arc::new(rendered), from)
             }
         }
     };
-    let sections = section_docs.par_iter().map(render).collect();
-    let pages = page_docs
+    let sections = sections
+        .0
+        .par_iter()
+        .zip(sections.1)
+        .map(|(doc, site_path)| render(doc, site_path))
+        .collect();
+    let pages = pages
+        .0
         .into_par_iter()
-        .map(|doc| {
-            let (rendered, from) = render(&doc);
+        .zip(pages.1)
+        .map(|(doc, site_path)| {
+            let (rendered, from) = render(&doc, site_path);
             // Later messages point into a body only for its links and problems.
             let unreferenced = rendered.links.is_empty()
                 && rendered.root_links.is_empty()

@@ -4,20 +4,34 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::links::{Resolver, link_targets};
+use super::assemble::Markdown;
+use super::links::link_targets;
 use super::{Node, Page, Section, Site, cited_sources};
 use crate::content::Document;
 use crate::diagnostics::Diagnostics;
 use crate::fingerprint::Fingerprint;
-use crate::markdown::{self, Markup, RenderOptions};
+use crate::markdown::{Markup, Shortcodes};
+use crate::paths::SitePath;
 
 impl Site {
     /// The site after edits that changed only the bodies of existing files. Their front matter
     /// is byte for byte the same, so the pages, URLs, order and listings are too: only the
     /// edited files are rendered again, and only their links and the links into them are
     /// checked. `None` when an edit changed more than a body.
-    pub fn with_edited_bodies(&self, edited: &[Arc<Document>]) -> Option<(Site, Diagnostics)> {
+    ///
+    /// `shortcodes` must render as those the site was built with did (the same templates).
+    pub fn with_edited_bodies(
+        &self,
+        edited: &[Arc<Document>],
+        shortcodes: Arc<dyn Shortcodes>,
+    ) -> Option<(Site, Diagnostics)> {
         let mut site = self.clone();
+        site.shortcodes = Arc::clone(&shortcodes);
+        let markdown = Markdown {
+            resolver: self.resolver.as_ref(),
+            shortcodes: shortcodes.as_ref(),
+            options: self.options,
+        };
         let mut to_check = BTreeSet::new();
         let mut links_changed = false;
         for doc in edited {
@@ -25,10 +39,9 @@ impl Site {
             if !self.same_front_matter(node, doc) {
                 return None;
             }
-            let rendered = markdown::render(doc.body(), self.options, self.resolver.as_ref());
-            let rendered_from = self
-                .resolver
-                .render_fingerprint(doc, self.options, &rendered);
+            let site_path = self.site_path(node);
+            let rendered = markdown.render(doc, site_path);
+            let rendered_from = markdown.fingerprint(doc, site_path, &rendered);
             links_changed |= link_targets(&rendered) != link_targets(self.rendered(node));
             site.replace_body(node, doc, Arc::new(rendered), rendered_from);
             to_check.insert(node);
@@ -120,15 +133,15 @@ impl Site {
     pub(super) fn reusable_render(
         &self,
         doc: &Document,
-        resolver: &Resolver,
-        options: RenderOptions,
+        site_path: &SitePath,
+        markdown: &Markdown<'_>,
     ) -> Option<(Arc<Markup>, Fingerprint)> {
         let node = self.node(&doc.relative_path)?;
         let before = self.rendered_from(node)?;
         let rendered = self.rendered(node);
-        // Keyed with the new bytes but the old render's links: if the bytes are the same, so
-        // are the links, and if not, the keys differ anyway.
-        let now = resolver.render_fingerprint(doc, options, rendered)?;
+        // Keyed with the new bytes but the old render's links and shortcodes: if the bytes are
+        // the same, so are they, and if not, the keys differ anyway.
+        let now = markdown.fingerprint(doc, site_path, rendered)?;
         (now == before).then(|| (Arc::clone(rendered), now))
     }
 }

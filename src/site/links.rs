@@ -8,9 +8,11 @@ use super::{Node, Site};
 use crate::config::Config;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::markdown::{InternalLink, LinkResolver, Markup, Problem, RenderOptions};
+use crate::markdown::{
+    InternalLink, LinkResolver, Markup, Problem, ProblemKind, RenderOptions, ShortcodeFailure,
+};
 use crate::paths::{ContentPath, SitePath};
 
 /// The URLs of every page, section and source, as Markdown links to them.
@@ -141,40 +143,57 @@ impl Site {
     }
 
     /// A problem Markdown found, told with what only the whole site knows: that a link's
-    /// target is a draft, or which page or source id was probably meant.
+    /// target is a draft, which page, source id or shortcode was probably meant, and where in
+    /// a shortcode's template it failed.
     fn problem_diagnostic(
         &self,
         doc: &Document,
         problem: &Problem,
         known_sources: &[&str],
     ) -> Diagnostic {
-        let mut hint = problem.hint.clone();
-        let mut message = problem.message.clone();
-        let target = problem
-            .message
-            .strip_prefix("the link target `@/")
-            .and_then(|m| m.split('`').next());
-        if let Some(draft) = target.filter(|t| self.drafts.contains(*t)) {
-            message = format!("the link target `@/{draft}` is a draft, so it is not published");
-            hint =
-                "publish it (draft = false), remove the link, or preview with --drafts".to_string();
-        } else if let Some(id) = problem
-            .message
-            .strip_prefix("the citation `[@")
-            .and_then(|m| m.split('`').next())
-        {
-            if let Some(near) =
-                did_you_mean(id.trim_end_matches(']'), known_sources.iter().copied())
-            {
-                hint = format!("did you mean `[@{near}]`?");
+        let range = in_body(doc, &problem.range);
+        let mut message = problem.message();
+        let mut hint = problem.hint();
+        match &problem.kind {
+            ProblemKind::MissingLinkTarget { target } if self.drafts.contains(target) => {
+                message =
+                    format!("the link target `@/{target}` is a draft, so it is not published");
+                hint = "publish it (draft = false), remove the link, or preview with --drafts"
+                    .to_string();
             }
-        } else if let Some(target) = target
-            && let Some(near) = did_you_mean(target, self.by_path.keys().map(|p| p.as_str()))
-        {
-            hint = format!("did you mean `@/{near}`?");
+            ProblemKind::MissingLinkTarget { target } => {
+                if let Some(near) = did_you_mean(target, self.by_path.keys().map(|p| p.as_str())) {
+                    hint = format!("did you mean `@/{near}`?");
+                }
+            }
+            ProblemKind::UnknownCitation { id } => {
+                if let Some(near) = did_you_mean(id, known_sources.iter().copied()) {
+                    hint = format!("did you mean `[@{near}]`?");
+                }
+            }
+            ProblemKind::UnknownShortcode { name } => {
+                let names = self.shortcodes.names();
+                if let Some(near) = did_you_mean(name, names.iter().map(String::as_str)) {
+                    hint = format!("did you mean `{near}`? ({hint})");
+                }
+            }
+            ProblemKind::ShortcodeFailed {
+                failure: ShortcodeFailure::Template(in_template),
+                ..
+            } => {
+                // The mistake is in the template; the message names the call that ran it.
+                let call = Location::in_text(&doc.text, range);
+                let mut diagnostic = (**in_template).clone();
+                diagnostic.message = format!(
+                    "{} (in the shortcode called at {}:{}:{})",
+                    diagnostic.message, doc.display_path, call.line, call.column
+                );
+                return diagnostic;
+            }
+            _ => {}
         }
         Diagnostic::error(&doc.display_path, message)
-            .in_text(&doc.text, in_body(doc, &problem.range))
+            .in_text(&doc.text, range)
             .hint(hint)
     }
 

@@ -18,7 +18,7 @@ use crate::content::routes::Pagination;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::fingerprint::Fingerprint;
-use crate::markdown::{Markup, RenderOptions};
+use crate::markdown::{Markup, RenderOptions, Shortcodes};
 
 mod assemble;
 mod incremental;
@@ -103,6 +103,8 @@ pub struct Site {
     drafts: Arc<BTreeSet<String>>,
     /// How Markdown resolves links here; kept for edits that re-render a few pages.
     resolver: Arc<Resolver>,
+    /// The shortcodes Markdown renders with; kept for the same edits.
+    shortcodes: Arc<dyn Shortcodes>,
     options: RenderOptions,
     /// The fingerprint of every page's and section's file and URL, in order.
     layout: Fingerprint,

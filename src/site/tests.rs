@@ -7,9 +7,38 @@ fn config() -> Arc<Config> {
     Arc::new(Config::parse(text, &BuildOptions::default()).unwrap())
 }
 
+/// A site without shortcodes.
+#[derive(Debug)]
+struct NoShortcodes;
+
+impl crate::markdown::Shortcodes for NoShortcodes {
+    fn lookup(&self, _: &str) -> Option<crate::markdown::ShortcodeInfo> {
+        None
+    }
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn render(
+        &self,
+        _: &crate::markdown::ShortcodeCall<'_>,
+        _: &crate::markdown::Caller<'_>,
+    ) -> Result<String, crate::markdown::ShortcodeFailure> {
+        Err(crate::markdown::ShortcodeFailure::Unavailable)
+    }
+}
+
 /// A first build of `docs`, as the preview makes it.
 fn assemble(config: Arc<Config>, docs: Vec<Arc<Document>>) -> (Site, Diagnostics) {
-    Site::assemble(config, docs, vec![], None, &BTreeSet::new(), Bodies::Keep)
+    let shortcodes = Arc::new(NoShortcodes);
+    Site::assemble(
+        config,
+        docs,
+        vec![],
+        None,
+        &BTreeSet::new(),
+        Bodies::Keep,
+        shortcodes,
+    )
 }
 
 fn doc(path: &str, front: &str, body: &str) -> Arc<Document> {

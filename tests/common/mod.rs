@@ -449,3 +449,18 @@ fn set_immutable(file: &std::fs::File, on: bool) -> std::io::Result<()> {
     };
     Ok(ioctl_setflags(file, flags)?)
 }
+
+/// Waits (up to 20 s) until the file at `path` (relative to the site) holds `text`, as a
+/// rebuild by `watch` makes it.
+pub fn wait_for_text(site: &TestSite, path: &str, text: &str) {
+    use std::time::{Duration, Instant};
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(site.path(path))
+        .unwrap_or_default()
+        .contains(text)
+    {
+        assert!(Instant::now() < deadline, "{path} never showed {text:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

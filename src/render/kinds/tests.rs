@@ -29,8 +29,16 @@ fn site(base_url: &str) -> Site {
         doc("news & Notes/x.md", "title = \"X\"\nslug = \"own-slug\""),
         doc("about.md", "title = \"About\"\ntemplate = \"plain.html\""),
     ];
-    let (site, problems) =
-        Site::assemble(config, docs, vec![], None, &BTreeSet::new(), Bodies::Keep);
+    let shortcodes = Arc::new(crate::render::ShortcodeTemplates::unavailable());
+    let (site, problems) = Site::assemble(
+        config,
+        docs,
+        vec![],
+        None,
+        &BTreeSet::new(),
+        Bodies::Keep,
+        shortcodes,
+    );
     assert!(problems.is_empty(), "{problems:?}");
     site
 }

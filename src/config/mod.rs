@@ -158,9 +158,13 @@ impl Config {
                     path: "--base-url".into(),
                     ..d
                 },
-                None => match text.find(&raw.base_url) {
+                // An empty value is found by its key: "" is at the start of any text.
+                None => match text.find(raw.base_url.as_str()).filter(|_| !raw.base_url.is_empty()) {
                     Some(at) => d.in_text(text, at..at + raw.base_url.len()),
-                    None => d,
+                    None => match text.find("base_url") {
+                        Some(at) => d.in_text(text, at..at + "base_url".len()),
+                        None => d,
+                    },
                 },
             })
         })?;
@@ -301,7 +305,15 @@ fn resolve(path: &Path) -> PathBuf {
 /// carry over to `site.toml` as they are, which under another name, and which have no
 /// equivalent.
 fn zola_migration(name: &str, text: &str) -> Diagnostic {
-    const SAME: [&str; 5] = ["title", "base_url", "description", "markdown", "extra"];
+    const SAME: [&str; 7] = [
+        "title",
+        "base_url",
+        "description",
+        "language",
+        "publisher",
+        "markdown",
+        "extra",
+    ];
     const RENAMED: [(&str, &str); 2] = [("default_language", "language"), ("author", "publisher")];
     let table: toml::Table = text.parse().unwrap_or_default();
     let mut same = Vec::new();
@@ -342,16 +354,40 @@ fn single(diagnostic: Diagnostic) -> Diagnostics {
 }
 
 /// Returns `(base_url without trailing slash, base path with both slashes)`.
+/// Whether `segment` of a base URL's path can be a folder on a host as it is written: the
+/// characters a URL path may hold unescaped (letters past ASCII too), percent-escapes that do
+/// not spell `.`, `..` or a slash (browsers read `%2e%2e` as `..`), and nothing that would
+/// need escaping in the HTML and XML every page and feed writes it into.
+fn folder_segment(segment: &str) -> bool {
+    let plain = |c: char| c.is_alphanumeric() || "-._~!$&'()*+,;=:@%".contains(c);
+    if !segment.chars().all(plain) {
+        return false;
+    }
+    let bytes = segment.as_bytes();
+    let escapes_valid = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || (bytes.len() > i + 2
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit())
+    });
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    escapes_valid && decoded != "." && decoded != ".." && !decoded.contains(['/', '\\'])
+}
+
 pub fn parse_base_url(input: &str) -> Result<(String, String), String> {
     let input = input.trim();
     let rest = input
         .strip_prefix("https://")
         .or_else(|| input.strip_prefix("http://"))
-        .ok_or_else(|| {
-            format!("base_url `{input}` has no scheme: it must start with https:// or http://")
+        .ok_or_else(|| match input.split_once("://") {
+            Some((scheme, _)) => format!(
+                "base_url `{input}` uses the scheme `{scheme}`: it must start with https:// or http://"
+            ),
+            None => format!("base_url `{input}` has no scheme: it must start with https:// or http://"),
         })?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.is_empty() || host.contains(['?', '#', ' ', '\\']) {
+    let host_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '@');
+    if host.is_empty() || !host.chars().all(host_char) {
         return Err(format!("base_url `{input}` has no valid host name"));
     }
     // Every page, the sitemap and the feed carry the base URL: a password in it is published.
@@ -360,7 +396,7 @@ pub fn parse_base_url(input: &str) -> Result<(String, String), String> {
             "base_url `{input}` holds a user name or password (before `@`), which every page would publish; give the public address only"
         ));
     }
-    if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+    if !path.split('/').all(folder_segment) {
         return Err(format!(
             "base_url `{input}` has a path that cannot be a folder on a host"
         ));
@@ -425,15 +461,21 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).to_string()
 }
 
+/// Serde's "unknown field `x`, expected one of `a`, `b`": the field and the known ones.
+pub fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    let known = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| !s.is_empty())
+        .collect();
+    Some((field, known))
+}
+
 fn toml_hint(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .filter(|s| !s.is_empty())
-            .collect();
+    if let Some((field, known)) = unknown_field(message) {
         return unknown_key_hint(field, &known);
     }
     if message.starts_with("missing field") {
@@ -449,125 +491,4 @@ fn toml_hint(message: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_zola_config_says_what_to_move() {
-        let text = "title = \"T\"\nbase_url = \"https://e.org\"\ndefault_language = \"fr\"\n\
-                    compile_sass = true\n[markdown]\nsmart_punctuation = true\n[extra]\na = 1\n";
-        let d = zola_migration("config.toml", text);
-        assert!(d.message.contains("Zola config.toml"), "{}", d.message);
-        let hint = d.hint.unwrap();
-        for part in [
-            "`title`, `base_url`, `markdown`, `extra` as they are",
-            "`default_language` as `language`",
-            "`compile_sass` have no equivalent",
-        ] {
-            assert!(hint.contains(part), "{part}: {hint}");
-        }
-        // A config.toml that does not parse still gets the message, without the key lists.
-        let d = zola_migration("zola.toml", "not = [toml");
-        assert!(d.message.contains("Zola zola.toml"));
-        assert!(!d.hint.unwrap().contains("as they are"));
-    }
-
-    #[test]
-    fn base_url_with_a_password_is_refused() {
-        for url in [
-            "https://user:secret@example.org/",
-            "http://me@example.org/sub/",
-        ] {
-            let message = parse_base_url(url).unwrap_err();
-            assert!(message.contains("password"), "{url}: {message}");
-        }
-    }
-
-    #[test]
-    fn base_url_with_and_without_path() {
-        assert_eq!(
-            parse_base_url("https://example.org/").unwrap(),
-            ("https://example.org".into(), "/".into())
-        );
-        assert_eq!(
-            parse_base_url("https://example.org/briefing").unwrap(),
-            ("https://example.org/briefing".into(), "/briefing/".into())
-        );
-        assert!(
-            parse_base_url("example.org")
-                .unwrap_err()
-                .contains("no scheme")
-        );
-        assert!(parse_base_url("https:///x").is_err());
-        assert!(parse_base_url("https://h/../x").is_err());
-    }
-
-    #[test]
-    fn unknown_key_suggests_the_near_one() {
-        let text = "title = \"t\"\nbase_url = \"https://e.org\"\ndescriptoin = \"x\"\n";
-        let err = Config::parse(text, &BuildOptions::default()).unwrap_err();
-        let d = err.iter().next().unwrap();
-        assert_eq!(d.location.as_ref().unwrap().line, 3);
-        assert_eq!(d.hint.as_deref(), Some("did you mean `description`?"));
-    }
-
-    #[test]
-    fn the_fingerprint_follows_the_text_and_every_option() {
-        let text = "title = \"t\"\nbase_url = \"https://e.org\"\n";
-        let options = BuildOptions::default();
-        let fingerprint =
-            |text: &str, options: &BuildOptions| Config::parse(text, options).unwrap().fingerprint;
-        let first = fingerprint(text, &options);
-        assert_eq!(first, fingerprint(text, &options.clone()));
-        let others = [
-            fingerprint(&text.replace("\"t\"", "\"u\""), &options),
-            fingerprint(&format!("{text}description = \"d\"\n"), &options),
-            fingerprint(
-                text,
-                &BuildOptions {
-                    drafts: true,
-                    ..options.clone()
-                },
-            ),
-            fingerprint(
-                text,
-                &BuildOptions {
-                    base_url: Some("https://e.org".into()),
-                    ..options.clone()
-                },
-            ),
-            fingerprint(
-                text,
-                &BuildOptions {
-                    root: "elsewhere".into(),
-                    ..options.clone()
-                },
-            ),
-            fingerprint(
-                text,
-                &BuildOptions {
-                    output_dir: Some("out".into()),
-                    ..options.clone()
-                },
-            ),
-        ];
-        for (i, other) in others.iter().enumerate() {
-            assert_ne!(first, *other, "change {i}");
-        }
-    }
-
-    #[test]
-    fn cli_base_url_overrides_the_file() {
-        let text = "title = \"t\"\nbase_url = \"https://e.org\"\n";
-        let options = BuildOptions {
-            base_url: Some("http://127.0.0.1:1111".into()),
-            ..BuildOptions::default()
-        };
-        let config = Config::parse(text, &options).unwrap();
-        assert_eq!(config.base_url, "http://127.0.0.1:1111");
-        assert_eq!(
-            config.permalink(&SitePath::new("a/")),
-            "http://127.0.0.1:1111/a/"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,159 @@
+//! Footnotes at the bottom of the page, as GitHub and Zola's `bottom_footnotes` show them:
+//! numbered in the order they are first referenced, each with a link back to its reference.
+//!
+//! An adapter over the parser's events, before the rewriter: definitions are held back and
+//! released at the end inside one `<section class="footnotes">`, so the rewriter still sees
+//! their links and citations. Ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th reference
+//! to one note): a heading's id is a slug, which never holds a colon, so the two never collide.
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+/// What every reference's HTML starts with, so the summary can leave references out (a listing
+/// page has no notes for them to point at).
+pub(super) const REFERENCE_START: &str = "<sup class=\"footnote-reference\"";
+
+/// What the notes' section starts with, so the summary never takes a note for the first
+/// paragraph.
+pub(super) const SECTION_START: &str = "<section class=\"footnotes\"";
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+pub(super) struct Footnotes<'a, I> {
+    events: I,
+    /// Each definition's events, by label, as written.
+    definitions: HashMap<CowStr<'a>, Vec<Spanned<'a>>>,
+    /// Labels in the order of their first reference, and how often each was referenced.
+    referenced: Vec<(CowStr<'a>, usize)>,
+    /// The definition being read, if any.
+    open: Option<(CowStr<'a>, Vec<Spanned<'a>>)>,
+    /// Events of the notes section, once the text has ended.
+    tail: Option<VecDeque<Spanned<'a>>>,
+}
+
+impl<'a, I> Footnotes<'a, I> {
+    pub(super) fn new(events: I) -> Self {
+        Footnotes {
+            events,
+            definitions: HashMap::new(),
+            referenced: Vec::new(),
+            open: None,
+            tail: None,
+        }
+    }
+}
+
+impl<'a, I> Iterator for Footnotes<'a, I>
+where
+    I: Iterator<Item = Spanned<'a>>,
+{
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        loop {
+            if let Some(tail) = &mut self.tail {
+                return tail.pop_front();
+            }
+            let Some((event, range)) = self.events.next() else {
+                self.tail = Some(self.notes_section());
+                continue;
+            };
+            match event {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    self.open = Some((label, Vec::new()));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, events)) = self.open.take() {
+                        // The first definition of a label counts, as in pulldown-cmark.
+                        self.definitions.entry(label).or_insert(events);
+                    }
+                }
+                Event::FootnoteReference(label) => {
+                    let html = self.reference(label);
+                    let event = Event::InlineHtml(CowStr::from(html));
+                    match &mut self.open {
+                        Some((_, events)) => events.push((event, range)),
+                        None => return Some((event, range)),
+                    }
+                }
+                event => match &mut self.open {
+                    Some((_, events)) => events.push((event, range)),
+                    None => return Some((event, range)),
+                },
+            }
+        }
+    }
+}
+
+impl<'a, I> Footnotes<'a, I> {
+    /// The HTML of a reference to `label`, numbered by first reference.
+    fn reference(&mut self, label: CowStr<'a>) -> String {
+        let index = match self.referenced.iter().position(|(l, _)| *l == label) {
+            Some(index) => index,
+            None => {
+                self.referenced.push((label, 0));
+                self.referenced.len() - 1
+            }
+        };
+        self.referenced[index].1 += 1;
+        let (number, nth) = (index + 1, self.referenced[index].1);
+        format!(
+            "{REFERENCE_START} id=\"{}\"><a href=\"#fn:{number}\">{number}</a></sup>",
+            reference_id(number, nth)
+        )
+    }
+
+    /// The notes that were referenced and defined, in reference order. A reference without a
+    /// definition keeps its number and has no note; a definition never referenced is left out.
+    fn notes_section(&mut self) -> VecDeque<Spanned<'a>> {
+        let mut out = VecDeque::new();
+        let html = |s: String| (Event::Html(CowStr::from(s)), 0..0);
+        for (index, (label, references)) in self.referenced.iter().enumerate() {
+            let Some(mut events) = self.definitions.remove(label) else {
+                continue;
+            };
+            if out.is_empty() {
+                out.push_back(html(format!(
+                    "{SECTION_START} role=\"doc-endnotes\">\n<ol>\n"
+                )));
+            }
+            let number = index + 1;
+            out.push_back(html(format!("<li id=\"fn:{number}\">\n")));
+            let backlinks: String = (1..=*references)
+                .map(|nth| {
+                    let label = if nth == 1 {
+                        format!("Back to reference {number}")
+                    } else {
+                        format!("Back to reference {number} ({nth})")
+                    };
+                    format!(
+                        " <a href=\"#{}\" class=\"footnote-backref\" aria-label=\"{label}\">↩</a>",
+                        reference_id(number, nth)
+                    )
+                })
+                .collect();
+            // Inside the last paragraph, as GitHub has it, when the note ends with one.
+            let at = match events.last() {
+                Some((Event::End(TagEnd::Paragraph), _)) => events.len() - 1,
+                _ => events.len(),
+            };
+            events.insert(at, (Event::InlineHtml(CowStr::from(backlinks)), 0..0));
+            out.extend(events);
+            out.push_back(html("</li>\n".to_string()));
+        }
+        if !out.is_empty() {
+            out.push_back(html("</ol>\n</section>\n".to_string()));
+        }
+        out
+    }
+}
+
+fn reference_id(number: usize, nth: usize) -> String {
+    if nth == 1 {
+        format!("fnref:{number}")
+    } else {
+        format!("fnref:{number}:{nth}")
+    }
+}
