@@ -396,7 +396,7 @@ const CASES: &[Case] = &[
         },
         args: None,
         code: 1,
-        expect: &["site.toml:2:", "no scheme", "https://"],
+        expect: &["site.toml:2:", "scheme", "https://"],
     },
     Case {
         name: "static file and page on one path",
@@ -510,7 +510,7 @@ const CASES: &[Case] = &[
         setup: |_| {},
         args: Some(|_| vec!["build".into(), "--base-url".into(), "ftp://x".into()]),
         code: 1,
-        expect: &["--base-url", "no scheme"],
+        expect: &["--base-url", "scheme"],
     },
 ];
 

@@ -45,8 +45,9 @@ fn full_build(options: &BuildOptions) -> Outcome {
 }
 
 /// Templates the sequences switch sections and pages to: one reads its section's title, one
-/// uses a component from another file, one cannot render a section at all.
-const EXTRA_TEMPLATES: [(&str, &str); 4] = [
+/// uses a component from another file, one cannot render a section at all, one lists a
+/// paginated section by its paginator.
+const EXTRA_TEMPLATES: [(&str, &str); 5] = [
     (
         "alt-page.html",
         "{% extends \"base.html\" %}{% block content %}<article class=\"alt\"><p>In {{ section.title }}</p>{{ <badge label={page.title} /> }}{% for t in page.taxonomies.topics | default(value=[]) %}<a href=\"{{ get_taxonomy_url(kind='topics', name=t) }}\">{{ t }}</a>{% endfor %}{{ page.content | safe }}</article>{% endblock content %}\n",
@@ -60,6 +61,11 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
         "{% extends \"base.html\" %}{% block content %}{{ page.title }}{% endblock content %}\n",
     ),
     (
+        "paged.html",
+        "{% extends \"base.html\" %}{% block content %}{{ paginator.current_index }}/{{ paginator.number_pagers }} {{ paginator.previous }} {{ paginator.next }}\
+         {% for p in paginator.pages %}<a href=\"{{ p.path }}\">{{ p.title }}</a>{% endfor %}{% endblock content %}\n",
+    ),
+    (
         "components.html",
         "{% component badge(label) %}<b class=\"badge\">{{ label }}</b>{% endcomponent %}\n",
     ),
@@ -69,7 +75,7 @@ const EXTRA_TEMPLATES: [(&str, &str); 4] = [
 fn random_edit_sequences_match_clean_builds() {
     let mut checked: BTreeMap<Kept, usize> = BTreeMap::new();
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        for (kind, count) in run_sequence(seed, 200) {
+        for (kind, count) in run_sequence(seed, 220) {
             *checked.entry(kind).or_default() += count;
         }
     }
@@ -175,7 +181,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(39) {
+            match rng.below(41) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -581,6 +587,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                         generated: &generated,
                     },
                 ),
+                39 | 40 => routes_step(&site, &mut rng, &mut broken, &mut touched),
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [
@@ -810,5 +817,75 @@ fn template_edits_made_while_the_build_fails_are_not_forgotten() {
             html.contains("<main class=\"edited\">"),
             "{path} misses the edit"
         );
+    }
+}
+
+/// An alias added or taken away, on a page or a section (one takes a page's URL, which fails
+/// the build until it goes); or the news paginated by one to three pages a pager (listed by a
+/// template that shows the paginator), or not; or the About section redirecting.
+fn routes_step(
+    site: &TestSite,
+    rng: &mut Rng,
+    broken: &mut Vec<(String, Option<String>)>,
+    touched: &mut Vec<String>,
+) {
+    let is_broken =
+        |broken: &[(String, Option<String>)], path: &str| broken.iter().any(|(p, _)| p == path);
+    if rng.below(2) == 0 {
+        // Each file's own old URLs, or the second story's URL, which fails the build.
+        let (path, old) = [
+            ("content/news/first.md", ["/old-first/", "/old-first.html"]),
+            (
+                "content/about/_index.md",
+                ["/old-about/", "/old-about.html"],
+            ),
+        ][rng.below(2)];
+        if !is_broken(broken, path) {
+            let text = site.read(path);
+            let written = text.lines().find(|l| l.starts_with("aliases ="));
+            let alias = [old[0], old[1], "/news/second/"][rng.below(3)];
+            let toggled = match written {
+                Some(line) => text.replacen(&format!("{line}\n"), "", 1),
+                None => text.replacen("+++\n", &format!("+++\naliases = [\"{alias}\"]\n"), 1),
+            };
+            if written.is_none() && alias == "/news/second/" {
+                broken.push((path.into(), Some(text)));
+            }
+            site.write(path, toggled);
+            touched.push(path.into());
+        }
+    } else {
+        let (path, field) = match rng.below(3) {
+            0 => (
+                "content/about/_index.md",
+                "redirect_to = \"/news/\"\n".to_string(),
+            ),
+            n => (
+                "content/news/_index.md",
+                format!(
+                    "paginate_by = {}\npaginate_reversed = {}\ntemplate = \"paged.html\"\n",
+                    1 + rng.below(3),
+                    n == 2
+                ),
+            ),
+        };
+        if !is_broken(broken, path) {
+            let text = site.read(path);
+            let others: String = text
+                .lines()
+                .filter(|l| {
+                    !["paginate_", "redirect_to", "template ="]
+                        .iter()
+                        .any(|k| l.starts_with(k))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let toggled = match text.contains("paginate_by") || text.contains("redirect_to") {
+                true => others,
+                false => others.replacen("+++\n", &format!("+++\n{field}"), 1),
+            };
+            site.write(path, toggled);
+            touched.push(path.into());
+        }
     }
 }

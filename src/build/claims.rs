@@ -18,7 +18,7 @@ use unicode_normalization::UnicodeNormalization as _;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter, known_equal};
 use crate::paths::{ContentPath, OutputKey};
-use crate::render::{Generated, OutputKind, TaxonomyOutput};
+use crate::render::{Generated, OutputKind, Redirect, TaxonomyOutput};
 use crate::site::{Node, Site};
 
 /// Most file systems refuse a longer name for one file or directory.
@@ -32,6 +32,13 @@ const STAGING_ALLOWANCE: usize = 48;
 #[derive(Debug, Clone, Copy)]
 enum Claimant<'a> {
     Node(Node),
+    /// The redirect page at alias `index` of a page or section.
+    Alias {
+        node: Node,
+        index: usize,
+    },
+    /// A pager of a paginated section (or the redirect of its first).
+    Pager(usize),
     /// A copied file, by its path under the site root (`static/css/site.css`).
     File(&'a str),
     Generated(Generated),
@@ -67,13 +74,7 @@ impl Claims {
         fingerprint
             .fingerprint(site.layout())
             .bytes(output_dir.as_os_str().as_encoded_bytes());
-        let mut claims: Vec<(Cow<'a, str>, Claimant<'a>)> = site
-            .nodes()
-            .map(|node| {
-                let path = OutputKind::of_node(node).output_key(site).to_string();
-                (Cow::Owned(path), Claimant::Node(node))
-            })
-            .collect();
+        let mut claims = node_claims(site);
         claims.extend(copied.map(|(output, display)| {
             fingerprint.str(output).str(display);
             (Cow::Borrowed(output), Claimant::File(display))
@@ -214,6 +215,31 @@ impl Claims {
     }
 }
 
+/// What the pages and sections write: each its own file, then its aliases and pagers.
+fn node_claims<'a>(site: &Site) -> Vec<(Cow<'a, str>, Claimant<'a>)> {
+    let mut claims: Vec<(Cow<'a, str>, Claimant<'a>)> = site
+        .nodes()
+        .map(|node| {
+            let path = OutputKind::of_node(node).output_key(site).to_string();
+            (Cow::Owned(path), Claimant::Node(node))
+        })
+        .collect();
+    for node in site.nodes() {
+        for kind in OutputKind::beside(site, node) {
+            let who = match (&kind, node) {
+                (OutputKind::Redirect(Redirect::Alias { index, .. }), _) => Claimant::Alias {
+                    node,
+                    index: *index,
+                },
+                (_, Node::Section(section)) => Claimant::Pager(section),
+                (_, Node::Page(_)) => Claimant::Node(node),
+            };
+            claims.push((Cow::Owned(kind.output_key(site).to_string()), who));
+        }
+    }
+    claims
+}
+
 /// Whether `node` of `site` has the render it had in `previous` (found at the same index, as it
 /// is unless files were added or removed), as their fingerprints tell.
 pub(super) fn same_render(previous: &Site, site: &Site, node: Node) -> bool {
@@ -246,32 +272,59 @@ fn fold(path: &str) -> Cow<'_, str> {
 fn name(site: &Site, who: Claimant<'_>) -> String {
     match who {
         Claimant::Node(node) => site.doc(node).display_path.clone(),
+        Claimant::Alias { node, index } => {
+            let alias = OutputKind::Redirect(Redirect::Alias { node, index }).url_path(site);
+            format!("{} (its alias {alias})", site.doc(node).display_path)
+        }
+        Claimant::Pager(section) => {
+            format!("{} (its pagers)", site.sections[section].doc.display_path)
+        }
         Claimant::File(display) => display.to_string(),
         Claimant::Generated(generated) => generated.description().to_string(),
         Claimant::Taxonomy(output) => OutputKind::Taxonomy(output).describe(site).into_owned(),
     }
 }
 
-/// A diagnostic about `who`'s claim: in its file, at its `slug` when a page sets one.
+/// A diagnostic about `who`'s claim: in its file, at the value that makes the claim when it
+/// is written in front matter (a page's `slug`, an alias, `paginate_by`).
 fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
-    let diagnostic = Diagnostic::error(name(site, who), message);
-    let Claimant::Node(Node::Page(i)) = who else {
-        return diagnostic;
-    };
-    let doc = &site.pages[i].doc;
-    match &doc.meta {
-        crate::content::Meta::Page(meta) => match &meta.slug {
-            Some(slug) => diagnostic.in_text(&doc.text, doc.front_matter_range(slug.span())),
-            None => diagnostic,
+    use crate::content::Meta;
+    let (node, span) = match who {
+        Claimant::File(_) | Claimant::Generated(_) | Claimant::Taxonomy(_) => {
+            return Diagnostic::error(name(site, who), message);
+        }
+        Claimant::Node(node) => match &site.doc(node).meta {
+            Meta::Page(meta) => (node, meta.slug.as_ref().map(|s| s.span())),
+            Meta::Section(_) => (node, None),
         },
-        crate::content::Meta::Section(_) => diagnostic,
+        Claimant::Alias { node, index } => {
+            let aliases = match &site.doc(node).meta {
+                Meta::Page(meta) => &meta.aliases,
+                Meta::Section(meta) => &meta.aliases,
+            };
+            (node, aliases.get(index).map(|a| a.span()))
+        }
+        Claimant::Pager(section) => {
+            let meta = site.sections[section].meta();
+            let span = meta.paginate_by.as_ref().map(|p| p.span());
+            (Node::Section(section), span)
+        }
+    };
+    let doc = site.doc(node);
+    let diagnostic = Diagnostic::error(&doc.display_path, message);
+    match span {
+        Some(span) => diagnostic.in_text(&doc.text, doc.front_matter_range(span)),
+        None => diagnostic,
     }
 }
 
 /// Which of two claims a message is filed under: the user's file, not the generated one.
 fn reported_one<'a>(first: Claimant<'a>, second: Claimant<'a>) -> (Claimant<'a>, Claimant<'a>) {
+    let made_beside = |who| matches!(who, Claimant::Alias { .. } | Claimant::Pager(_));
     match second {
         Claimant::Generated(_) | Claimant::Taxonomy(_) => (second, first),
+        // An alias or a pager is the newcomer at another's URL: reported where it is asked for.
+        _ if made_beside(first) && !made_beside(second) => (second, first),
         _ => (first, second),
     }
 }
@@ -304,10 +357,16 @@ fn clash(
         )
     };
     let hint = match (other, reported) {
+        (_, Claimant::Alias { .. }) => {
+            "remove the alias or change it: an alias cannot take a URL the site already writes".into()
+        }
         (Claimant::Generated(generated), _) | (_, Claimant::Generated(generated)) => {
             generated_hint(generated)
         }
         (Claimant::Taxonomy(_), _) | (_, Claimant::Taxonomy(_)) => TAXONOMY_HINT.into(),
+        (_, Claimant::Pager(_)) => {
+            "a pager's URL is the section's, the pagination path and its number: rename the file or directory there, or set another paginate_path".into()
+        }
         (Claimant::Node(_), Claimant::Node(_)) => {
             "give one of them another file or directory name, or a different `slug` in its front matter".into()
         }
@@ -332,9 +391,12 @@ fn file_in_the_way(
         inside.0
     );
     let (_, reported) = reported_one(inside.1, file.1);
-    let hint = match file.1 {
-        Claimant::Generated(generated) => generated_hint(generated),
-        Claimant::Taxonomy(_) => TAXONOMY_HINT.into(),
+    let hint = match (file.1, inside.1) {
+        (_, Claimant::Alias { .. }) => {
+            "change the alias: it needs a directory where the site writes a file".into()
+        }
+        (Claimant::Generated(generated), _) => generated_hint(generated),
+        (Claimant::Taxonomy(_), _) => TAXONOMY_HINT.into(),
         _ => "rename the file or the directory: one name cannot be both".into(),
     };
     about(site, reported, message).hint(hint)

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::claims::{self, Claims};
-use super::outputs::{generate, term_feed};
+use super::outputs::make;
 use super::reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 use super::{Built, Outcome, Rebuild, Reused, Session, Stopwatch};
 use crate::config::Config;
@@ -345,6 +345,43 @@ fn to_render(composed: &Composed<'_>, templates: &Templates, data_changed: bool)
 /// the 404 page and any generated file whose inputs changed. A template renders the first
 /// three; the rest are generated beside them, from the graph alone. With `staging`, each page
 /// is written there as soon as it is rendered.
+/// The files to make, of every kind: the `dirty` pages and sections with what they write beside
+/// them, the generated files (those that list the pages only when `listing_stale`) and every
+/// taxonomy file; and every file `get_url` may name that no page writes.
+fn to_make(
+    composed: &Composed<'_>,
+    dirty: &[Node],
+    listing_stale: bool,
+) -> (Vec<OutputKind>, BTreeSet<OutputKey>) {
+    let site = composed.site;
+    // A taxonomy's pages and feeds are made by every build: they list the summaries of pages
+    // that may be anywhere in the site, and there are few of them.
+    let taxonomy_kinds: Vec<OutputKind> = TaxonomyOutput::all(site)
+        .into_iter()
+        .map(OutputKind::Taxonomy)
+        .collect();
+    let mut known_files = composed.asset_paths.clone();
+    known_files.extend(Generated::ALL.map(|g| OutputKey::from(g.file_name())));
+    known_files.extend(taxonomy_kinds.iter().map(|kind| kind.output_key(site)));
+    // A generated file that lists the pages is kept while the listing holds; the others are
+    // made every time, which costs less than finding out whether they changed.
+    let generated = Generated::ALL
+        .into_iter()
+        .filter(|&g| !(g == Generated::Robots && composed.claims.user_robots))
+        .map(OutputKind::Generated)
+        .filter(|kind| listing_stale || !kind.depends_on().contains(&Input::Listing));
+    let kinds = dirty
+        .iter()
+        .flat_map(|&node| {
+            let beside = OutputKind::beside(site, node);
+            std::iter::once(OutputKind::of_node(node)).chain(beside)
+        })
+        .chain(generated)
+        .chain(taxonomy_kinds)
+        .collect();
+    (kinds, known_files)
+}
+
 fn render_files(
     composed: &Composed<'_>,
     templates: &Templates,
@@ -356,19 +393,9 @@ fn render_files(
         values,
         page_reuse,
         claims,
-        asset_paths,
         previous,
         ..
     } = *composed;
-    // A taxonomy's pages and feeds are made by every build: they list the summaries of pages
-    // that may be anywhere in the site, and there are few of them.
-    let taxonomy_kinds: Vec<OutputKind> = TaxonomyOutput::all(site)
-        .into_iter()
-        .map(OutputKind::Taxonomy)
-        .collect();
-    let mut known_files = asset_paths.clone();
-    known_files.extend(Generated::ALL.map(|g| OutputKey::from(g.file_name())));
-    known_files.extend(taxonomy_kinds.iter().map(|kind| kind.output_key(site)));
     let pages_on_disk = AtomicUsize::new(0);
     // With a clash or a path the disk would refuse, pages are kept, not written: the build
     // fails, and it must fail with those messages rather than an error of the disk.
@@ -381,19 +408,7 @@ fn render_files(
         _ => Ok(Some((path, bytes))),
     };
     let listing_stale = previous.is_none_or(|prev| !same_feed_and_sitemap(&prev.site, site));
-    // A generated file that lists the pages is kept while the listing holds; the others are
-    // made every time, which costs less than finding out whether they changed.
-    let generated = Generated::ALL
-        .into_iter()
-        .filter(|&g| !(g == Generated::Robots && claims.user_robots))
-        .map(OutputKind::Generated)
-        .filter(|kind| listing_stale || !kind.depends_on().contains(&Input::Listing));
-    let kinds: Vec<OutputKind> = dirty
-        .iter()
-        .map(|&node| OutputKind::of_node(node))
-        .chain(generated)
-        .chain(taxonomy_kinds)
-        .collect();
+    let (kinds, known_files) = to_make(composed, dirty, listing_stale);
     let (rendered, generated) = rayon::join(
         || {
             render::render_kinds(
@@ -405,7 +420,13 @@ fn render_files(
                 &deliver,
             )
         },
-        || made_without_template(site, &kinds),
+        || {
+            kinds
+                .iter()
+                .filter(|kind| kind.template(site).is_none())
+                .filter_map(|kind| Some((kind.output_key(site), make(kind, site)?)))
+                .collect()
+        },
     );
     let reused = Reused {
         page_values: page_reuse.iter().flatten().count(),
@@ -422,19 +443,4 @@ fn render_files(
         reused,
     };
     Ok((renders, problems))
-}
-
-/// The bytes of the files among `kinds` that no template renders: the sitemap, feeds and
-/// robots.txt.
-fn made_without_template(site: &Site, kinds: &[OutputKind]) -> Vec<(OutputKey, Vec<u8>)> {
-    kinds
-        .iter()
-        .filter_map(|kind| match kind {
-            OutputKind::Generated(g) => Some((kind.output_key(site), generate(*g, site)?)),
-            OutputKind::Taxonomy(TaxonomyOutput::Feed(t, k)) => {
-                Some((kind.output_key(site), term_feed(site, *t, *k)))
-            }
-            _ => None,
-        })
-        .collect()
 }

@@ -70,6 +70,19 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKe
             output.remove(&OutputKind::of_node(node).output_key(&prev.site));
         }
     }
+    if !same_files {
+        // Aliases and pagers that are gone: those still asked for are made again with their
+        // page or section, which a change of layout renders anew.
+        let beside = |site: &Site| -> BTreeSet<OutputKey> {
+            site.nodes()
+                .flat_map(|node| OutputKind::beside(site, node))
+                .map(|kind| kind.output_key(site))
+                .collect()
+        };
+        for gone in beside(&prev.site).difference(&beside(site)) {
+            output.remove(gone);
+        }
+    }
     for path in prev.asset_paths.difference(asset_paths) {
         output.remove(path);
     }
@@ -79,6 +92,18 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKe
         output.remove(&OutputKind::Taxonomy(taxonomy_output).output_key(&prev.site));
     }
     output
+}
+
+/// The bytes of an output no template renders: a generated file or a redirect page; `None`
+/// for one a template renders.
+pub(super) fn make(kind: &OutputKind, site: &Site) -> Option<Vec<u8>> {
+    match kind {
+        OutputKind::Generated(generated) => generate(*generated, site),
+        OutputKind::Taxonomy(TaxonomyOutput::Feed(t, k)) => Some(term_feed(site, *t, *k)),
+        _ => kind
+            .redirect_target(site)
+            .map(|url| output::redirect_page(&url)),
+    }
 }
 
 /// The bytes of a file briefing makes of its own accord without a template; `None` for the
@@ -100,6 +125,11 @@ fn sitemap(site: &Site) -> Vec<u8> {
     let mut entries = Vec::new();
     for node in site.nodes() {
         let doc = site.doc(node);
+        // A section that redirects is not a page of its own; pagers past the first are not
+        // either (Zola leaves them out too).
+        if doc.routes.redirect_to.is_some() {
+            continue;
+        }
         let lastmod = doc
             .updated
             .as_ref()

@@ -125,15 +125,19 @@ pub(super) fn invalidated(
                     .any(|t| since.templates.contains(t));
                 (templates.reach(name), uses_changed)
             });
-            let own = match node {
-                Node::Page(i) => {
-                    let section = site.pages[i].section;
-                    page_changed[i]
-                        || section_head_changed[section]
-                        || (reach.section_pages && section_changed[section])
-                }
-                Node::Section(i) => section_changed[i],
-            };
+            // What a file asks for besides its page (aliases, pagers, a redirect) is not in
+            // the values templates see.
+            let routes_changed = old.doc(node).routes != site.doc(node).routes;
+            let own = routes_changed
+                || match node {
+                    Node::Page(i) => {
+                        let section = site.pages[i].section;
+                        page_changed[i]
+                            || section_head_changed[section]
+                            || (reach.section_pages && section_changed[section])
+                    }
+                    Node::Section(i) => section_changed[i],
+                };
             own || template_changed
                 || render::template_for(old, node) != name
                 || (reach.other_content && any_content_changed)
@@ -158,7 +162,8 @@ pub(super) fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
             || (a.relative_path == b.relative_path
                 && a.title == b.title
                 && a.date == b.date
-                && a.updated == b.updated)
+                && a.updated == b.updated
+                && a.routes.redirect_to == b.routes.redirect_to)
     };
     // The same layout: the same files at the same URLs, index by index.
     let sections = prev

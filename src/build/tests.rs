@@ -41,11 +41,11 @@ const SITE: &[(&str, &str)] = &[
     ),
     (
         "content/about.md",
-        "+++\ntitle = \"About\"\n+++\nAbout us.\n",
+        "+++\ntitle = \"About\"\naliases = [\"/old-about/\"]\n+++\nAbout us.\n",
     ),
     (
         "content/news/_index.md",
-        "+++\ntitle = \"News\"\n+++\nWhat happened.\n",
+        "+++\ntitle = \"News\"\npaginate_by = 1\n+++\nWhat happened.\n",
     ),
     (
         "content/news/first.md",
@@ -58,7 +58,8 @@ const SITE: &[(&str, &str)] = &[
 ];
 
 /// Every field of the inputs, each named by the text whose first byte an edit changes: each
-/// body, title, date and slug, each template, the config's title and base path.
+/// body, title, date, slug, alias and paginate_by, each template, the config's title and base
+/// path.
 const EDITS: &[(&str, &str)] = &[
     ("site.toml", "Fingerprints"),
     ("site.toml", "b/\""),
@@ -70,6 +71,8 @@ const EDITS: &[(&str, &str)] = &[
     ("content/_index.md", "Welcome"),
     ("content/about.md", "About\""),
     ("content/about.md", "About us"),
+    ("content/about.md", "old-about"),
+    ("content/news/_index.md", "1\n"),
     ("content/news/_index.md", "News"),
     ("content/news/_index.md", "What"),
     ("content/news/first.md", "First\""),
@@ -299,13 +302,21 @@ fn exactly_what_depends_on_the_edit(before: &Built, after: &Built, made: &Decisi
         made.section_values, sections,
         "section values after an edit of {file}"
     );
+    // A page's or section's outputs: its own file, its aliases and pagers.
+    let outputs = |s: &crate::site::Site, node: Node| -> Vec<crate::paths::OutputKey> {
+        std::iter::once(OutputKind::of_node(node))
+            .chain(OutputKind::beside(s, node))
+            .map(|kind| kind.output_key(s))
+            .collect()
+    };
     for node in site.nodes() {
-        let key = OutputKind::of_node(node).output_key(site);
-        if before.output.get(&key) != after.output.get(&key) {
-            assert!(
-                made.to_render.contains(&node),
-                "{key} differs after an edit of {file}"
-            );
+        for key in outputs(site, node) {
+            if before.output.get(&key) != after.output.get(&key) {
+                assert!(
+                    made.to_render.contains(&node),
+                    "{key} differs after an edit of {file}"
+                );
+            }
         }
     }
     if made.feed_and_sitemap {
@@ -314,6 +325,6 @@ fn exactly_what_depends_on_the_edit(before: &Built, after: &Built, made: &Decisi
             .all(|g| generate(g, old) == generate(g, site));
         assert!(same, "sitemap and feed kept after an edit of {file}");
     }
-    let same_urls = site.nodes().all(|n| old.site_path(n) == site.site_path(n));
+    let same_urls = site.nodes().all(|n| outputs(old, n) == outputs(site, n));
     assert_eq!(made.claims, same_urls, "claims after an edit of {file}");
 }

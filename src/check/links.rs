@@ -153,7 +153,8 @@ type LinkProblem = (&'static Rule, String, String);
 /// Which content file made each output file, for messages.
 fn owners(site: &Site) -> HashMap<OutputKey, Node> {
     site.nodes()
-        .map(|n| (OutputKind::of_node(n).output_key(site), n))
+        .flat_map(|n| std::iter::once(OutputKind::of_node(n)).chain(OutputKind::beside(site, n)))
+        .filter_map(|kind| Some((kind.output_key(site), kind.node()?)))
         .collect()
 }
 
@@ -257,6 +258,13 @@ fn internal_link_problem(
 /// link, or a shortcode's quoted argument), or naming the template that did.
 fn written_at(site: &Site, node: Node, href: &str, mut d: Diagnostic) -> Diagnostic {
     let doc = site.doc(node);
+    // A section that redirects writes its page from `redirect_to`, not from a template.
+    if let (Node::Section(i), crate::content::Meta::Section(meta)) = (node, &doc.meta)
+        && let Some(target) = &meta.redirect_to
+        && OutputKind::Section(i).redirect_target(site).as_deref() == Some(href)
+    {
+        return d.in_text(&doc.text, doc.front_matter_range(target.span()));
+    }
     let written = href
         .strip_prefix(site.config.base_path.trim_end_matches('/'))
         .unwrap_or(href);

@@ -146,6 +146,9 @@ pub struct PageMeta {
     /// checked against `site.toml`'s taxonomies when the site is assembled.
     #[serde(default)]
     pub taxonomies: Taxonomies,
+    /// Old URLs that redirect here (`/old/path/`, or a file: `/old.html`).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -170,6 +173,18 @@ pub struct SectionMeta {
     pub page_template: Option<Spanned<String>>,
     #[serde(default)]
     pub sources: Vec<Spanned<String>>,
+    /// Old URLs that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// Where the section's own URL redirects to: a path of the site or an absolute URL.
+    pub redirect_to: Option<Spanned<String>>,
+    /// Pages per pager: the listing is split over `/section/`, `/section/page/2/`, ...
+    pub paginate_by: Option<Spanned<i64>>,
+    /// The URL segment before a pager's number (`page`).
+    pub paginate_path: Option<Spanned<String>>,
+    /// Pagers list the pages in the reverse of the section's order.
+    #[serde(default)]
+    pub paginate_reversed: bool,
     #[serde(default)]
     pub extra: toml::Table,
 }

@@ -6,6 +6,7 @@
 //! respect to the rest of the site, so the watcher can re-read a single file.
 
 pub mod front_matter;
+pub mod routes;
 pub mod slug;
 pub mod sources;
 pub mod walk;
@@ -163,6 +164,8 @@ pub struct Document {
     pub updated: Option<Date>,
     /// The last path segment of the URL (pages only).
     pub slug: String,
+    /// Its aliases, and a section's `redirect_to` and pagination, checked.
+    pub routes: routes::Routes,
     /// The fingerprint of the file's bytes, which a rebuild compares to tell an unchanged file;
     /// `None` in a one-off build, which has no rebuild to tell it to.
     pub fingerprint: Option<Fingerprint>,
@@ -294,6 +297,13 @@ fn read_document(
         &relative_path,
         &mut problems,
     );
+    let routes = routes::checked_routes(
+        display_path,
+        &text,
+        &read.positions,
+        &read.meta,
+        &mut problems,
+    );
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
             Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(
@@ -315,6 +325,7 @@ fn read_document(
         date: read.date,
         updated: read.updated,
         slug,
+        routes,
         fingerprint,
     })
 }

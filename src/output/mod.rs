@@ -205,9 +205,32 @@ pub fn robots_txt(sitemap_url: &str) -> Vec<u8> {
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n").into_bytes()
 }
 
+/// A page that sends its reader to `url` (an absolute URL): a meta refresh for browsers, a
+/// canonical link for search engines, and a link for anyone the refresh does not move, as
+/// Zola writes its alias pages.
+pub fn redirect_page(url: &str) -> Vec<u8> {
+    let url = crate::diagnostics::escape_html(url);
+    format!(
+        "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
+         <link rel=\"canonical\" href=\"{url}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
+         <p><a href=\"{url}\">Click here</a> to be redirected.</p>\n</body>\n</html>\n"
+    )
+    .into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_page_names_its_target_three_times_escaped() {
+        let html = String::from_utf8(redirect_page("https://e.org/b/a?x=1&y=\"2\"")).unwrap();
+        let escaped = "https://e.org/b/a?x=1&amp;y=&quot;2&quot;";
+        assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{escaped}\">")));
+        assert!(html.contains(&format!("content=\"0; url={escaped}\"")));
+        assert!(html.contains(&format!("<a href=\"{escaped}\">")));
+    }
 
     #[test]
     fn feed_and_sitemap_escape_and_sort() {

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::content::routes::RedirectTarget;
 use crate::paths::{OutputKey, SitePath};
 use crate::site::{Node, Site};
 
@@ -20,6 +21,21 @@ pub enum OutputKind {
     Asset(OutputKey),
     /// A page or feed of a taxonomy of `site.toml`.
     Taxonomy(TaxonomyOutput),
+    /// Pager `number` (2 and up) of a paginated section (`news/page/2/`), rendered with the
+    /// section's template; the first pager is the section's own file.
+    Pager { section: usize, number: usize },
+    /// A page that sends its reader on (a meta refresh, a canonical link and a link), made
+    /// without a template.
+    Redirect(Redirect),
+}
+
+/// The redirect pages a page or section asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Redirect {
+    /// Alias `index` of a page or section, to its URL.
+    Alias { node: Node, index: usize },
+    /// `news/page/1/`, to the section's own URL, which is its first pager.
+    FirstPager(usize),
 }
 
 /// The files of a taxonomy, by its index in [`Site::taxonomies`] and a term's in its `terms`.
@@ -131,12 +147,52 @@ impl OutputKind {
         }
     }
 
-    /// The page or section it is the output of.
+    /// The page or section it is the output of (a pager's section, a redirect's page).
     pub fn node(&self) -> Option<Node> {
         match self {
             OutputKind::Page(i) => Some(Node::Page(*i)),
-            OutputKind::Section(i) => Some(Node::Section(*i)),
+            OutputKind::Section(i) | OutputKind::Pager { section: i, .. } => {
+                Some(Node::Section(*i))
+            }
+            OutputKind::Redirect(Redirect::Alias { node, .. }) => Some(*node),
+            OutputKind::Redirect(Redirect::FirstPager(i)) => Some(Node::Section(*i)),
             OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Taxonomy(_) => None,
+        }
+    }
+
+    /// The outputs a page or section makes beside its own file: its aliases, and a paginated
+    /// section's pagers from the second on, with the redirect of the first.
+    pub fn beside(site: &Site, node: Node) -> Vec<OutputKind> {
+        let aliases = site.doc(node).routes.aliases.len();
+        let mut kinds: Vec<OutputKind> = (0..aliases)
+            .map(|index| OutputKind::Redirect(Redirect::Alias { node, index }))
+            .collect();
+        if let Node::Section(section) = node
+            && site.sections[section].pagination().is_some()
+        {
+            kinds.push(OutputKind::Redirect(Redirect::FirstPager(section)));
+            kinds.extend(
+                (2..=site.pagers(section)).map(|number| OutputKind::Pager { section, number }),
+            );
+        }
+        kinds
+    }
+
+    /// Where a redirect page sends its reader: an absolute URL.
+    pub fn redirect_target(&self, site: &Site) -> Option<String> {
+        match self {
+            OutputKind::Redirect(Redirect::Alias { node, .. }) => {
+                Some(OutputKind::of_node(*node).permalink(site))
+            }
+            OutputKind::Redirect(Redirect::FirstPager(i)) => {
+                Some(OutputKind::Section(*i).permalink(site))
+            }
+            OutputKind::Section(i) => match &site.sections[*i].doc.routes.redirect_to {
+                Some(RedirectTarget::Url(url)) => Some(url.clone()),
+                Some(RedirectTarget::Site(path)) => Some(site.config.permalink(path)),
+                None => None,
+            },
+            _ => None,
         }
     }
 
@@ -157,6 +213,15 @@ impl OutputKind {
                 "{}atom.xml",
                 site.taxonomies[*t].terms[*k].site_path
             ))),
+            OutputKind::Pager { section, number } => {
+                Cow::Owned(pager_path(site, *section, *number))
+            }
+            OutputKind::Redirect(Redirect::FirstPager(section)) => {
+                Cow::Owned(pager_path(site, *section, 1))
+            }
+            OutputKind::Redirect(Redirect::Alias { node, index }) => {
+                Cow::Borrowed(&site.doc(*node).routes.aliases[*index])
+            }
         }
     }
 
@@ -185,12 +250,15 @@ impl OutputKind {
     pub fn template<'s>(&self, site: &'s Site) -> Option<&'s str> {
         match self {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
-            OutputKind::Generated(_) | OutputKind::Asset(_) => None,
+            OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => None,
             OutputKind::Taxonomy(TaxonomyOutput::List(_)) => Some(TAXONOMY_LIST),
             OutputKind::Taxonomy(TaxonomyOutput::Term(..)) => Some(TAXONOMY_SINGLE),
             OutputKind::Taxonomy(TaxonomyOutput::Feed(..)) => None,
             OutputKind::Page(i) => Some(template_for(site, Node::Page(*i))),
-            OutputKind::Section(i) => Some(template_for(site, Node::Section(*i))),
+            OutputKind::Section(i) if site.sections[*i].doc.routes.redirect_to.is_some() => None,
+            OutputKind::Section(i) | OutputKind::Pager { section: i, .. } => {
+                Some(template_for(site, Node::Section(*i)))
+            }
         }
     }
 
@@ -198,9 +266,10 @@ impl OutputKind {
     pub fn depends_on(&self) -> &'static [Input] {
         use Input::*;
         match self {
-            OutputKind::Page(_) | OutputKind::Section(_) => {
+            OutputKind::Page(_) | OutputKind::Section(_) | OutputKind::Pager { .. } => {
                 &[Config, Document, Neighbours, Templates]
             }
+            OutputKind::Redirect(_) => &[Config, Document],
             OutputKind::Generated(Generated::NotFound) => &[Config, Templates, Neighbours],
             OutputKind::Generated(Generated::Feed | Generated::Sitemap) => &[Config, Listing],
             OutputKind::Generated(Generated::Robots) => &[Config],
@@ -220,8 +289,13 @@ impl OutputKind {
             OutputKind::Generated(Generated::NotFound) => Cow::Borrowed("the 404 page"),
             OutputKind::Generated(generated) => Cow::Borrowed(generated.description()),
             OutputKind::Asset(key) => Cow::Owned(key.to_string()),
-            OutputKind::Page(i) => Cow::Borrowed(&site.pages[*i].doc.display_path),
-            OutputKind::Section(i) => Cow::Borrowed(&site.sections[*i].doc.display_path),
+            OutputKind::Page(_)
+            | OutputKind::Section(_)
+            | OutputKind::Pager { .. }
+            | OutputKind::Redirect(_) => match self.node() {
+                Some(node) => Cow::Borrowed(&site.doc(node).display_path),
+                None => Cow::Borrowed(""),
+            },
             OutputKind::Taxonomy(output) => Cow::Owned(describe_taxonomy(site, *output)),
         }
     }
@@ -252,6 +326,17 @@ fn describe_taxonomy(site: &Site, output: TaxonomyOutput) -> String {
             )
         }
     }
+}
+
+/// The site path of pager `number` of `section`: `news/page/2/`.
+fn pager_path(site: &Site, section: usize, number: usize) -> SitePath {
+    let segment = site.sections[section]
+        .pagination()
+        .map_or("page", |p| p.path.as_str());
+    SitePath::new(format!(
+        "{}{segment}/{number}/",
+        site.sections[section].site_path
+    ))
 }
 
 /// The template of a page or section: its own, its section's `page_template`, then

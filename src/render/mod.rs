@@ -18,12 +18,14 @@ mod errors;
 mod functions;
 mod kinds;
 mod load;
+mod pagination;
 mod shortcodes;
 mod values;
 
 pub use data::DataFiles;
 pub use kinds::{
-    Generated, Input, OutputKind, TAXONOMY_LIST, TAXONOMY_SINGLE, TaxonomyOutput, template_for,
+    Generated, Input, OutputKind, Redirect, TAXONOMY_LIST, TAXONOMY_SINGLE, TaxonomyOutput,
+    template_for,
 };
 pub use shortcodes::ShortcodeTemplates;
 pub use values::{Reuse, ReuseTest, SiteValues, TaxonomyValues};
@@ -265,15 +267,23 @@ fn render_kind(
             Some(site.pages[*i].section)
         }
         OutputKind::Section(i) => Some(*i),
+        OutputKind::Pager { section, .. } => Some(*section),
         // As in Zola, a taxonomy's pages have no section: they are not in content/.
         OutputKind::Taxonomy(output) => {
             insert_taxonomy(&mut context, values, *output);
             None
         }
-        OutputKind::Generated(_) | OutputKind::Asset(_) => Some(0),
+        OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => Some(0),
     };
     if let Some(section) = section {
         context.insert_value("section", values.sections[section].clone());
+    }
+    match kind {
+        OutputKind::Section(i) => pagination::insert_paginator(site, values, *i, 1, &mut context),
+        OutputKind::Pager { section, number } => {
+            pagination::insert_paginator(site, values, *section, *number, &mut context)
+        }
+        _ => {}
     }
     let own = match kind {
         OutputKind::Taxonomy(output) => output

@@ -340,7 +340,8 @@ fn tree(
 }
 
 /// The fingerprint of every section's and page's file and URL, in the order of
-/// [`Site::nodes`], and of every taxonomy term's URL.
+/// [`Site::nodes`], with the other files they make (aliases and pagers), and of every taxonomy
+/// term's URL.
 fn layout(sections: &[Section], pages: &[Page], taxonomies: &[Taxonomy]) -> Fingerprint {
     let mut layout = Fingerprinter::new();
     let nodes = sections
@@ -349,6 +350,20 @@ fn layout(sections: &[Section], pages: &[Page], taxonomies: &[Taxonomy]) -> Fing
         .chain(pages.iter().map(|p| (&p.doc, &p.site_path)));
     for (doc, site_path) in nodes {
         layout.str(&doc.relative_path).str(site_path);
+        let aliases = &doc.routes.aliases;
+        layout.bytes(&aliases.len().to_le_bytes());
+        for alias in aliases {
+            layout.str(alias);
+        }
+    }
+    // The pagers are files of the output too, whose number follows the listing.
+    for section in sections {
+        if let Some(pagination) = section.pagination() {
+            layout
+                .str(&section.doc.relative_path)
+                .str(&pagination.path)
+                .bytes(&section.pagers().to_le_bytes());
+        }
     }
     taxonomies::add_to_layout(&mut layout, taxonomies);
     layout.finish()

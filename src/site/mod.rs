@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::front_matter::SectionMeta;
+use crate::content::routes::Pagination;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::fingerprint::Fingerprint;
@@ -65,6 +66,22 @@ impl Section {
             Meta::Section(meta) => meta,
             Meta::Page(_) => unreachable!("sections are built from _index.md files only"),
         }
+    }
+
+    /// How its listing is split over pagers; `None` for a section that is not paginated or
+    /// that redirects (it lists nothing).
+    pub fn pagination(&self) -> Option<&Pagination> {
+        let routes = &self.doc.routes;
+        routes
+            .pagination
+            .as_ref()
+            .filter(|_| routes.redirect_to.is_none())
+    }
+
+    /// How many pagers it has: one for a section that is not paginated, and for an empty one.
+    pub fn pagers(&self) -> usize {
+        self.pagination()
+            .map_or(1, |p| self.pages.len().div_ceil(p.by).max(1))
     }
 }
 
@@ -138,6 +155,11 @@ impl Site {
     /// has the same files at the same URLs.
     pub fn layout(&self) -> Fingerprint {
         self.layout
+    }
+
+    /// How many pagers section `i` has (see [`Section::pagers`]).
+    pub fn pagers(&self, i: usize) -> usize {
+        self.sections[i].pagers()
     }
 
     pub fn site_path(&self, node: Node) -> &SitePath {

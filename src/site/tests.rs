@@ -123,3 +123,35 @@ fn drafts_are_skipped_unless_asked() {
     with_drafts.drafts = true;
     assert_eq!(assemble(Arc::new(with_drafts), docs()).0.pages.len(), 1);
 }
+
+#[test]
+fn the_layout_follows_every_alias_and_pager_and_whose_they_are() {
+    let layout = |a: &str, b: &str, page: &str| {
+        let docs = vec![
+            doc("_index.md", "title = \"Home\"", ""),
+            doc("a/_index.md", &format!("title = \"A\"\n{a}"), ""),
+            doc("a/x.md", &format!("title = \"X\"\n{page}"), ""),
+            doc("b/_index.md", &format!("title = \"B\"\n{b}"), ""),
+            doc("b/y.md", "title = \"Y\"", ""),
+        ];
+        assemble(config(), docs).0.layout()
+    };
+    let plain = layout("", "", "");
+    let paged = "paginate_by = 1";
+    assert_eq!(plain, layout("", "", ""));
+    // The same number of pagers, in another section.
+    assert_ne!(layout(paged, "", ""), layout("", paged, ""));
+    assert_ne!(plain, layout(paged, "", ""));
+    assert_ne!(
+        layout(paged, "", ""),
+        layout("paginate_by = 1\npaginate_path = \"p\"", "", "")
+    );
+    // An alias on a page, on its section, and one more.
+    let aliased = layout("", "", "aliases = [\"/old/\"]");
+    assert_ne!(plain, aliased);
+    assert_ne!(aliased, layout("aliases = [\"/old/\"]", "", ""));
+    assert_ne!(
+        aliased,
+        layout("", "", "aliases = [\"/old/\", \"/older/\"]")
+    );
+}
