@@ -52,6 +52,7 @@ impl Site {
         bodies: Bodies,
         shortcodes: Arc<dyn Shortcodes>,
     ) -> (Site, Diagnostics) {
+        let mut diagnostics = super::bundles::misplaced(&documents);
         let sorted = sort_documents(&config, documents);
         let section_paths: Vec<SitePath> = sorted
             .sections
@@ -112,7 +113,6 @@ impl Site {
             options,
             layout,
         };
-        let mut diagnostics = Diagnostics::new();
         site.linked_from = Arc::new(site.check_every_node(&mut diagnostics));
         (site, diagnostics)
     }
