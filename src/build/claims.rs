@@ -177,7 +177,8 @@ impl Claims {
                     // A relative link is suggested as one, when the file is in the same folder.
                     Some(near) if link.written.is_some() => {
                         let folder = &written[..written.rfind('/').map_or(0, |i| i + 1)];
-                        format!("did you mean `{}`?", near.strip_prefix(folder).unwrap_or(near))
+                        let beside = near.strip_prefix(folder).filter(|n| !n.is_empty());
+                        format!("did you mean `{}`?", beside.unwrap_or(near))
                     }
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "link to a page by its file, e.g. [text](@/partnerships/a24-google.md), so the link follows the page; files come from static/ or beside the Markdown".into(),
