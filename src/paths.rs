@@ -72,9 +72,84 @@ impl ContentPath {
     }
 
     /// Its file name without `.md`: what names the page when its front matter sets no slug.
+    /// A bundle's `index.md` is named by its folder, as in Zola and Hugo.
     pub fn file_stem(&self) -> &str {
-        let name = self.0.rsplit('/').next().unwrap_or(&self.0);
+        let path = if self.is_bundle_index() {
+            self.dir()
+        } else {
+            &self.0
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
         name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// The `index.md` of a page bundle: `gallery/index.md` is the page `gallery/`, and the
+    /// other files of its folder are published beside it. `content/index.md` is no bundle:
+    /// the root is the home page's folder.
+    pub fn is_bundle_index(&self) -> bool {
+        self.0.ends_with("/index.md")
+    }
+
+    /// The directory of the section this file belongs to (for an `_index.md`, the one it
+    /// makes): a bundle's `index.md` belongs to the section around its folder.
+    fn section_dir(&self) -> &str {
+        if self.is_bundle_index() {
+            parent_dir(self.dir())
+        } else {
+            self.dir()
+        }
+    }
+
+    /// The path a link written in this file names, relative to the file's folder as on
+    /// GitHub (`../s/page.md`, `still.png`, `./deck.pdf`), with `.` and `..` resolved; `None`
+    /// when it climbs out of `content/`. `written` is decoded, without fragment or query.
+    pub fn join_relative(&self, written: &str) -> Option<ContentPath> {
+        let mut parts: Vec<&str> = self.dir().split('/').filter(|s| !s.is_empty()).collect();
+        for part in written.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                name => parts.push(name),
+            }
+        }
+        let mut joined = parts.join("/");
+        if written.ends_with('/') && !joined.is_empty() {
+            joined.push('/');
+        }
+        Some(ContentPath(joined))
+    }
+
+    /// This path as a relative link from `file` writes it: `../s/page.md` from `news/a.md`.
+    pub fn written_from(&self, file: &ContentPath) -> String {
+        let from: Vec<&str> = file.dir().split('/').filter(|s| !s.is_empty()).collect();
+        let to: Vec<&str> = self.0.split('/').collect();
+        let common = from
+            .iter()
+            .zip(&to[..to.len() - 1])
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut written = "../".repeat(from.len() - common);
+        written.push_str(&to[common..].join("/"));
+        written
+    }
+
+    /// Where a file of `content/` that is not Markdown is published: in the folder of the
+    /// section or page bundle it sits in, whose URL has every folder name slugified
+    /// (`Trips 2024/Lisbon/still.png` is `trips-2024/lisbon/still.png`); its own name is kept.
+    pub fn published_key(&self) -> OutputKey {
+        let (dir, name) = self.0.rsplit_once('/').unwrap_or(("", &self.0));
+        let mut key = String::with_capacity(self.0.len());
+        for folder in dir.split('/').filter(|s| !s.is_empty()) {
+            let slug = slugify(folder);
+            if !slug.is_empty() {
+                key.push_str(&slug);
+                key.push('/');
+            }
+        }
+        key.push_str(name);
+        OutputKey::from(key)
     }
 
     /// An `_index.md`, which makes a section.
@@ -83,10 +158,11 @@ impl ContentPath {
     }
 
     /// The site path of the section whose `_index.md` this is (or, for a page, of the section
-    /// it is in): every directory slugified, `Partners & Co/_index.md` is `partners-co/`.
+    /// it is in): every directory slugified, `Partners & Co/_index.md` is `partners-co/`; a
+    /// bundle's `gallery/index.md` is in the section around `gallery/`.
     pub fn section_site_path(&self) -> SitePath {
         SitePath(
-            self.dir()
+            self.section_dir()
                 .split('/')
                 .filter(|s| !s.is_empty())
                 .map(|s| format!("{}/", slugify(s)))

@@ -9,6 +9,7 @@ use anyhow::Context as _;
 
 use crate::config::CONFIG_FILE;
 use crate::content::{front_matter, is_ignored_name};
+use crate::paths::ContentPath;
 
 /// A request refused because of what was asked: the path named, what is wrong, what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,14 @@ const STARTER: &[(&str, &str)] = &[
     (
         "content/notes/first-note.md",
         include_str!("builtin/starter/first-note.md"),
+    ),
+    (
+        "content/notes/pictured-note/index.md",
+        include_str!("builtin/starter/pictured-note.md"),
+    ),
+    (
+        "content/notes/pictured-note/chart.svg",
+        include_str!("builtin/starter/chart.svg"),
     ),
     (
         "content/sources/_index.md",
@@ -150,19 +159,35 @@ pub fn new_page(
             "use shorter directory and file names",
         )));
     }
-    let section_dir = path.parent().unwrap_or(&content_dir).to_path_buf();
-    let name = relative.rsplit('/').next().unwrap_or(relative);
-    if let Some(other) = same_url_sibling(&section_dir, name) {
+    let page_dir = path.parent().unwrap_or(&content_dir).to_path_buf();
+    // A bundle's `index.md` is a page of the section around its folder, named by the folder,
+    // and takes no slug (its URL is its folder's).
+    let bundle = ContentPath::new(relative).is_bundle_index();
+    let section_dir = match bundle {
+        true => page_dir.parent().unwrap_or(&content_dir),
+        false => &page_dir,
+    };
+    let mut siblings = sibling_front_matter(section_dir);
+    if bundle {
+        siblings
+            .iter_mut()
+            .for_each(|table| drop(table.remove("slug")));
+    }
+    // The URL the page takes: its folder's for a bundle, its file's otherwise.
+    let name = match bundle {
+        true => page_dir.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+        false => relative.rsplit('/').next().unwrap_or(relative),
+    };
+    if let Some(other) = same_url_sibling(section_dir, name) {
         return Ok(Err(refuse(
             path.display().to_string(),
             format!("{other} is already published at the URL this page would take"),
             "choose a name that differs in more than case or punctuation, or edit the existing page",
         )));
     }
-    let siblings = sibling_front_matter(&section_dir);
     let text = page_template(&siblings, title_from_file_name(relative), today);
-    std::fs::create_dir_all(&section_dir)
-        .with_context(|| format!("cannot create {}", section_dir.display()))?;
+    std::fs::create_dir_all(&page_dir)
+        .with_context(|| format!("cannot create {}", page_dir.display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Ok(path))
 }
@@ -295,11 +320,8 @@ fn same_url_sibling(section_dir: &Path, name: &str) -> Option<String> {
 }
 
 fn title_from_file_name(relative: &str) -> String {
-    let stem = relative
-        .rsplit('/')
-        .next()
-        .unwrap_or(relative)
-        .trim_end_matches(".md");
+    let path = ContentPath::new(relative);
+    let stem = path.file_stem();
     let words: Vec<String> = stem
         .split(['-', '_'])
         .filter(|w| !w.is_empty())
@@ -320,6 +342,10 @@ fn sibling_front_matter(dir: &Path) -> Vec<toml::Table> {
     let mut paths: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
+        .filter_map(|p| match p.is_dir() {
+            true => Some(p.join("index.md")).filter(|index| index.is_file()),
+            false => Some(p),
+        })
         .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
         .collect();
     paths.sort();
@@ -407,6 +433,10 @@ mod tests {
         assert_eq!(
             title_from_file_name("partnerships/netflix-example.md"),
             "Netflix example"
+        );
+        assert_eq!(
+            title_from_file_name("partnerships/lisbon-trip/index.md"),
+            "Lisbon trip"
         );
     }
 }

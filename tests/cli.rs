@@ -47,6 +47,15 @@ fn init_makes_a_site_that_builds_at_once_and_never_overwrites() {
     let built = briefing(&["build", "--root", site.to_str().unwrap()]);
     assert!(built.status.success(), "{}", stderr(&built));
     assert!(site.join("public/notes/first-note/index.html").is_file());
+    // The starter's page bundle: its picture beside it, its relative links resolved.
+    let bundle =
+        std::fs::read_to_string(site.join("public/notes/pictured-note/index.html")).unwrap();
+    assert!(site.join("public/notes/pictured-note/chart.svg").is_file());
+    assert!(
+        bundle.contains("src=\"/notes/pictured-note/chart.svg\""),
+        "{bundle}"
+    );
+    assert!(bundle.contains("href=\"/notes/first-note/\""), "{bundle}");
     let checked = briefing(&["check", "--deny-warnings", "--root", site.to_str().unwrap()]);
     assert!(checked.status.success(), "{}", stderr(&checked));
     let again = briefing(&["init", site.to_str().unwrap()]);
@@ -298,4 +307,25 @@ fn init_and_new_never_write_through_a_link_out_or_leave_half_a_site() {
     assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     assert!(stderr(&result).contains("leads out of the site"));
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+}
+
+#[test]
+fn new_page_bundle_is_named_by_its_folder_and_takes_no_slug() {
+    let site = TestSite::fixture("basic");
+    site.replace(
+        "content/news/first.md",
+        "title = \"First story\"\n",
+        "title = \"First story\"\nslug = \"first\"\n",
+    );
+    let result = site.run(&["new", "news/lisbon-trip/index.md"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let text = site.read("content/news/lisbon-trip/index.md");
+    assert!(text.contains("title = \"Lisbon trip\""), "{text}");
+    assert!(
+        text.contains("sources = []"),
+        "the section's fields: {text}"
+    );
+    assert!(!text.contains("slug"), "a bundle cannot set a slug: {text}");
+    let out = site.build_into("public", &[]);
+    assert!(out.join("news/lisbon-trip/index.html").is_file());
 }

@@ -467,6 +467,79 @@ const CASES: &[Case] = &[
         expect: &["content/news/photo-\u{FFFD}.png", "not valid UTF-8"],
     },
     Case {
+        name: "relative link that climbs out of content",
+        setup: |s| {
+            s.write(
+                "content/news/trip/index.md",
+                page("title = \"Trip\"", "[secrets](../../../../etc/passwd)\n"),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/trip/index.md:4:1",
+            "the link `../../../../etc/passwd` climbs out of content/",
+        ],
+    },
+    Case {
+        name: "relative image of a bundle that is not there",
+        setup: |s| {
+            s.write("content/news/trip/still.png", "png");
+            s.write(
+                "content/news/trip/index.md",
+                page("title = \"Trip\"", "Seen ![it](Still.png)\n"),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/trip/index.md:4:6",
+            "the link `Still.png`",
+            "did you mean `still.png`?",
+        ],
+    },
+    Case {
+        name: "relative Markdown link to a page that is not there",
+        setup: |s| {
+            s.write(
+                "content/news/trip/index.md",
+                page("title = \"Trip\"", "[back](../secnd.md#x)\n"),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/trip/index.md:4:1",
+            "names content/news/secnd.md",
+            "did you mean `../second.md`?",
+        ],
+    },
+    Case {
+        name: "section and page bundle in one folder",
+        setup: |s| {
+            s.write("content/news/trip/index.md", page("title = \"Trip\"", ""));
+            s.write("content/news/trip/_index.md", page("title = \"Trips\"", ""));
+        },
+        args: None,
+        code: 1,
+        expect: &[
+            "content/news/trip/_index.md",
+            "holds both _index.md and index.md",
+        ],
+    },
+    Case {
+        name: "page bundle with a slug",
+        setup: |s| {
+            s.write(
+                "content/news/trip/index.md",
+                page("title = \"Trip\"\nslug = \"voyage\"", ""),
+            )
+        },
+        args: None,
+        code: 1,
+        expect: &["content/news/trip/index.md:3:8", "cannot set a slug"],
+    },
+    Case {
         name: "output dir is the root",
         setup: |_| {},
         args: Some(|s| {

@@ -75,7 +75,7 @@ const EXTRA_TEMPLATES: [(&str, &str); 5] = [
 fn random_edit_sequences_match_clean_builds() {
     let mut checked: BTreeMap<Kept, usize> = BTreeMap::new();
     for seed in [0x5eed_u64, 0xb41e_f1e6, 20261124, 7, 0xdead_beef] {
-        for (kind, count) in run_sequence(seed, 220) {
+        for (kind, count) in run_sequence(seed, 240) {
             *checked.entry(kind).or_default() += count;
         }
     }
@@ -181,7 +181,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(41) {
+            match rng.below(45) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -577,6 +577,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     site.write(page, site.read(page) + &format!("\nAbout {step}.\n"));
                     touched.push(page.into());
                 }
+                41..=44 => bundle_step(&site, &mut rng, step, &mut touched),
                 31..=34 => shortcode_step(
                     &site,
                     &mut rng,
@@ -888,4 +889,78 @@ fn routes_step(
             touched.push(path.into());
         }
     }
+}
+const TRIP_PAGE: &str = "content/news/trip.md";
+const TRIP_BUNDLE: &str = "content/news/trip/index.md";
+/// The assets of the trip's folder, each present or not: an image, a file renamed back and
+/// forth, and one in a folder of its own.
+const TRIP_ASSETS: [(&str, &str); 3] = [
+    ("content/news/trip/still.png", "content/news/trip/still.png"),
+    ("content/news/trip/deck.pdf", "content/news/trip/Deck 2.pdf"),
+    (
+        "content/news/trip/img/map.png",
+        "content/news/trip/img/map.png",
+    ),
+];
+
+/// A page bundle and its files: `news/trip.md` turned into `news/trip/index.md` and back, an
+/// asset added, removed or renamed, a relative link to each written in the page. A link to a
+/// file that is not there fails both builds alike.
+fn bundle_step(site: &TestSite, rng: &mut Rng, step: usize, touched: &mut Vec<String>) {
+    let bundled = site.path(TRIP_BUNDLE).exists();
+    match rng.below(3) {
+        0 => {
+            // The page moves between the two forms, its links written for where it now is.
+            let (from, to) = match bundled {
+                true => (TRIP_BUNDLE, TRIP_PAGE),
+                false => (TRIP_PAGE, TRIP_BUNDLE),
+            };
+            let _ = std::fs::remove_file(site.path(from));
+            site.write(to, trip_text(site, to == TRIP_BUNDLE, step));
+            touched.extend([from.to_string(), to.to_string()]);
+        }
+        1 => {
+            let (a, b) = TRIP_ASSETS[rng.below(TRIP_ASSETS.len())];
+            match (site.path(a).exists(), site.path(b).exists()) {
+                (true, _) if a != b && rng.below(2) == 0 => {
+                    std::fs::rename(site.path(a), site.path(b)).unwrap()
+                }
+                (true, _) => std::fs::remove_file(site.path(a)).unwrap(),
+                (false, true) => std::fs::rename(site.path(b), site.path(a)).unwrap(),
+                (false, false) => site.write(a, format!("asset {step}")),
+            }
+            touched.extend([a.to_string(), b.to_string()]);
+            // Mostly the page follows at once; otherwise its links are broken until it does.
+            let page = if bundled { TRIP_BUNDLE } else { TRIP_PAGE };
+            if site.path(page).exists() && rng.below(4) != 0 {
+                site.write(page, trip_text(site, bundled, step));
+                touched.push(page.into());
+            }
+        }
+        _ => {
+            // The page written again, linking to whatever assets are there now (or not).
+            let page = if bundled { TRIP_BUNDLE } else { TRIP_PAGE };
+            site.write(page, trip_text(site, bundled, step));
+            touched.push(page.into());
+        }
+    }
+}
+
+/// The trip page, linking relatively to its section's first page and to the assets of its
+/// folder that exist now: from `news/` as `trip.md`, from `news/trip/` as a bundle.
+fn trip_text(site: &TestSite, bundled: bool, step: usize) -> String {
+    let (up, into) = if bundled { ("../", "") } else { ("", "trip/") };
+    let mut text = format!(
+        "+++\ntitle = \"Trip {step}\"\n+++\nAfter [the first story]({up}first.md#details).\n"
+    );
+    for (a, b) in TRIP_ASSETS {
+        for asset in [a, b] {
+            if site.path(asset).exists() {
+                let name = asset.strip_prefix("content/news/trip/").unwrap();
+                let name = name.replace(' ', "%20");
+                text.push_str(&format!("\n![{name}]({into}{name})\n"));
+            }
+        }
+    }
+    text
 }

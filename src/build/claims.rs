@@ -183,6 +183,12 @@ impl Claims {
                 }
                 let urls = urls.get_or_insert_with(|| self.urls());
                 let hint = match did_you_mean(written, urls.iter().map(String::as_str)) {
+                    // A relative link is suggested as one, when the file is in the same folder.
+                    Some(near) if link.written.is_some() => {
+                        let folder = &written[..written.rfind('/').map_or(0, |i| i + 1)];
+                        let beside = near.strip_prefix(folder).filter(|n| !n.is_empty());
+                        format!("did you mean `{}`?", beside.unwrap_or(near))
+                    }
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "link to a page by its file, e.g. [text](@/partnerships/a24-google.md), so the link follows the page; files come from static/ or beside the Markdown".into(),
                 };
@@ -190,10 +196,16 @@ impl Claims {
                 diagnostics.push(
                     Diagnostic::error(
                         &doc.display_path,
-                        format!(
-                            "the link `{}` points to a page or file that does not exist",
-                            link.href
-                        ),
+                        match &link.written {
+                            Some(written) => format!(
+                                "the link `{written}` (`{}` on the site) points to a page or file that does not exist",
+                                link.href
+                            ),
+                            None => format!(
+                                "the link `{}` points to a page or file that does not exist",
+                                link.href
+                            ),
+                        },
                     )
                     .in_text(&doc.text, body + link.range.start..body + link.range.end)
                     .hint(hint),

@@ -10,7 +10,7 @@ use crate::config::{BuildOptions, Config};
 use crate::content::{self, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
-use crate::paths::OutputKey;
+use crate::paths::{ContentPath, OutputKey};
 use crate::render::Templates;
 
 impl Session {
@@ -201,12 +201,16 @@ impl Session {
         }
     }
 
-    /// Records a file to copy to `output` in the output, from `origin` (`content` or
-    /// `static`); its bytes are read again by the next build.
-    fn add_asset(&mut self, output: String, origin: &str, path: PathBuf) {
-        let display = format!("{origin}/{output}");
+    /// Records a file at `relative` under `origin` (`content` or `static`) to copy to the
+    /// output; its bytes are read again by the next build. A file of `static/` keeps its path;
+    /// one of `content/` goes in the folder of its section or bundle.
+    fn add_asset(&mut self, relative: String, origin: &str, path: PathBuf) {
+        let display = format!("{origin}/{relative}");
         self.stale_assets.insert(display.clone());
-        let output = OutputKey::from(output);
+        let output = match origin {
+            "content" => ContentPath::new(relative).published_key(),
+            _ => OutputKey::from(relative),
+        };
         self.assets.insert(display, Asset { output, path });
         self.claims = None;
     }

@@ -429,6 +429,22 @@ fn checked_slug(
 ) -> String {
     match meta {
         Meta::Page(page) => match &page.slug {
+            // The files of a bundle are published in its folder: a slug would part the page
+            // from them.
+            Some(slug) if relative_path.is_bundle_index() => {
+                problems.push(
+                    Diagnostic::error(
+                        file.display_path,
+                        "a page bundle's URL is its folder's name, so it cannot set a slug",
+                    )
+                    .in_text(file.text, positions.in_file(slug.span()))
+                    .hint(format!(
+                        "rename the folder content/{}/ instead, and remove this line",
+                        relative_path.dir()
+                    )),
+                );
+                String::new()
+            }
             Some(slug) => slug::validate_slug(slug.get_ref()).unwrap_or_else(|message| {
                 problems.push(
                     Diagnostic::error(file.display_path, message)

@@ -19,6 +19,7 @@ use pulldown_cmark::{CowStr, Options, Parser, html};
 mod callouts;
 mod footnotes;
 mod problem;
+mod relative;
 mod rewriter;
 mod shortcodes;
 mod words;
@@ -72,6 +73,8 @@ pub struct InternalLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RootLink {
     pub href: String,
+    /// The relative link this was made from (`still.png`), which messages quote.
+    pub written: Option<String>,
     /// Byte range in the Markdown body.
     pub range: Range<usize>,
 }
@@ -126,9 +129,9 @@ pub fn render(
 ) -> Markup {
     let parser_options = parser_options(options);
     let Some(expansion) = shortcodes::expand(body, parser_options, shortcodes, caller) else {
-        return render_expanded(body, parser_options, options, resolver);
+        return render_expanded(body, parser_options, options, (resolver, caller));
     };
-    let mut markup = render_expanded(&expansion.text, parser_options, options, resolver);
+    let mut markup = render_expanded(&expansion.text, parser_options, options, (resolver, caller));
     let back = |range: &mut Range<usize>| *range = expansion.source_range(range);
     markup.links.iter_mut().for_each(|l| back(&mut l.range));
     markup
@@ -163,7 +166,7 @@ fn render_expanded(
     text: &str,
     parser_options: Options,
     options: RenderOptions,
-    resolver: &dyn LinkResolver,
+    (resolver, caller): (&dyn LinkResolver, &Caller<'_>),
 ) -> Markup {
     let mut citation_callback = |link: pulldown_cmark::BrokenLink<'_>| {
         let reference = link.reference.trim();
@@ -179,7 +182,13 @@ fn render_expanded(
     let events = footnotes::Footnotes::new(parser.into_offset_iter());
     let marked = rewriter::has_summary_marker(text);
     let reserved = rewriter::explicit_heading_ids(text);
-    let mut rewriter = Rewriter::new(events, options, resolver, marked, reserved);
+    let mut rewriter = Rewriter::new(
+        events,
+        options,
+        (resolver, &caller.doc.relative_path),
+        marked,
+        reserved,
+    );
     let mut html_out = String::with_capacity(text.len() + text.len() / 2);
     html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
     rewriter.finish(html_out)

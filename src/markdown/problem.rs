@@ -17,6 +17,11 @@ pub struct Problem {
 pub enum ProblemKind {
     /// `[x](@/target)` names no page or section.
     MissingLinkTarget { target: String },
+    /// A relative link (`[x](../s/page.md)`, `![x](still.png)`) to a Markdown file of
+    /// `content/` that is not there: `target` is the path it names under `content/`.
+    MissingRelativeTarget { written: String, target: String },
+    /// A relative link with more `../` than there are folders above its file.
+    RelativeLinkOutside { written: String },
     /// `[@id]` names no source.
     UnknownCitation { id: String },
     /// A call of a shortcode the site does not have.
@@ -40,6 +45,12 @@ impl Problem {
             ProblemKind::MissingLinkTarget { target } => {
                 format!("the link target `@/{target}` does not exist")
             }
+            ProblemKind::MissingRelativeTarget { written, target } => {
+                format!("the link `{written}` names content/{target}, which does not exist")
+            }
+            ProblemKind::RelativeLinkOutside { written } => {
+                format!("the link `{written}` climbs out of content/")
+            }
             ProblemKind::UnknownCitation { id } => {
                 format!("the citation `[@{id}]` names no known source")
             }
@@ -61,6 +72,8 @@ impl Problem {
     pub fn hint(&self) -> String {
         match &self.kind {
             ProblemKind::MissingLinkTarget { .. } => "write the path of a Markdown file relative to content/, e.g. @/partnerships/a24-google.md (sections are @/dir/_index.md)".into(),
+            ProblemKind::MissingRelativeTarget { .. } => "a relative link is read from this file's folder, as on GitHub: name a Markdown file (../section/page.md) or a file beside this one".into(),
+            ProblemKind::RelativeLinkOutside { .. } => "a relative link is read from this file's folder and stays inside content/; for a file of static/, write a root-relative link such as /css/site.css".into(),
             ProblemKind::UnknownCitation { .. } => {
                 "use an id defined in content/sources.toml, or add a [[source]] entry for it".into()
             }

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
 
+use super::relative;
 use super::shortcodes::without_placeholders;
 use super::words::count_words;
 use super::{
@@ -13,6 +14,7 @@ use super::{
     RenderOptions, RootLink, TocEntry,
 };
 use crate::content::slug::slugify;
+use crate::paths::ContentPath;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Summary {
@@ -50,6 +52,8 @@ pub(super) struct Rewriter<'a, 'r, I> {
     events: I,
     options: RenderOptions,
     resolver: &'r dyn LinkResolver,
+    /// The file whose body this is, which relative links start from.
+    from: &'r ContentPath,
     out: Markup,
     /// Events processed and ready to write, in order.
     ready: VecDeque<Event<'a>>,
@@ -81,7 +85,7 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
     pub(super) fn new(
         events: I,
         options: RenderOptions,
-        resolver: &'r dyn LinkResolver,
+        (resolver, from): (&'r dyn LinkResolver, &'r ContentPath),
         marked: bool,
         reserved_ids: HashSet<String>,
     ) -> Self {
@@ -89,6 +93,7 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
             events,
             options,
             resolver,
+            from,
             out: Markup::default(),
             ready: VecDeque::new(),
             open_heading: None,
@@ -331,8 +336,9 @@ impl<'a, I> Rewriter<'a, '_, I> {
                         &mut self.out.problems,
                     )))
                 } else {
-                    let dest_url = rewrite_link(&dest_url, &range, self.resolver, &mut self.out)
-                        .map_or(dest_url, CowStr::from);
+                    let dest_url =
+                        rewrite_link(&dest_url, &range, (self.resolver, self.from), &mut self.out)
+                            .map_or(dest_url, CowStr::from);
                     Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -347,8 +353,9 @@ impl<'a, I> Rewriter<'a, '_, I> {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_link(&dest_url, &range, self.resolver, &mut self.out)
-                    .map_or(dest_url, CowStr::from);
+                let dest_url =
+                    rewrite_link(&dest_url, &range, (self.resolver, self.from), &mut self.out)
+                        .map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -431,7 +438,7 @@ pub(super) fn explicit_heading_ids(text: &str) -> HashSet<String> {
 fn rewrite_link(
     dest: &str,
     range: &Range<usize>,
-    resolver: &dyn LinkResolver,
+    (resolver, from): (&dyn LinkResolver, &ContentPath),
     out: &mut Markup,
 ) -> Option<String> {
     if let Some(path) = dest.strip_prefix("@/") {
@@ -460,6 +467,9 @@ fn rewrite_link(
             }
         };
     }
+    if relative::is_relative(dest) {
+        return relative::rewrite(dest, range, from, resolver, out);
+    }
     if let Some(fragment) = dest.strip_prefix('#') {
         out.links.push(InternalLink {
             target: String::new(),
@@ -474,6 +484,7 @@ fn rewrite_link(
         out.root_links.push(RootLink {
             href: dest.to_string(),
             range: range.clone(),
+            written: None,
         });
         if resolver.base_path() != "/" {
             return Some(format!("{}{}", resolver.base_path(), &dest[1..]));

@@ -154,3 +154,87 @@ fn file_names_are_percent_encoded_and_slashes_kept() {
         assert_eq!(url_encoded(file), url, "{file}");
     }
 }
+
+#[test]
+fn a_bundle_index_is_the_page_of_its_folder_in_the_section_around_it() {
+    for (content, site) in [
+        ("gallery/index.md", "gallery/"),
+        ("news/Lisbon Trip/index.md", "news/lisbon-trip/"),
+        ("index.md", "index/"),
+    ] {
+        assert_eq!(
+            ContentPath::new(content).default_site_path(),
+            site,
+            "{content}"
+        );
+    }
+    assert_eq!(
+        ContentPath::new("news/trip/index.md").section_site_path(),
+        "news/"
+    );
+    assert_eq!(
+        ContentPath::new("news/trip/index.md").page_site_path("own"),
+        "news/own/"
+    );
+    assert!(!ContentPath::new("index.md").is_bundle_index());
+}
+
+#[test]
+fn a_content_file_is_published_in_the_folder_its_page_or_section_has() {
+    for (content, key) in [
+        ("still.png", "still.png"),
+        (
+            "news/Lisbon Trip/Still 1.png",
+            "news/lisbon-trip/Still 1.png",
+        ),
+        ("Partners & Co/chart.png", "partners-co/chart.png"),
+    ] {
+        assert_eq!(ContentPath::new(content).published_key(), key, "{content}");
+    }
+}
+
+#[test]
+fn relative_links_resolve_from_the_files_folder_and_never_above_content() {
+    let page = ContentPath::new("news/trip/index.md");
+    for (written, resolved) in [
+        ("still.png", Some("news/trip/still.png")),
+        ("./img/a.png", Some("news/trip/img/a.png")),
+        ("../other.md", Some("news/other.md")),
+        ("../../s/page.md", Some("s/page.md")),
+        ("../", Some("news/")),
+        ("../../", Some("")),
+        ("../../../x.md", None),
+        ("a/../../../../x.md", None),
+    ] {
+        assert_eq!(
+            page.join_relative(written)
+                .as_ref()
+                .map(ContentPath::as_str),
+            resolved,
+            "{written}"
+        );
+    }
+    assert_eq!(
+        ContentPath::new("x.md").join_relative("../y.md"),
+        None,
+        "a file at the root has nothing above it"
+    );
+}
+
+#[test]
+fn a_content_path_is_written_relative_to_a_file_as_a_link_would() {
+    for (target, from, written) in [
+        ("news/other.md", "news/a.md", "other.md"),
+        ("s/page.md", "news/trip/index.md", "../../s/page.md"),
+        ("news/trip/still.png", "news/a.md", "trip/still.png"),
+        ("top.md", "top2.md", "top.md"),
+    ] {
+        let target = ContentPath::new(target);
+        assert_eq!(target.written_from(&ContentPath::new(from)), written);
+        assert_eq!(
+            ContentPath::new(from).join_relative(written),
+            Some(target),
+            "{written} from {from}"
+        );
+    }
+}

@@ -53,6 +53,7 @@ impl Site {
         bodies: Bodies,
         shortcodes: Arc<dyn Shortcodes>,
     ) -> (Site, Diagnostics) {
+        let mut diagnostics = super::bundles::misplaced(&documents);
         let sorted = sort_documents(&config, documents);
         let section_paths: Vec<SitePath> = sorted
             .sections
@@ -115,7 +116,7 @@ impl Site {
             options,
             layout,
         };
-        let mut diagnostics: Diagnostics = taxonomy_problems.into_iter().collect();
+        diagnostics.extend(taxonomy_problems);
         site.linked_from = Arc::new(site.check_every_node(&mut diagnostics));
         (site, diagnostics)
     }

@@ -166,6 +166,25 @@ impl Site {
                     hint = format!("did you mean `@/{near}`?");
                 }
             }
+            ProblemKind::MissingRelativeTarget { written, target } => {
+                if self.drafts.contains(target) {
+                    message = format!(
+                        "the link `{written}` names content/{target}, a draft, so it is not published"
+                    );
+                    hint = "publish it (draft = false), remove the link, or preview with --drafts"
+                        .to_string();
+                } else if let Some(near) =
+                    did_you_mean(target, self.by_path.keys().map(|p| p.as_str()))
+                {
+                    let near = ContentPath::new(near).written_from(&doc.relative_path);
+                    hint = format!("did you mean `{near}`?");
+                }
+            }
+            ProblemKind::RelativeLinkOutside { written } => {
+                if let Some(near) = self.within_content(doc, written) {
+                    hint = format!("did you mean `{near}`? ({hint})");
+                }
+            }
             ProblemKind::UnknownCitation { id } => {
                 if let Some(near) = did_you_mean(id, known_sources.iter().copied()) {
                     hint = format!("did you mean `[@{near}]`?");
@@ -195,6 +214,21 @@ impl Site {
         Diagnostic::error(&doc.display_path, message)
             .in_text(&doc.text, range)
             .hint(hint)
+    }
+
+    /// `written`, a relative link of `doc` that climbs out of content/, with as many `../`
+    /// fewer as make it name a page or section: what was most likely meant.
+    fn within_content(&self, doc: &Document, written: &str) -> Option<String> {
+        let mut shorter = written;
+        while let Some(rest) = shorter.strip_prefix("../") {
+            shorter = rest;
+            let path = shorter.split(['#', '?']).next().unwrap_or(shorter);
+            let target = doc.relative_path.join_relative(path);
+            if target.is_some_and(|t| self.by_path.contains_key(&t)) {
+                return Some(shorter.to_string());
+            }
+        }
+        None
     }
 
     /// The mistake of `link` (in `doc`, to `target_node`) if it names an anchor the target

@@ -21,6 +21,7 @@ use crate::fingerprint::Fingerprint;
 use crate::markdown::{Markup, RenderOptions, Shortcodes};
 
 mod assemble;
+mod bundles;
 mod incremental;
 mod links;
 mod taxonomies;

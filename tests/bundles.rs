@@ -1,0 +1,221 @@
+//! Page bundles (`content/x/index.md` is the page `/x/`, its files beside it) and relative
+//! links (read from the Markdown file's folder, as GitHub reads them), through the real binary.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::server::{get, start};
+use common::{TestSite, stderr};
+
+/// The basic fixture with a bundle in `news/` (a still, a deck in a folder), a chart beside the
+/// news section, and pages that link to each other relatively.
+fn site_with_a_bundle() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/news/trip/index.md",
+        "+++\ntitle = \"Trip\"\n+++\n![still](still.png)\n\n[deck](files/deck.pdf#page=2) \
+         and [the first story](../first.md#details), [the news](../), \
+         [home](../../_index.md).\n",
+    );
+    site.write("content/news/trip/still.png", "png");
+    site.write("content/news/trip/files/deck.pdf", "pdf");
+    site.write("content/news/chart.png", "chart");
+    site.write(
+        "content/news/_index.md",
+        site.read("content/news/_index.md") + "\n![chart](chart.png) [trip](trip/index.md)\n",
+    );
+    site
+}
+
+#[test]
+fn a_bundle_is_the_page_of_its_folder_with_its_files_beside_it() {
+    let site = site_with_a_bundle();
+    let out = site.build_into("public", &["--base-url", "https://example.org/b/"]);
+    assert!(!out.join("news/trip/index/index.html").exists());
+    let page = std::fs::read_to_string(out.join("news/trip/index.html")).unwrap();
+    assert_eq!(
+        std::fs::read(out.join("news/trip/still.png")).unwrap(),
+        b"png"
+    );
+    assert_eq!(
+        std::fs::read(out.join("news/trip/files/deck.pdf")).unwrap(),
+        b"pdf"
+    );
+    for href in [
+        "src=\"/b/news/trip/still.png\"",
+        "href=\"/b/news/trip/files/deck.pdf#page=2\"",
+        "href=\"/b/news/first/#details\"",
+        "href=\"/b/news/\"",
+        "href=\"/b/\"",
+    ] {
+        assert!(page.contains(href), "{href} in:\n{page}");
+    }
+    let section = std::fs::read_to_string(out.join("news/index.html")).unwrap();
+    assert_eq!(std::fs::read(out.join("news/chart.png")).unwrap(), b"chart");
+    for href in ["src=\"/b/news/chart.png\"", "href=\"/b/news/trip/\""] {
+        assert!(section.contains(href), "{href} in:\n{section}");
+    }
+    // `check` follows every link of the rendered HTML: none is broken.
+    let check = site.run(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn a_bundle_in_a_folder_named_with_spaces_keeps_its_files_beside_it() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/news/Lisbon Trip/index.md",
+        "+++\ntitle = \"Lisbon\"\n+++\n![the still](Still%201.png)\n",
+    );
+    site.write("content/news/Lisbon Trip/Still 1.png", "png");
+    let out = site.build_into("public", &[]);
+    let page = std::fs::read_to_string(out.join("news/lisbon-trip/index.html")).unwrap();
+    assert!(out.join("news/lisbon-trip/Still 1.png").is_file());
+    assert!(
+        page.contains("src=\"/news/lisbon-trip/Still%201.png\""),
+        "{page}"
+    );
+}
+
+/// Builds into `public/` expecting failure: exit 1, nothing written, and the messages.
+fn failed_build(site: &TestSite) -> String {
+    let result = site.run(&["build"]);
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(
+        !site.path("public").exists(),
+        "a failed build wrote public/"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn a_relative_link_to_nothing_or_above_content_fails_the_build_at_the_link() {
+    let site = site_with_a_bundle();
+    site.write(
+        "content/news/trip/index.md",
+        "+++\ntitle = \"Trip\"\n+++\nSee ![still](stil.png)\n[one](../frist.md)\n\
+         [up](../../../first.md)\n[two](../../../news/second.md)\n",
+    );
+    let err = failed_build(&site);
+    for expected in [
+        "the link `stil.png` (`/news/trip/stil.png` on the site) points to a page or file that does not exist",
+        "--> content/news/trip/index.md:4:5",
+        "did you mean `still.png`?",
+        "the link `../frist.md` names content/news/frist.md, which does not exist",
+        "--> content/news/trip/index.md:5:1",
+        "did you mean `../first.md`?",
+        "the link `../../../first.md` climbs out of content/",
+        "--> content/news/trip/index.md:6:1",
+        "the link `../../../news/second.md` climbs out of content/",
+        "--> content/news/trip/index.md:7:1",
+        "did you mean `../../news/second.md`?",
+    ] {
+        assert!(err.contains(expected), "{expected:?} not in:\n{err}");
+    }
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("did you mean `../first.md`?"));
+}
+
+#[test]
+fn a_relative_link_to_a_draft_says_it_is_a_draft() {
+    let site = site_with_a_bundle();
+    site.write(
+        "content/news/draft.md",
+        "+++\ntitle = \"Draft\"\ndraft = true\n+++\nSoon.\n",
+    );
+    site.write(
+        "content/news/trip/index.md",
+        "+++\ntitle = \"Trip\"\n+++\n[soon](../draft.md)\n",
+    );
+    let err = failed_build(&site);
+    assert!(
+        err.contains("the link `../draft.md` names content/news/draft.md, a draft"),
+        "{err}"
+    );
+    site.build_into("public", &["--drafts"]);
+}
+
+#[test]
+fn a_bundle_holds_one_page_and_sets_no_slug() {
+    let site = site_with_a_bundle();
+    site.write(
+        "content/news/trip/_index.md",
+        "+++\ntitle = \"Both\"\n+++\n",
+    );
+    site.write(
+        "content/news/trip/files/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\n",
+    );
+    let err = failed_build(&site);
+    for expected in [
+        "content/news/trip/ holds both _index.md and index.md",
+        "--> content/news/trip/_index.md",
+        "this Markdown file is inside the page bundle content/news/trip/",
+        "--> content/news/trip/files/notes.md",
+    ] {
+        assert!(err.contains(expected), "{expected:?} not in:\n{err}");
+    }
+    std::fs::remove_file(site.path("content/news/trip/_index.md")).unwrap();
+    std::fs::remove_file(site.path("content/news/trip/files/notes.md")).unwrap();
+    site.replace(
+        "content/news/trip/index.md",
+        "title = \"Trip\"\n",
+        "title = \"Trip\"\nslug = \"voyage\"\n",
+    );
+    let err = failed_build(&site);
+    assert!(
+        err.contains("a page bundle's URL is its folder's name, so it cannot set a slug"),
+        "{err}"
+    );
+    assert!(err.contains("--> content/news/trip/index.md:3:8"), "{err}");
+}
+
+#[test]
+fn a_bundle_file_that_another_output_claims_is_a_clash() {
+    let site = site_with_a_bundle();
+    site.write("content/news/trip/index.html", "<p>mine</p>");
+    let err = failed_build(&site);
+    assert!(err.contains("content/news/trip/index.html"), "{err}");
+    assert!(err.contains("content/news/trip/index.md"), "{err}");
+    std::fs::remove_file(site.path("content/news/trip/index.html")).unwrap();
+    site.write("static/news/trip/still.png", "other");
+    let err = failed_build(&site);
+    assert!(err.contains("static/news/trip/still.png"), "{err}");
+    assert!(err.contains("content/news/trip/still.png"), "{err}");
+}
+
+#[test]
+fn the_preview_serves_a_bundles_files_and_follows_a_page_becoming_a_bundle() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/news/trip.md",
+        "+++\ntitle = \"Trip\"\n+++\n![still](trip/still.png)\n",
+    );
+    site.write("content/news/trip/still.png", "png one");
+    let server = start(&site, &[]);
+    let page = get(server.port, "/news/trip/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("src=\"/news/trip/still.png\""));
+    assert_eq!(get(server.port, "/news/trip/still.png").body, "png one");
+    // The page moves into its folder: the same URL, its link now written from there.
+    std::fs::remove_file(site.path("content/news/trip.md")).unwrap();
+    site.write(
+        "content/news/trip/index.md",
+        "+++\ntitle = \"Trip bundled\"\n+++\n![still](still.png) ![map](map.png)\n",
+    );
+    site.write("content/news/trip/map.png", "map");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !get(server.port, "/news/trip/")
+        .body
+        .contains("Trip bundled")
+    {
+        assert!(Instant::now() < deadline, "the bundle was never served");
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert_eq!(get(server.port, "/news/trip/map.png").body, "map");
+    assert_eq!(get(server.port, "/news/trip/index/").status, 404);
+}
