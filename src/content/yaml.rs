@@ -330,6 +330,12 @@ mod tests {
         for (yaml, says, at) in [
             ("title: A\nslug:\n", "`slug` has no value", "slug"),
             ("title: !big A\n", "YAML tag", "!big A"),
+            // Past i64 but within u64: TOML has no such integer.
+            (
+                "n: 10000000000000000000\n",
+                "too large",
+                "10000000000000000000",
+            ),
         ] {
             let text = format!("---\n{yaml}---\n");
             let err = to_toml("x.md", &text, 4..4 + yaml.len()).unwrap_err();
@@ -364,5 +370,67 @@ mod tests {
         let table: toml::Table = toml.parse().unwrap();
         assert_eq!(table["odd key"].as_integer(), Some(1));
         assert_eq!(table["x.y"].as_integer(), Some(2));
+    }
+
+    /// Every top-level key of a document, by its name: where its key and its value are found
+    /// in the file, through the spans of the TOML made from it.
+    #[test]
+    fn every_key_and_value_is_found_where_it_is_written() {
+        let yaml = "# a comment: not a key\n\"a: b\": quoted colon\n'x.y': single\nurl: https://e.org/x\n\
+                    time: 10:00\nmy-key: v\nlist:\n  - one\n  - two\nn: 1.5\nlast: end\n";
+        let (toml, lines, text) = convert(yaml);
+        let table: toml::Table = toml.parse().unwrap();
+        for (key, written_key, written_value) in [
+            ("a: b", "\"a: b\"", "quoted colon"),
+            ("x.y", "'x.y'", "single"),
+            ("url", "url", "https://e.org/x"),
+            ("time", "time", "10:00"),
+            ("my-key", "my-key", "v"),
+            ("list", "list", "- one\n  - two"),
+            ("n", "n", "1.5"),
+            ("last", "last", "end"),
+        ] {
+            assert!(table.contains_key(key), "{key} in {toml}");
+            let line = lines
+                .iter()
+                .find(|l| toml[l.toml_key.clone()].trim_matches('"') == key)
+                .unwrap_or_else(|| panic!("no line for {key}"));
+            assert_eq!(&text[line.file_key.clone()], written_key, "{key}");
+            assert_eq!(&text[line.file_value.clone()], written_value, "{key}");
+        }
+        assert_eq!(table["n"].as_float(), Some(1.5));
+        assert_eq!(table["time"].as_str(), Some("10:00"));
+    }
+
+    #[test]
+    fn front_matter_that_is_not_keys_says_what_it_is() {
+        for (yaml, kind) in [
+            ("- a\n", "a list"),
+            ("just text\n", "a text"),
+            ("42\n", "a number"),
+            ("true\n", "true or false"),
+            ("!tag x\n", "a tagged value"),
+        ] {
+            let text = format!("---\n{yaml}---\n");
+            let err = to_toml("x.md", &text, 4..4 + yaml.len()).unwrap_err();
+            assert!(
+                err.message.ends_with(&format!("not {kind}")),
+                "{yaml}: {}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_bare_in_toml_only_when_toml_allows() {
+        for (key, bare) in [
+            ("a_b-c9", true),
+            ("a b", false),
+            ("ä", false),
+            ("a.b", false),
+            ("", false),
+        ] {
+            assert_eq!(toml_key(key) == key, bare, "{key}");
+        }
     }
 }
