@@ -179,7 +179,27 @@ fn render_expanded(
     };
     let parser =
         Parser::new_with_broken_link_callback(text, parser_options, Some(&mut citation_callback));
-    let events = footnotes::Footnotes::new(parser.into_offset_iter());
+    let events = parser.into_offset_iter();
+    let context = (resolver, caller);
+    // Each adapter costs every event a step: only a text that may need it gets it.
+    if memchr::memmem::find(text.as_bytes(), b"[^").is_some() {
+        write_html(footnotes::Footnotes::new(events), text, options, context)
+    } else {
+        write_html(events, text, options, context)
+    }
+}
+
+/// The HTML of `events` (parsed from `text`), through the rewriter and, when `text` may hold
+/// an alert, the callouts.
+fn write_html<'a, I>(
+    events: I,
+    text: &str,
+    options: RenderOptions,
+    (resolver, caller): (&dyn LinkResolver, &Caller<'_>),
+) -> Markup
+where
+    I: Iterator<Item = (pulldown_cmark::Event<'a>, Range<usize>)>,
+{
     let marked = rewriter::has_summary_marker(text);
     let reserved = rewriter::explicit_heading_ids(text);
     let mut rewriter = Rewriter::new(
@@ -190,7 +210,11 @@ fn render_expanded(
         reserved,
     );
     let mut html_out = String::with_capacity(text.len() + text.len() / 2);
-    html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
+    if memchr::memmem::find(text.as_bytes(), b"[!").is_some() {
+        html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
+    } else {
+        html::push_html(&mut html_out, rewriter.by_ref());
+    }
     rewriter.finish(html_out)
 }
 

@@ -31,9 +31,9 @@ pub(super) const CONTINUE_READING: &str = "continue-reading";
 /// Whether `text` holds an HTML comment that is the summary marker (perhaps only in code, which
 /// the rewriter finds out).
 pub(super) fn has_summary_marker(text: &str) -> bool {
-    text.match_indices("<!--").any(|(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), b"<!--").any(|at| {
         let rest = &text[at..];
-        rest.find("-->")
+        memchr::memmem::find(rest.as_bytes(), b"-->")
             .is_some_and(|end| is_summary_marker(&rest[..end + 3]))
     })
 }
@@ -418,7 +418,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
 /// The ids set with `{#id}` on a line of `text` (headings' attributes), found without parsing:
 /// a line in a code block counts too, which costs nothing but an id the words never take.
 pub(super) fn explicit_heading_ids(text: &str) -> HashSet<String> {
-    if !text.contains("{#") {
+    if memchr::memmem::find(text.as_bytes(), b"{#").is_none() {
         return HashSet::new();
     }
     text.lines()

@@ -23,7 +23,12 @@ fn xml_can_hold(c: char) -> bool {
 /// `text` escaped for XML text and attributes, less the characters XML cannot hold (a form
 /// feed pasted from a PDF, say), appended to `out`.
 fn escape_xml_into(out: &mut String, text: &str) {
-    if text.chars().all(xml_can_hold) {
+    // Bytes, not chars: every character XML cannot hold starts with a byte below 0x20 or with
+    // 0xEF (U+FFFE and U+FFFF), and summaries are long.
+    let suspect = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    if !suspect || text.chars().all(xml_can_hold) {
         escape_html_into(out, text);
     } else {
         let held: String = text.chars().filter(|&c| xml_can_hold(c)).collect();
