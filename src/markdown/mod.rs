@@ -181,11 +181,45 @@ fn render_expanded(
         Parser::new_with_broken_link_callback(text, parser_options, Some(&mut citation_callback));
     let events = parser.into_offset_iter();
     let context = (resolver, caller);
+    let features = Features::of(text);
     // Each adapter costs every event a step: only a text that may need it gets it.
-    if memchr::memmem::find(text.as_bytes(), b"[^").is_some() {
-        write_html(footnotes::Footnotes::new(events), text, options, context)
+    if features.footnotes {
+        write_html(
+            footnotes::Footnotes::new(events),
+            text,
+            features,
+            options,
+            context,
+        )
     } else {
-        write_html(events, text, options, context)
+        write_html(events, text, features, options, context)
+    }
+}
+
+/// What a text may hold that costs work to handle, found in one pass: `[^` (footnotes), `[!`
+/// (an alert), `<!` (a `<!-- more -->` comment) and `{#` (an id set by hand).
+#[derive(Debug, Clone, Copy, Default)]
+struct Features {
+    footnotes: bool,
+    alerts: bool,
+    comments: bool,
+    explicit_ids: bool,
+}
+
+impl Features {
+    fn of(text: &str) -> Features {
+        let bytes = text.as_bytes();
+        let mut features = Features::default();
+        for at in memchr::memchr3_iter(b'[', b'{', b'<', bytes) {
+            match (bytes[at], bytes.get(at + 1)) {
+                (b'[', Some(b'^')) => features.footnotes = true,
+                (b'[', Some(b'!')) => features.alerts = true,
+                (b'{', Some(b'#')) => features.explicit_ids = true,
+                (b'<', Some(b'!')) => features.comments = true,
+                _ => {}
+            }
+        }
+        features
     }
 }
 
@@ -194,14 +228,18 @@ fn render_expanded(
 fn write_html<'a, I>(
     events: I,
     text: &str,
+    features: Features,
     options: RenderOptions,
     (resolver, caller): (&dyn LinkResolver, &Caller<'_>),
 ) -> Markup
 where
     I: Iterator<Item = (pulldown_cmark::Event<'a>, Range<usize>)>,
 {
-    let marked = rewriter::has_summary_marker(text);
-    let reserved = rewriter::explicit_heading_ids(text);
+    let marked = features.comments && rewriter::has_summary_marker(text);
+    let reserved = match features.explicit_ids {
+        true => rewriter::explicit_heading_ids(text),
+        false => Default::default(),
+    };
     let mut rewriter = Rewriter::new(
         events,
         options,
@@ -210,7 +248,7 @@ where
         reserved,
     );
     let mut html_out = String::with_capacity(text.len() + text.len() / 2);
-    if memchr::memmem::find(text.as_bytes(), b"[!").is_some() {
+    if features.alerts {
         html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));
     } else {
         html::push_html(&mut html_out, rewriter.by_ref());

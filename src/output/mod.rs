@@ -11,29 +11,41 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::escape_html_into;
 use crate::paths::OutputKey;
 
-/// Whether XML 1.0 can hold `c` at all: no control character but tab and line breaks, and
-/// not U+FFFE or U+FFFF. One such character makes a feed reader reject the whole feed.
-fn xml_can_hold(c: char) -> bool {
-    ((c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
-}
-
-/// `text` escaped for XML text and attributes, less the characters XML cannot hold (a form
-/// feed pasted from a PDF, say), appended to `out`.
+/// `text` escaped for XML text and attributes, less the characters XML 1.0 cannot hold (control
+/// characters but tab and line breaks, U+FFFE, U+FFFF): one such character, a form feed pasted
+/// from a PDF say, makes a feed reader reject the whole feed. One pass over the bytes: every
+/// such character starts with a byte below 0x20 or with 0xEF.
 fn escape_xml_into(out: &mut String, text: &str) {
-    // Bytes, not chars: every character XML cannot hold starts with a byte below 0x20 or with
-    // 0xEF (U+FFFE and U+FFFF), and summaries are long.
-    let suspect = text
-        .bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
-    if !suspect || text.chars().all(xml_can_hold) {
-        escape_html_into(out, text);
-    } else {
-        let held: String = text.chars().filter(|&c| xml_can_hold(c)).collect();
-        escape_html_into(out, &held);
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (replacement, skip) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..0x20 => ("", 1),
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        i += skip;
+        start = i;
     }
+    out.push_str(&text[start..]);
 }
 
 fn escape_xml(text: &str) -> String {
