@@ -56,6 +56,19 @@ fn init_makes_a_site_that_builds_at_once_and_never_overwrites() {
         "{bundle}"
     );
     assert!(bundle.contains("href=\"/notes/first-note/\""), "{bundle}");
+    // The starter shows #14's Markdown: a shortcode, a callout, a summary marker, a footnote.
+    assert!(
+        bundle.contains("<aside class=\"callout callout-tip\""),
+        "{bundle}"
+    );
+    let note = std::fs::read_to_string(site.join("public/notes/first-note/index.html")).unwrap();
+    for expected in [
+        "<aside class=\"callout callout-note\"",
+        "<span id=\"continue-reading\"></span>",
+        "class=\"footnote-backref\"",
+    ] {
+        assert!(note.contains(expected), "missing {expected:?} in\n{note}");
+    }
     let checked = briefing(&["check", "--deny-warnings", "--root", site.to_str().unwrap()]);
     assert!(checked.status.success(), "{}", stderr(&checked));
     let again = briefing(&["init", site.to_str().unwrap()]);

@@ -196,6 +196,9 @@ pub fn assert_links_resolve(out: &Path, base_url: &str, base_path: &str) {
                 {
                     continue;
                 }
+                None if !link.starts_with('/') && !link.starts_with('#') => {
+                    relative_to(name, &link, base_path)
+                }
                 None => link.clone(),
             };
             let (path, fragment) = local
@@ -239,6 +242,23 @@ pub fn assert_links_resolve(out: &Path, base_url: &str, base_path: &str) {
         "broken links:\n{}",
         problems.join("\n")
     );
+}
+
+/// `link`, written in the output file `name`, as a root-relative path: a browser reads a
+/// relative link from the folder of the page it is on, `..` included.
+fn relative_to(name: &str, link: &str, base_path: &str) -> String {
+    let mut parts: Vec<&str> = name.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            // Above the output's root: left as written, so it is reported as outside.
+            ".." if parts.pop().is_none() => return link.to_string(),
+            ".." => {}
+            "." => {}
+            _ => parts.push(part),
+        }
+    }
+    format!("{base_path}{}", parts.join("/"))
 }
 
 /// A process a test started, killed and reaped when the test ends, passing or failing: a
