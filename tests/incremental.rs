@@ -953,9 +953,15 @@ fn bundle_step(site: &TestSite, rng: &mut Rng, step: usize, touched: &mut Vec<St
             }
         }
         _ => {
-            // The page written again, linking to whatever assets are there now (or not).
+            // The page written again, linking to whatever assets are there now (or not), and
+            // sometimes as a draft, whose bundle's files are left out with it.
             let page = if bundled { TRIP_BUNDLE } else { TRIP_PAGE };
-            site.write(page, trip_text(site, bundled, step));
+            let text = trip_text(site, bundled, step);
+            let text = match rng.below(3) {
+                0 => text.replacen("+++\n", "+++\ndraft = true\n", 1),
+                _ => text,
+            };
+            site.write(page, text);
             touched.push(page.into());
         }
     }

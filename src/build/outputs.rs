@@ -27,7 +27,7 @@ impl Session {
             Some(prev) => kept_output(prev, composed.site, composed.asset_paths),
             None => Output::new(),
         };
-        for (display, asset) in &self.assets {
+        for (display, asset) in self.published_assets(composed.site) {
             if output.contains(&asset.output) && !stale.contains(display) {
                 continue;
             }

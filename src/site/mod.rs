@@ -185,6 +185,16 @@ impl Site {
             .map(String::as_str)
     }
 
+    /// Whether the file of `content/` at `relative` is in the folder of a page bundle left
+    /// out as a draft: its files are the page's, and are left out with it.
+    pub fn in_draft_bundle(&self, relative: &str) -> bool {
+        self.drafts.iter().any(|draft| {
+            draft
+                .strip_suffix("index.md")
+                .is_some_and(|folder| folder.ends_with('/') && relative.starts_with(folder))
+        })
+    }
+
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
     }
