@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::server::{get, start};
-use common::{TestSite, stderr};
+use common::{TestSite, Watch, snapshot, stderr, wait_until};
 
 /// The basic fixture with a bundle in `news/` (a still, a deck in a folder), a chart beside the
 /// news section, and pages that link to each other relatively.
@@ -218,4 +218,36 @@ fn the_preview_serves_a_bundles_files_and_follows_a_page_becoming_a_bundle() {
     }
     assert_eq!(get(server.port, "/news/trip/map.png").body, "map");
     assert_eq!(get(server.port, "/news/trip/index/").status, 404);
+}
+
+/// A draft's bundle: its files are the page's, published with it (`--drafts`) or not at all,
+/// and `watch` follows the flag as a clean build does.
+#[test]
+fn a_draft_bundles_files_are_left_out_with_its_page() {
+    let site = site_with_a_bundle();
+    site.replace("content/news/_index.md", " [trip](trip/index.md)", "");
+    let trip = "content/news/trip/index.md";
+    site.replace(trip, "title = \"Trip\"", "title = \"Trip\"\ndraft = true");
+    let out = site.build_into("public", &[]);
+    assert!(!out.join("news/trip").exists());
+    assert_eq!(std::fs::read(out.join("news/chart.png")).unwrap(), b"chart");
+    let drafts = site.build_into("drafts", &["--drafts"]);
+    for (file, bytes) in [("still.png", "png"), ("files/deck.pdf", "pdf")] {
+        let published = std::fs::read_to_string(drafts.join("news/trip").join(file));
+        assert_eq!(published.unwrap(), bytes, "{file}");
+    }
+    assert!(drafts.join("news/trip/index.html").is_file());
+    let mut watch = Watch::start(&site, &[]);
+    let still = out.join("news/trip/still.png");
+    site.replace(trip, "draft = true\n", "");
+    wait_until("the published bundle's still", || still.is_file());
+    watch.wait_for("Built", Duration::from_secs(20));
+    site.replace(trip, "title = \"Trip\"", "title = \"Trip\"\ndraft = true");
+    wait_until("the draft's files to go", || {
+        !out.join("news/trip").exists()
+    });
+    watch.wait_for("Built", Duration::from_secs(20));
+    let watched = snapshot(&out);
+    drop(watch);
+    assert_eq!(watched, snapshot(&site.build_into("clean", &[])));
 }

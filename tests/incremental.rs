@@ -384,17 +384,8 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     touched.push("static/swap".into());
                 }
                 18 => {
-                    let config = "site.toml";
-                    let text: String = site
-                        .read(config)
-                        .lines()
-                        .map(|l| match l.starts_with("title =") {
-                            true => format!("title = \"Fixture {step}\"\n"),
-                            false => format!("{l}\n"),
-                        })
-                        .collect();
-                    site.write(config, text);
-                    touched.push(config.into());
+                    set_config_line(&site, "title =", &format!("title = \"Fixture {step}\""));
+                    touched.push("site.toml".into());
                 }
                 19 => {
                     // Dates move a page in its listing, the feed and the sitemap.
@@ -562,13 +553,24 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                         touched.push(page.into());
                     }
                 }
+                38 if rng.below(2) == 0 => {
+                    // Term pages paginated by one or two pages a pager, or not at all: pagers
+                    // come and go with the terms' pages.
+                    let paginated = ["", ", paginate_by = 1", ", paginate_by = 2"][rng.below(3)];
+                    let line = format!(
+                        "taxonomies = [{{ name = \"topics\", feed = true{paginated} }}, {{ name = \"guilds\" }}]"
+                    );
+                    set_config_line(&site, "taxonomies =", &line);
+                    touched.push("site.toml".into());
+                }
                 38 => {
-                    // The taxonomy's own template, beside the generic one briefing falls back on.
+                    // The taxonomy's own template, beside the generic one briefing falls back on;
+                    // it lists its pager's pages when the taxonomy is paginated.
                     let path = "templates/topics/single.html";
                     if site.path(path).exists() {
                         std::fs::remove_file(site.path(path)).unwrap();
                     } else {
-                        site.write(path, format!("<h1>{{{{ term.name }}}} {step}</h1>{{% for p in term.pages %}}<p>{{{{ p.title }}}}: {{{{ p.summary | safe }}}}</p>{{% endfor %}}"));
+                        site.write(path, format!("<h1>{{{{ term.name }}}} {step}</h1>{{% for p in term.pages %}}<p>{{{{ p.title }}}}: {{{{ p.summary | safe }}}}</p>{{% endfor %}}{{% if paginator is defined %}}<nav>{{{{ paginator.current_index }}}}/{{{{ paginator.number_pagers }}}}{{% for p in paginator.pages %}} {{{{ p.title }}}}{{% endfor %}}</nav>{{% endif %}}"));
                     }
                     touched.push(path.into());
                 }
@@ -906,6 +908,19 @@ const TRIP_ASSETS: [(&str, &str); 3] = [
 /// A page bundle and its files: `news/trip.md` turned into `news/trip/index.md` and back, an
 /// asset added, removed or renamed, a relative link to each written in the page. A link to a
 /// file that is not there fails both builds alike.
+/// Replaces the line of `site.toml` that starts with `key` by `line`.
+fn set_config_line(site: &TestSite, key: &str, line: &str) {
+    let text: String = site
+        .read("site.toml")
+        .lines()
+        .map(|l| match l.starts_with(key) {
+            true => format!("{line}\n"),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    site.write("site.toml", text);
+}
+
 fn bundle_step(site: &TestSite, rng: &mut Rng, step: usize, touched: &mut Vec<String>) {
     let bundled = site.path(TRIP_BUNDLE).exists();
     match rng.below(3) {
@@ -938,9 +953,15 @@ fn bundle_step(site: &TestSite, rng: &mut Rng, step: usize, touched: &mut Vec<St
             }
         }
         _ => {
-            // The page written again, linking to whatever assets are there now (or not).
+            // The page written again, linking to whatever assets are there now (or not), and
+            // sometimes as a draft, whose bundle's files are left out with it.
             let page = if bundled { TRIP_BUNDLE } else { TRIP_PAGE };
-            site.write(page, trip_text(site, bundled, step));
+            let text = trip_text(site, bundled, step);
+            let text = match rng.below(3) {
+                0 => text.replacen("+++\n", "+++\ndraft = true\n", 1),
+                _ => text,
+            };
+            site.write(page, text);
             touched.push(page.into());
         }
     }

@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{TestSite, Watch, server, snapshot, stderr};
+use common::{TestSite, Watch, server, snapshot, stderr, wait_until};
 
 const BASE: &str = "https://example.org/sub/";
 
@@ -277,14 +277,6 @@ fn redirect_to_sends_a_section_on_and_check_follows_it() {
     let out = site.build_into("public", &[]);
     let about = std::fs::read_to_string(out.join("about/index.html")).unwrap();
     assert_redirects_to(&about, "https://elsewhere.example/x?a=1&amp;b=2");
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < deadline, "never: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// `watch` adds and removes alias pages and pagers as the front matter asks, and ends with

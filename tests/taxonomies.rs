@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::server::{get, start};
-use common::{TestSite, Watch, snapshot, stderr};
+use common::{TestSite, Watch, snapshot, stderr, wait_until};
 
 const TAXONOMIES: &str =
     "taxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\n";
@@ -221,17 +221,117 @@ fn taxonomy_settings_that_cannot_work_are_errors_in_site_toml() {
     site.replace(
         "site.toml",
         TAXONOMIES,
-        "taxonomies = [{ name = \"topics\", paginate_by = 20 }, { name = \"?\" }, { name = \"Topics\" }]\n",
+        "taxonomies = [{ name = \"topics\", paginate_by = 0 }, { name = \"?\" }, { name = \"Topics\" }, \
+         { name = \"guilds\", paginate_by = -3, paginate_path = \"../x\" }, { name = \"studios\", paginate_path = \"\" }]\n",
     );
     let err = failed_build(&site);
     for expected in [
-        "error: taxonomy `topics`: pagination of term pages is not supported yet",
+        "error: taxonomy `topics`: paginate_by is 0: a pager must hold at least one page",
         "--> site.toml:6:48",
         "error: the taxonomy name `?` has no letters or digits for its URL",
         "error: the taxonomies `topics` and `Topics` would both be published at /topics/",
+        "error: taxonomy `guilds`: paginate_by is -3: a pager must hold at least one page",
+        "error: taxonomy `guilds`: the pagination path `../x` is not one URL segment",
+        "error: taxonomy `studios`: the pagination path `` is not one URL segment",
+        "help: set paginate_by to the number of pages each pager lists",
     ] {
         assert!(err.contains(expected), "{expected:?} not in:\n{err}");
     }
+}
+
+/// The fixture's taxonomies with `topics` paginated by one page (`extra` added to its entry),
+/// and its own term template that shows its paginator (`guilds`, not paginated, has none).
+fn paginated_terms(extra: &str) -> TestSite {
+    let site = site_with_terms();
+    site.replace(
+        "site.toml",
+        "{ name = \"topics\", feed = true }",
+        &format!("{{ name = \"topics\", feed = true, paginate_by = 1{extra} }}"),
+    );
+    site.write(
+        "templates/topics/single.html",
+        "<h1>{{ term.name }} ({{ term.page_count }}, by {{ taxonomy.paginate_by }})</h1>\
+         {% for p in paginator.pages %}<p>{{ p.title }}</p>{% endfor %}\
+         <nav>{{ paginator.current_index }}/{{ paginator.number_pagers }} of {{ paginator.total_pages }}; \
+         first {{ paginator.first }} last {{ paginator.last }} base {{ paginator.base_url }} \
+         prev {{ paginator.previous }} next {{ paginator.next }}</nav>",
+    );
+    site
+}
+
+#[test]
+fn term_pages_are_paginated_as_sections_are() {
+    let site = paginated_terms("");
+    let out = site.build_into("public", &[]);
+    let term = "https://fixture.example.org/topics/runway/";
+    assert_eq!(
+        read(&out, "topics/runway/index.html"),
+        format!(
+            "<h1>Runway (2, by 1)</h1><p>Second story</p><nav>1/2 of 2; first {term} last \
+             {term}page/2/ base {term}page/ prev  next {term}page/2/</nav>"
+        )
+    );
+    assert_eq!(
+        read(&out, "topics/runway/page/2/index.html"),
+        format!(
+            "<h1>Runway (2, by 1)</h1><p>First story</p><nav>2/2 of 2; first {term} last \
+             {term}page/2/ base {term}page/ prev {term} next </nav>"
+        )
+    );
+    // The first pager is the term page: its numbered URL sends readers there.
+    let redirect = read(&out, "topics/runway/page/1/index.html");
+    assert!(redirect.contains(&format!("url={term}")), "{redirect}");
+    // A term of one page has one pager; a taxonomy that is not paginated has none.
+    assert!(out.join("topics/a24/page/1/index.html").is_file());
+    assert!(!out.join("topics/a24/page/2").exists());
+    assert!(!out.join("guilds/wga/page").exists());
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{term}</loc>")), "{sitemap}");
+    assert!(!sitemap.contains("page/"), "{sitemap}");
+    let check = site.run(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    // briefing's own term template lists a pager's pages and links its neighbours.
+    std::fs::remove_file(site.path("templates/topics/single.html")).unwrap();
+    let out = site.build_into("builtin", &[]);
+    let second = read(&out, "topics/runway/page/2/index.html");
+    assert!(second.contains("First story"), "{second}");
+    assert!(!second.contains("Second story"), "{second}");
+    assert!(
+        second.contains(&format!("<a rel=\"prev\" href=\"{term}\">Newer</a>")),
+        "{second}"
+    );
+    let first = read(&out, "topics/runway/index.html");
+    assert!(
+        first.contains(&format!("<a rel=\"next\" href=\"{term}page/2/\">Older</a>")),
+        "{first}"
+    );
+    assert!(!first.contains("First story"), "{first}");
+    // paginate_path names the segment, as a section's does.
+    let site = paginated_terms(", paginate_path = \"p\"");
+    let out = site.build_into("public", &[]);
+    let second = read(&out, "topics/runway/p/2/index.html");
+    assert!(
+        second.contains(&format!("base {term}p/ prev {term} next <")),
+        "{second}"
+    );
+    assert!(out.join("topics/runway/p/1/index.html").is_file());
+    assert!(!out.join("topics/runway/page").exists());
+}
+
+#[test]
+fn a_term_pager_claims_its_url() {
+    let site = paginated_terms("");
+    site.replace(
+        "content/news/first.md",
+        "title = ",
+        "aliases = [\"/topics/runway/page/2/\"]\ntitle = ",
+    );
+    let err = failed_build(&site);
+    assert!(
+        err.contains("the pager 2 of the term `Runway` of the taxonomy `topics`"),
+        "{err}"
+    );
+    assert!(err.contains("topics/runway/page/2/index.html"), "{err}");
 }
 
 #[test]
@@ -255,14 +355,6 @@ fn a_section_where_a_taxonomy_is_published_clashes_with_it() {
         err.contains("get_taxonomy_url: no taxonomy `topic` (did you mean `topics`?)"),
         "{err}"
     );
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < deadline, "never: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// Terms added and removed while `watch` runs: term pages appear, change and go, and the
@@ -305,4 +397,10 @@ fn serve_answers_term_pages_and_feeds() {
     assert_eq!(feed.status, 200);
     assert!(feed.body.contains("<entry>"), "{}", feed.body);
     assert_eq!(get(server.port, "/guilds/wga/atom.xml").status, 404);
+    drop(server);
+    let site = paginated_terms("");
+    let server = start(&site, &[]);
+    let pager = get(server.port, "/topics/runway/page/2/");
+    assert_eq!(pager.status, 200);
+    assert!(pager.body.contains("<p>First story</p>"), "{}", pager.body);
 }

@@ -97,8 +97,10 @@ impl Session {
         let site = Arc::new(site);
         let (values, page_reuse) = template_values(&site, previous.as_deref());
         clock.lap("template values");
-        let asset_paths: BTreeSet<OutputKey> =
-            self.assets.values().map(|a| a.output.clone()).collect();
+        let asset_paths: BTreeSet<OutputKey> = self
+            .published_assets(&site)
+            .map(|(_, a)| a.output.clone())
+            .collect();
         let composed = Composed {
             site: &site,
             values: &values,
@@ -273,6 +275,19 @@ impl Session {
         Graph { site, claims }
     }
 
+    /// The files to copy that `site` publishes: those of a draft's bundle are left out with
+    /// its page (a later build without the draft flag copies them again).
+    pub(super) fn published_assets<'s>(
+        &'s self,
+        site: &'s Site,
+    ) -> impl Iterator<Item = (&'s String, &'s super::Asset)> {
+        self.assets.iter().filter(|(display, _)| {
+            !display
+                .strip_prefix("content/")
+                .is_some_and(|relative| site.in_draft_bundle(relative))
+        })
+    }
+
     /// The claims of `site` on the output: those of the last build when neither the page and
     /// section paths nor the copied files changed since (an edit of a page's text).
     fn claims_of(&mut self, site: &Site, config: &Config) -> Arc<Claims> {
@@ -282,8 +297,7 @@ impl Session {
             return Arc::clone(claims);
         }
         let copied = self
-            .assets
-            .iter()
+            .published_assets(site)
             .map(|(display, asset)| (asset.output.as_str(), display.as_str()));
         let claims = Arc::new(Claims::collect(site, copied, &config.output_dir));
         self.claims = Some(Arc::clone(&claims));

@@ -27,7 +27,7 @@ impl Session {
             Some(prev) => kept_output(prev, composed.site, composed.asset_paths),
             None => Output::new(),
         };
-        for (display, asset) in &self.assets {
+        for (display, asset) in self.published_assets(composed.site) {
             if output.contains(&asset.output) && !stale.contains(display) {
                 continue;
             }
@@ -140,8 +140,12 @@ fn sitemap(site: &Site) -> Vec<u8> {
             lastmod,
         });
     }
+    // A term's pagers past the first are left out as a section's are.
     for taxonomy_output in TaxonomyOutput::all(site) {
-        if !matches!(taxonomy_output, TaxonomyOutput::Feed(..)) {
+        if matches!(
+            taxonomy_output,
+            TaxonomyOutput::List(_) | TaxonomyOutput::Term(..)
+        ) {
             entries.push(output::SitemapEntry {
                 url: OutputKind::Taxonomy(taxonomy_output).permalink(site),
                 lastmod: None,

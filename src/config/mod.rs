@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::paths::SitePath;
 
+pub mod pagination;
 mod taxonomies;
 
 pub use taxonomies::TaxonomyConfig;

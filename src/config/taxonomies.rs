@@ -1,5 +1,6 @@
-//! `taxonomies = [{ name = "topics", feed = true }]` in `site.toml`: the ways pages are grouped,
-//! each published at `/<name>/` (every term) and `/<name>/<term>/` (a term's pages).
+//! `taxonomies = [{ name = "topics", feed = true, paginate_by = 20 }]` in `site.toml`: the ways
+//! pages are grouped, each published at `/<name>/` (every term) and `/<name>/<term>/` (a term's
+//! pages, split over `/<name>/<term>/page/2/`, ... when paginated).
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -8,6 +9,10 @@ use crate::diagnostics::Diagnostic;
 use crate::paths::{SitePath, slugify};
 
 use super::CONFIG_FILE;
+use super::pagination::{
+    DEFAULT_PAGINATE_PATH, PAGINATE_BY_HINT, PAGINATE_PATH_HINT, Pagination, checked_paginate_by,
+    checked_paginate_path,
+};
 
 /// One taxonomy as written in `site.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -16,7 +21,8 @@ pub(super) struct RawTaxonomy {
     name: Spanned<String>,
     #[serde(default)]
     feed: bool,
-    paginate_by: Option<Spanned<toml::Value>>,
+    paginate_by: Option<Spanned<i64>>,
+    paginate_path: Option<Spanned<String>>,
 }
 
 /// One taxonomy, validated.
@@ -28,6 +34,8 @@ pub struct TaxonomyConfig {
     pub slug: String,
     /// Whether each term gets an Atom feed at `/<name>/<term>/atom.xml`.
     pub feed: bool,
+    /// How each term's page is split over pagers; `None` lists all of a term's pages on one.
+    pub pagination: Option<Pagination>,
 }
 
 impl TaxonomyConfig {
@@ -38,8 +46,8 @@ impl TaxonomyConfig {
 }
 
 /// The taxonomies of `site.toml` (whose text is `text`), or every problem with them: a name
-/// without letters or digits, two names on one URL, and `paginate_by`, which term pages do not
-/// support yet (refused rather than ignored, so nobody ships a listing they think is split).
+/// without letters or digits, two names on one URL, a pager of no pages, a pagination path that
+/// is not one URL segment.
 pub(super) fn validate(
     raw: Vec<RawTaxonomy>,
     text: &str,
@@ -49,15 +57,12 @@ pub(super) fn validate(
     for entry in raw {
         let at =
             |span, message: String| Diagnostic::error(CONFIG_FILE, message).in_text(text, span);
-        if let Some(paginate_by) = &entry.paginate_by {
-            let message = format!(
-                "taxonomy `{}`: pagination of term pages is not supported yet",
-                entry.name.get_ref()
-            );
-            problems.push(at(paginate_by.span(), message).hint(
-                "remove `paginate_by` from the taxonomy: each term page lists all of its pages",
-            ));
-        }
+        let pagination = pagination(&entry).map_err(|mistakes| {
+            for (span, message, hint) in mistakes {
+                let name = entry.name.get_ref();
+                problems.push(at(span, format!("taxonomy `{name}`: {message}")).hint(hint));
+            }
+        });
         let name = entry.name.get_ref();
         let slug = slugify(name);
         if slug.is_empty() {
@@ -82,11 +87,40 @@ pub(super) fn validate(
             name: name.clone(),
             slug,
             feed: entry.feed,
+            pagination: pagination.ok().flatten(),
         });
     }
     if problems.is_empty() {
         Ok(taxonomies)
     } else {
         Err(problems)
+    }
+}
+
+type PaginationMistake = (std::ops::Range<usize>, String, &'static str);
+
+/// How the taxonomy's term pages are split over pagers, checked as a section's are; every
+/// problem with it.
+fn pagination(entry: &RawTaxonomy) -> Result<Option<Pagination>, Vec<PaginationMistake>> {
+    let path = match &entry.paginate_path {
+        Some(path) => checked_paginate_path(path.get_ref())
+            .map_err(|message| (path.span(), message, PAGINATE_PATH_HINT)),
+        None => Ok(DEFAULT_PAGINATE_PATH.to_string()),
+    };
+    let by = entry.paginate_by.as_ref().map(|by| {
+        checked_paginate_by(*by.get_ref()).map_err(|message| (by.span(), message, PAGINATE_BY_HINT))
+    });
+    match (by, path) {
+        (None, Ok(_)) => Ok(None),
+        (Some(Ok(by)), Ok(path)) => Ok(Some(Pagination {
+            by,
+            path,
+            reversed: false,
+        })),
+        (by, path) => Err(by
+            .and_then(Result::err)
+            .into_iter()
+            .chain(path.err())
+            .collect()),
     }
 }

@@ -4,12 +4,14 @@
 
 use std::ops::Range;
 
-use toml::Spanned;
-
 use super::Meta;
 use super::front_matter::Positions;
+use crate::config::pagination::{
+    DEFAULT_PAGINATE_PATH, PAGINATE_BY_HINT, PAGINATE_PATH_HINT, Pagination, checked_paginate_by,
+    checked_paginate_path,
+};
 use crate::diagnostics::Diagnostic;
-use crate::paths::{SitePath, slugify, url_encoded};
+use crate::paths::{SitePath, url_encoded};
 
 /// Where a section with `redirect_to` sends its readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,15 +20,6 @@ pub enum RedirectTarget {
     Url(String),
     /// A path of this site, under the base path.
     Site(SitePath),
-}
-
-/// How a section splits its listing over pagers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pagination {
-    pub by: usize,
-    /// The URL segment before a pager's number: `page` in `/news/page/2/`.
-    pub path: String,
-    pub reversed: bool,
 }
 
 /// The extra URLs of one file, checked.
@@ -82,47 +75,25 @@ pub(super) fn checked_routes(
         }
     }
     let path = match &section.paginate_path {
-        Some(path) => checked_paginate_path(path).unwrap_or_else(|message| {
-            problem(
-                path.span(),
-                message,
-                "a pagination path is one URL segment of letters, digits and hyphens, e.g. paginate_path = \"page\"",
-            );
+        Some(path) => checked_paginate_path(path.get_ref()).unwrap_or_else(|message| {
+            problem(path.span(), message, PAGINATE_PATH_HINT);
             String::new()
         }),
-        None => "page".to_string(),
+        None => DEFAULT_PAGINATE_PATH.to_string(),
     };
     if let Some(by) = &section.paginate_by {
-        match usize::try_from(*by.get_ref()) {
-            Ok(by) if by > 0 => {
+        match checked_paginate_by(*by.get_ref()) {
+            Ok(by) => {
                 routes.pagination = Some(Pagination {
                     by,
                     path,
                     reversed: section.paginate_reversed,
                 })
             }
-            _ => problem(
-                by.span(),
-                format!(
-                    "paginate_by is {}: a pager must hold at least one page",
-                    by.get_ref()
-                ),
-                "set paginate_by to the number of pages each pager lists, e.g. paginate_by = 10, or remove it",
-            ),
+            Err(message) => problem(by.span(), message, PAGINATE_BY_HINT),
         }
     }
     routes
-}
-
-fn checked_paginate_path(path: &Spanned<String>) -> Result<String, String> {
-    let written = path.get_ref();
-    if !written.is_empty() && slugify(written) == *written {
-        Ok(written.clone())
-    } else {
-        Err(format!(
-            "the pagination path `{written}` is not one URL segment of lower-case letters, digits and hyphens"
-        ))
-    }
 }
 
 /// Segments of a path written in front matter, none of which may climb out of the output.

@@ -47,6 +47,11 @@ pub enum TaxonomyOutput {
     Term(usize, usize),
     /// `topics/runway/atom.xml`: a term's dated pages, when the taxonomy has `feed = true`.
     Feed(usize, usize),
+    /// `topics/runway/page/2/`: pager `number` (2 and up) of a paginated taxonomy's term page,
+    /// rendered with the term's template; the first pager is the term page itself.
+    TermPager(usize, usize, usize),
+    /// `topics/runway/page/1/`: a redirect to the term page, which is its first pager.
+    FirstTermPager(usize, usize),
 }
 
 impl TaxonomyOutput {
@@ -60,6 +65,13 @@ impl TaxonomyOutput {
                 if taxonomy.config.feed {
                     all.push(TaxonomyOutput::Feed(t, k));
                 }
+                if taxonomy.config.pagination.is_some() {
+                    all.push(TaxonomyOutput::FirstTermPager(t, k));
+                    all.extend(
+                        (2..=taxonomy.pagers(k))
+                            .map(|number| TaxonomyOutput::TermPager(t, k, number)),
+                    );
+                }
             }
         }
         all
@@ -71,10 +83,10 @@ impl TaxonomyOutput {
             TaxonomyOutput::List(t) => {
                 Some(format!("{}/list.html", site.taxonomies[t].config.name))
             }
-            TaxonomyOutput::Term(t, _) => {
+            TaxonomyOutput::Term(t, _) | TaxonomyOutput::TermPager(t, ..) => {
                 Some(format!("{}/single.html", site.taxonomies[t].config.name))
             }
-            TaxonomyOutput::Feed(..) => None,
+            TaxonomyOutput::Feed(..) | TaxonomyOutput::FirstTermPager(..) => None,
         }
     }
 }
@@ -181,6 +193,9 @@ impl OutputKind {
     /// Where a redirect page sends its reader: an absolute URL.
     pub fn redirect_target(&self, site: &Site) -> Option<String> {
         match self {
+            OutputKind::Taxonomy(TaxonomyOutput::FirstTermPager(t, k)) => {
+                Some(OutputKind::Taxonomy(TaxonomyOutput::Term(*t, *k)).permalink(site))
+            }
             OutputKind::Redirect(Redirect::Alias { node, .. }) => {
                 Some(OutputKind::of_node(*node).permalink(site))
             }
@@ -213,6 +228,12 @@ impl OutputKind {
                 "{}atom.xml",
                 site.taxonomies[*t].terms[*k].site_path
             ))),
+            OutputKind::Taxonomy(TaxonomyOutput::TermPager(t, k, number)) => {
+                Cow::Owned(term_pager_path(site, *t, *k, *number))
+            }
+            OutputKind::Taxonomy(TaxonomyOutput::FirstTermPager(t, k)) => {
+                Cow::Owned(term_pager_path(site, *t, *k, 1))
+            }
             OutputKind::Pager { section, number } => {
                 Cow::Owned(pager_path(site, *section, *number))
             }
@@ -252,8 +273,12 @@ impl OutputKind {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
             OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => None,
             OutputKind::Taxonomy(TaxonomyOutput::List(_)) => Some(TAXONOMY_LIST),
-            OutputKind::Taxonomy(TaxonomyOutput::Term(..)) => Some(TAXONOMY_SINGLE),
-            OutputKind::Taxonomy(TaxonomyOutput::Feed(..)) => None,
+            OutputKind::Taxonomy(TaxonomyOutput::Term(..) | TaxonomyOutput::TermPager(..)) => {
+                Some(TAXONOMY_SINGLE)
+            }
+            OutputKind::Taxonomy(TaxonomyOutput::Feed(..) | TaxonomyOutput::FirstTermPager(..)) => {
+                None
+            }
             OutputKind::Page(i) => Some(template_for(site, Node::Page(*i))),
             OutputKind::Section(i) if site.sections[*i].doc.routes.redirect_to.is_some() => None,
             OutputKind::Section(i) | OutputKind::Pager { section: i, .. } => {
@@ -276,10 +301,12 @@ impl OutputKind {
             OutputKind::Asset(_) => &[File],
             // Made anew by every build of a site with taxonomies: a term page lists its pages'
             // summaries, and there are few of them.
-            OutputKind::Taxonomy(TaxonomyOutput::List(_) | TaxonomyOutput::Term(..)) => {
-                &[Config, Listing, Templates]
+            OutputKind::Taxonomy(
+                TaxonomyOutput::List(_) | TaxonomyOutput::Term(..) | TaxonomyOutput::TermPager(..),
+            ) => &[Config, Listing, Templates],
+            OutputKind::Taxonomy(TaxonomyOutput::Feed(..) | TaxonomyOutput::FirstTermPager(..)) => {
+                &[Config, Listing]
             }
-            OutputKind::Taxonomy(TaxonomyOutput::Feed(..)) => &[Config, Listing],
         }
     }
 
@@ -314,11 +341,16 @@ fn describe_taxonomy(site: &Site, output: TaxonomyOutput) -> String {
                 site.taxonomies[t].config.name
             )
         }
-        TaxonomyOutput::Term(t, k) | TaxonomyOutput::Feed(t, k) => {
+        TaxonomyOutput::Term(t, k)
+        | TaxonomyOutput::Feed(t, k)
+        | TaxonomyOutput::TermPager(t, k, _)
+        | TaxonomyOutput::FirstTermPager(t, k) => {
             let taxonomy = &site.taxonomies[t];
             let what = match output {
-                TaxonomyOutput::Feed(..) => "feed",
-                _ => "page",
+                TaxonomyOutput::Feed(..) => "feed".to_string(),
+                TaxonomyOutput::TermPager(.., number) => format!("pager {number}"),
+                TaxonomyOutput::FirstTermPager(..) => "first pager's redirect".to_string(),
+                _ => "page".to_string(),
             };
             format!(
                 "the {what} of the term `{}` of the taxonomy `{}`",
@@ -330,13 +362,21 @@ fn describe_taxonomy(site: &Site, output: TaxonomyOutput) -> String {
 
 /// The site path of pager `number` of `section`: `news/page/2/`.
 fn pager_path(site: &Site, section: usize, number: usize) -> SitePath {
-    let segment = site.sections[section]
-        .pagination()
-        .map_or("page", |p| p.path.as_str());
-    SitePath::new(format!(
-        "{}{segment}/{number}/",
-        site.sections[section].site_path
-    ))
+    let section = &site.sections[section];
+    match section.pagination() {
+        Some(pagination) => pagination.pager_path(&section.site_path, number),
+        None => section.site_path.clone(),
+    }
+}
+
+/// The site path of pager `number` of term `k` of taxonomy `t`: `topics/runway/page/2/`.
+fn term_pager_path(site: &Site, t: usize, k: usize, number: usize) -> SitePath {
+    let taxonomy = &site.taxonomies[t];
+    let term = &taxonomy.terms[k].site_path;
+    match &taxonomy.config.pagination {
+        Some(pagination) => pagination.pager_path(term, number),
+        None => term.clone(),
+    }
 }
 
 /// The template of a page or section: its own, its section's `page_template`, then

@@ -283,6 +283,12 @@ fn render_kind(
         OutputKind::Pager { section, number } => {
             pagination::insert_paginator(site, values, *section, *number, &mut context)
         }
+        OutputKind::Taxonomy(TaxonomyOutput::Term(t, k)) => {
+            pagination::insert_term_paginator(site, values, (*t, *k), 1, &mut context)
+        }
+        OutputKind::Taxonomy(TaxonomyOutput::TermPager(t, k, number)) => {
+            pagination::insert_term_paginator(site, values, (*t, *k), *number, &mut context)
+        }
         _ => {}
     }
     let own = match kind {
@@ -310,7 +316,10 @@ fn render_kind(
 fn insert_taxonomy(context: &mut Context, values: &SiteValues, output: TaxonomyOutput) {
     let (t, term) = match output {
         TaxonomyOutput::List(t) => (t, None),
-        TaxonomyOutput::Term(t, k) | TaxonomyOutput::Feed(t, k) => (t, Some(k)),
+        TaxonomyOutput::Term(t, k)
+        | TaxonomyOutput::Feed(t, k)
+        | TaxonomyOutput::TermPager(t, k, _)
+        | TaxonomyOutput::FirstTermPager(t, k) => (t, Some(k)),
     };
     let taxonomy = &values.taxonomies[t];
     context.insert_value("taxonomy", taxonomy.taxonomy.clone());

@@ -403,6 +403,8 @@ impl TaxonomyValues {
             name: &'a str,
             slug: &'a str,
             feed: bool,
+            paginate_by: Option<usize>,
+            paginate_path: Option<&'a str>,
             path: String,
             permalink: String,
         }
@@ -424,6 +426,8 @@ impl TaxonomyValues {
             name: &taxonomy.config.name,
             slug: &taxonomy.config.slug,
             feed: taxonomy.config.feed,
+            paginate_by: taxonomy.config.pagination.as_ref().map(|p| p.by),
+            paginate_path: taxonomy.config.pagination.as_ref().map(|p| p.path.as_str()),
             path: config.url_path(&site_path),
             permalink: config.permalink(&site_path),
         };

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::config::pagination::Pagination;
 use crate::content::front_matter::SectionMeta;
-use crate::content::routes::Pagination;
 use crate::content::sources::Source;
 use crate::content::{Document, Meta};
 use crate::fingerprint::Fingerprint;
@@ -81,8 +81,7 @@ impl Section {
 
     /// How many pagers it has: one for a section that is not paginated, and for an empty one.
     pub fn pagers(&self) -> usize {
-        self.pagination()
-            .map_or(1, |p| self.pages.len().div_ceil(p.by).max(1))
+        self.pagination().map_or(1, |p| p.pagers(self.pages.len()))
     }
 }
 
@@ -184,6 +183,16 @@ impl Site {
             .into_iter()
             .flatten()
             .map(String::as_str)
+    }
+
+    /// Whether the file of `content/` at `relative` is in the folder of a page bundle left
+    /// out as a draft: its files are the page's, and are left out with it.
+    pub fn in_draft_bundle(&self, relative: &str) -> bool {
+        self.drafts.iter().any(|draft| {
+            draft
+                .strip_suffix("index.md")
+                .is_some_and(|folder| folder.ends_with('/') && relative.starts_with(folder))
+        })
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {

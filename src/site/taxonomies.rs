@@ -41,6 +41,15 @@ impl Taxonomy {
         let slug = slugify(name);
         self.terms.iter().find(|t| t.slug == slug)
     }
+
+    /// How many pagers term `k`'s page has: one when the taxonomy is not paginated.
+    pub fn pagers(&self, k: usize) -> usize {
+        let listed = self.terms[k].pages.len();
+        self.config
+            .pagination
+            .as_ref()
+            .map_or(1, |p| p.pagers(listed))
+    }
 }
 
 /// The taxonomies of `config` with their terms, from the front matter of `pages`; and the
@@ -167,13 +176,18 @@ fn sort_pages(list: &mut [usize], pages: &[Page]) {
     });
 }
 
-/// Adds every term's URL and pages to a layout fingerprint: a term that appears or goes
-/// changes which files a build writes.
+/// Adds every term's URL and number of pagers to a layout fingerprint: a term or a pager that
+/// appears or goes changes which files a build writes.
 pub(super) fn add_to_layout(layout: &mut Fingerprinter, taxonomies: &[Taxonomy]) {
     for taxonomy in taxonomies {
         layout.str(&taxonomy.config.slug);
-        for term in &taxonomy.terms {
-            layout.str(&term.site_path);
+        if let Some(pagination) = &taxonomy.config.pagination {
+            layout.str(&pagination.path);
+        }
+        for (k, term) in taxonomy.terms.iter().enumerate() {
+            layout
+                .str(&term.site_path)
+                .bytes(&taxonomy.pagers(k).to_le_bytes());
         }
     }
 }

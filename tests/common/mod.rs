@@ -470,17 +470,24 @@ fn set_immutable(file: &std::fs::File, on: bool) -> std::io::Result<()> {
     Ok(ioctl_setflags(file, flags)?)
 }
 
-/// Waits (up to 20 s) until the file at `path` (relative to the site) holds `text`, as a
-/// rebuild by `watch` makes it.
-pub fn wait_for_text(site: &TestSite, path: &str, text: &str) {
+/// Waits (up to 20 s) until `done`, as a rebuild by `watch` or the preview makes it so;
+/// `what` names it when it never comes.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     use std::time::{Duration, Instant};
 
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !std::fs::read_to_string(site.path(path))
-        .unwrap_or_default()
-        .contains(text)
-    {
-        assert!(Instant::now() < deadline, "{path} never showed {text:?}");
+    while !done() {
+        assert!(Instant::now() < deadline, "never: {what}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Waits (up to 20 s) until the file at `path` (relative to the site) holds `text`, as a
+/// rebuild by `watch` makes it.
+pub fn wait_for_text(site: &TestSite, path: &str, text: &str) {
+    wait_until(&format!("{path} showing {text:?}"), || {
+        std::fs::read_to_string(site.path(path))
+            .unwrap_or_default()
+            .contains(text)
+    });
 }
