@@ -17,7 +17,7 @@
 //! - a page without `<!-- more -->` gets its first paragraph as its summary (Zola gives none);
 //! - footnotes are always at the bottom with back-links (Zola's `bottom_footnotes = true`),
 //!   with briefing's own markup;
-//! - taxonomies take no `paginate_by` yet (refused), so term pages are not paginated here;
+//! - term pages are paginated as in Zola (`paginate_by` on a taxonomy), tested in tests/taxonomies.rs rather than here;
 //! - relative links are rewritten to full URL paths (Zola leaves them as written; both reach
 //!   the same file), so the cross-page link is an `@/` link, which both resolve.
 
