@@ -1,7 +1,8 @@
 //! `watch` while the directories around what it watches are renamed, replaced and made again:
 //! a folder holding a link, a linked folder, the folder a link points into, a folder deeper on
 //! the way, the folder of a `load_data` file (itself a link). After every step, and after every
-//! edit made since, the output must equal a clean build.
+//! edit made since, the output must equal a clean build. And folders of the output deleted
+//! while `watch` runs: the next write puts them back.
 
 mod common;
 
@@ -193,6 +194,43 @@ fn watch_follows_directories_renamed_replaced_and_made_again() {
                     watch.seen.join("\n")
                 );
             }
+        }
+    }
+}
+
+/// A folder deleted from `public/` (a careless clean-up, a sync tool) comes back with the next
+/// write: at the top of the output whatever the edit, deeper when the edit writes into it.
+#[test]
+fn folders_deleted_from_the_output_come_back_with_the_next_write() {
+    let site = TestSite::fixture("basic");
+    site.write("content/news/pics/a.txt", "a0");
+    site.write("content/news/pics/b.txt", "b0");
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean = clean_dir.path().join("clean");
+    let mut watch = Watch::start(&site, &[]);
+    settles(&site, &clean).unwrap();
+    let steps: [(&str, &str, &str); 3] = [
+        // The folder of the page edited.
+        ("public/news", "content/news/second.md", "One edit."),
+        // A folder the edit does not touch.
+        ("public/about", "content/news/second.md", "Another edit."),
+        // A folder deeper down, of which the edit writes one file.
+        ("public/news/pics", "content/news/pics/a.txt", "a1"),
+    ];
+    for (deleted, edited, text) in steps {
+        std::fs::remove_dir_all(site.path(deleted)).unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(site.path(edited))
+            .unwrap();
+        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+        drop(file);
+        if let Err(problem) = settles(&site, &clean) {
+            watch.drain();
+            panic!(
+                "{deleted} deleted, then {edited} edited: {problem}\nwatch printed:\n{}",
+                watch.seen.join("\n")
+            );
         }
     }
 }
