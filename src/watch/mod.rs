@@ -7,7 +7,9 @@
 //! session when it re-reads it, so deletions and renames are never lost.
 //!
 //! A symbolic link in a source directory is read through (see `content::walk`), so its target
-//! is watched too, and an event on the target is taken as an event on the link.
+//! is watched too, and an event on the target is taken as an event on the link; so are the
+//! files `load_data` reads. A directory on the way to any of them renamed, replaced or made is
+//! watched afresh, and counts as a change of everything under it (see `links`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
