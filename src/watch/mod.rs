@@ -219,9 +219,15 @@ impl Watcher {
         paths
             .iter()
             .filter(|path| {
-                if path.starts_with(&self.layout.output)
-                    || path.file_name().is_some_and(is_ignored_name)
-                {
+                if path.starts_with(&self.layout.output) {
+                    return false;
+                }
+                // The root stands for everything when events were lost.
+                if *path == &self.layout.root || self.links.stands_on(path, &self.data_files) {
+                    return true;
+                }
+                // An editor's lock link or a staging directory beside the output is no source.
+                if path.file_name().is_some_and(is_ignored_name) {
                     return false;
                 }
                 let made = path.symlink_metadata().ok().map(|meta| meta.file_type());
@@ -231,7 +237,6 @@ impl Watcher {
                 };
                 made.is_some_and(|kind| kind.is_symlink())
                     || (made.is_some_and(|kind| kind.is_dir()) && where_links_are())
-                    || self.links.stands_on(path, &self.data_files)
             })
             .cloned()
             .collect()
@@ -278,7 +283,7 @@ impl Watcher {
 
     fn watch_new_source_dirs(&mut self, paths: &[PathBuf]) {
         for dir in &self.source_dirs {
-            if paths.contains(dir) && dir.is_dir() {
+            if (paths.contains(dir) || paths.contains(&self.layout.root)) && dir.is_dir() {
                 let _ = self.debouncer.watch(dir, RecursiveMode::Recursive);
             }
         }
