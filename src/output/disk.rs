@@ -199,13 +199,15 @@ impl OutputDir {
             })
             .collect();
         // A folder of the output replaced by a link behind our back would take a write or a
-        // removal through it, out of the output: only a whole new directory is safe.
+        // removal through it, out of the output: only a whole new directory is safe. One
+        // deleted behind our back (a clean-up, a sync tool) is written whole again too.
         let touched = removed
             .iter()
             .copied()
             .chain(changed.iter().map(|&(p, _)| p));
         if removed.len() + changed.len() > STAGE_ABOVE
-            || !real_folders_on_the_way(&self.path, touched)
+            || folders_on_the_way(&self.path, touched, &on_disk) != Folders::AsWritten
+            || !holds_top_names(&self.path, &on_disk)
         {
             self.replace(output)?;
             return Ok(Written::Whole { after: None });
@@ -281,12 +283,28 @@ impl OutputDir {
     }
 }
 
-/// Whether no folder between `root` and each of `paths` (relative output paths) is a symbolic
-/// link: each is a real directory, a file the writes replace, or not there yet. Each folder is
-/// looked at once.
-fn real_folders_on_the_way<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> bool {
+/// What the folders between the output and the files a write touches are now.
+#[derive(Debug, PartialEq, Eq)]
+enum Folders {
+    /// Real directories, or not there yet for a file not written before.
+    AsWritten,
+    /// One is a symbolic link.
+    Link,
+    /// One that holds a file written before is gone.
+    Lost,
+}
+
+/// Looks at each folder between `root` and each of `paths` (relative output paths) once; a
+/// file where a folder goes is an earlier output's, removed before the writes.
+fn folders_on_the_way<'a>(
+    root: &Path,
+    paths: impl Iterator<Item = &'a str>,
+    on_disk: &Output,
+) -> Folders {
     let mut seen = std::collections::HashSet::new();
+    let mut missing = std::collections::HashSet::new();
     for path in paths {
+        let written_before = on_disk.contains(path);
         let mut folder = root.to_path_buf();
         for part in path
             .split('/')
@@ -298,18 +316,62 @@ fn real_folders_on_the_way<'a>(root: &Path, paths: impl Iterator<Item = &'a str>
         {
             folder.push(part);
             if !seen.insert(folder.clone()) {
+                if missing.contains(&folder) && written_before {
+                    return Folders::Lost;
+                }
                 continue;
             }
             match folder.symlink_metadata() {
-                Ok(meta) if meta.is_symlink() => return false,
-                // A file where a folder goes is an earlier output's, removed before the writes.
+                Ok(meta) if meta.is_symlink() => return Folders::Link,
                 Ok(meta) if !meta.is_dir() => break,
                 Ok(_) => {}
-                Err(_) => break,
+                Err(_) if written_before => return Folders::Lost,
+                Err(_) => {
+                    missing.insert(folder.clone());
+                    break;
+                }
             }
         }
     }
-    true
+    Folders::AsWritten
+}
+
+/// Whether every name at the top of `on_disk` is still in `root`: one listing of the top, and a
+/// lookup in `on_disk` per name, however many files are under them. What goes missing deeper
+/// is noticed when a write touches it; looking at every folder of a 10,000-page site on every
+/// save would cost more than the save.
+fn holds_top_names(root: &Path, on_disk: &Output) -> bool {
+    use std::ops::Bound;
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return false;
+    };
+    let present: std::collections::HashSet<std::ffi::OsString> =
+        entries.filter_map(|e| Some(e.ok()?.file_name())).collect();
+    let mut after: Option<(String, bool)> = None;
+    loop {
+        let from = match &after {
+            None => Bound::Unbounded,
+            Some((key, true)) => Bound::Included(key.as_str()),
+            Some((key, false)) => Bound::Excluded(key.as_str()),
+        };
+        let Some(key) = on_disk
+            .files
+            .range::<str, _>((from, Bound::Unbounded))
+            .next()
+            .map(|(key, _)| key.as_str())
+        else {
+            return true;
+        };
+        let top = key.split('/').next().unwrap_or(key);
+        if !present.contains(std::ffi::OsStr::new(top)) {
+            return false;
+        }
+        // Every path under `top/` sorts before `top0`, as '0' follows '/'.
+        after = Some(match key.split_once('/') {
+            Some((top, _)) => (format!("{top}0"), true),
+            None => (key.to_string(), false),
+        });
+    }
 }
 
 /// `Ok(Err(..))` when a build must not replace `path`: it is a file, or a directory that is

@@ -7,15 +7,18 @@
 //! session when it re-reads it, so deletions and renames are never lost.
 //!
 //! A symbolic link in a source directory is read through (see `content::walk`), so its target
-//! is watched too, and an event on the target is taken as an event on the link.
+//! is watched too, and an event on the target is taken as an event on the link; so are the
+//! files `load_data` reads. A directory on the way to any of them renamed, replaced or made is
+//! watched afresh, and counts as a change of everything under it (see `links`).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer_opt};
 
 use crate::build::{Changes, Outcome, Session};
 use crate::config::{CONFIG_FILE, Config};
@@ -103,42 +106,62 @@ pub fn classify(paths: &[PathBuf], layout: &Layout) -> Changes {
 
 /// Watches a site and sends the paths of every settled burst of changes.
 pub struct Watcher {
-    _debouncer: notify_debouncer_full::Debouncer<
+    debouncer: notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,
         notify_debouncer_full::RecommendedCache,
     >,
     events: mpsc::Receiver<Vec<PathBuf>>,
     layout: Layout,
+    source_dirs: [PathBuf; 3],
     links: links::Links,
     /// Files templates read with `load_data`, absolute.
-    data_files: std::collections::BTreeSet<PathBuf>,
-    /// The directories watched for them (each alone, not recursively).
-    data_dirs: std::collections::BTreeSet<PathBuf>,
+    data_files: BTreeSet<PathBuf>,
+    /// The places of `links` watched now, and how.
+    watched: BTreeMap<PathBuf, RecursiveMode>,
 }
 
 impl Watcher {
     pub fn start(layout: Layout) -> anyhow::Result<Watcher> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer =
-            new_debouncer(DEBOUNCE, Some(TICK), move |result: DebounceEventResult| {
-                let Ok(batch) = result else { return };
-                let paths: Vec<PathBuf> = batch
-                    .into_iter()
-                    // Reading a file is an event too; a build's own reads must not trigger builds.
-                    .filter(|event| !matches!(event.kind, EventKind::Access(_)))
-                    .flat_map(|event| event.event.paths)
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = tx.send(paths);
-                }
-            })
-            .context("cannot start the file watcher")?;
+        let root = layout.root.clone();
+        let handler = move |result: DebounceEventResult| {
+            let Ok(batch) = result else { return };
+            let paths: Vec<PathBuf> = batch
+                .into_iter()
+                // Reading a file is an event too; a build's own reads must not trigger builds.
+                .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                // Events were lost (the kernel's queue overflowed): the root stands for all.
+                .flat_map(|event| match event.need_rescan() {
+                    true => vec![root.clone()],
+                    false => event.event.paths,
+                })
+                .collect();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
+            }
+        };
+        // Links are followed by `links`, by the paths they point to: notify following them too
+        // would watch one directory under two names, and let go of both when the link goes.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut debouncer = new_debouncer_opt(
+            DEBOUNCE,
+            Some(TICK),
+            handler,
+            notify_debouncer_full::RecommendedCache::new(),
+            config,
+        )
+        .context("cannot start the file watcher")?;
         // The root alone (for site.toml and for the creation of content/, templates/, static/),
         // and each source directory in full, so the output and target dirs are never watched.
         debouncer
             .watch(&layout.root, RecursiveMode::NonRecursive)
             .with_context(|| format!("cannot watch {}", layout.root.display()))?;
-        for dir in [&layout.content, &layout.templates, &layout.static_dir] {
+        let source_dirs = [
+            layout.content.clone(),
+            layout.templates.clone(),
+            layout.static_dir.clone(),
+        ];
+        for dir in &source_dirs {
             if dir.is_dir() {
                 debouncer
                     .watch(dir, RecursiveMode::Recursive)
@@ -146,36 +169,77 @@ impl Watcher {
             }
         }
         let mut watcher = Watcher {
-            _debouncer: debouncer,
+            debouncer,
             events,
             layout,
+            source_dirs,
             links: links::Links::default(),
-            data_files: Default::default(),
-            data_dirs: Default::default(),
+            data_files: BTreeSet::new(),
+            watched: BTreeMap::new(),
         };
-        watcher.refresh_links();
+        watcher.rewatch(&[]);
         Ok(watcher)
     }
 
-    fn source_dirs(&self) -> impl Iterator<Item = &Path> {
-        [
-            &self.layout.content,
-            &self.layout.templates,
-            &self.layout.static_dir,
-        ]
-        .into_iter()
-        .map(PathBuf::as_path)
+    /// Looks at every link and data file again and watches what each reads from now. A place
+    /// at or under one of `moved` (directories renamed, replaced, made or removed) is watched
+    /// afresh: a watch follows a directory, not its name, so the one there now may be new.
+    fn rewatch(&mut self, moved: &[PathBuf]) {
+        self.links.refresh(&links::Scope {
+            root: &self.layout.root,
+            source_dirs: &self.source_dirs,
+            data_files: &self.data_files,
+        });
+        let places = self.links.places();
+        let stale: Vec<PathBuf> = self
+            .watched
+            .iter()
+            .filter(|&(place, mode)| {
+                places.get(place) != Some(mode) || moved.iter().any(|m| place.starts_with(m))
+            })
+            .map(|(place, _)| place.clone())
+            .collect();
+        for place in stale {
+            // notify may have let go of it already, when it saw the directory go.
+            let _ = self.debouncer.unwatch(&place);
+            self.watched.remove(&place);
+        }
+        for (place, &mode) in places {
+            // One that does not exist (yet) is tried again at the next look.
+            if !self.watched.contains_key(place) && self.debouncer.watch(place, mode).is_ok() {
+                self.watched.insert(place.clone(), mode);
+            }
+        }
     }
 
-    /// Looks at every link in the source directories again, and watches what each reads from.
-    fn refresh_links(&mut self) {
-        let root = self.layout.root.clone();
-        let dirs: Vec<PathBuf> = self.source_dirs().map(Path::to_path_buf).collect();
-        let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-        let debouncer = &mut self._debouncer;
-        self.links.refresh(&root, &dirs, &mut |path, mode| {
-            debouncer.watch(path, mode).is_ok()
-        });
+    /// The paths among `paths` that may change where links point or what must be watched: a
+    /// link, a directory made where links may be found, or a directory on the way to something
+    /// linked or read. One `lstat` each, no directory walk: an ordinary save is none of these.
+    fn moved(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
+        paths
+            .iter()
+            .filter(|path| {
+                if path.starts_with(&self.layout.output) {
+                    return false;
+                }
+                // The root stands for everything when events were lost.
+                if *path == &self.layout.root || self.links.stands_on(path, &self.data_files) {
+                    return true;
+                }
+                // An editor's lock link or a staging directory beside the output is no source.
+                if path.file_name().is_some_and(is_ignored_name) {
+                    return false;
+                }
+                let made = path.symlink_metadata().ok().map(|meta| meta.file_type());
+                let where_links_are = || {
+                    self.source_dirs.iter().any(|dir| path.starts_with(dir))
+                        || self.links.inside_a_place(path)
+                };
+                made.is_some_and(|kind| kind.is_symlink())
+                    || (made.is_some_and(|kind| kind.is_dir()) && where_links_are())
+            })
+            .cloned()
+            .collect()
     }
 
     /// Blocks until something changes, then returns every change that has arrived so far.
@@ -186,26 +250,20 @@ impl Watcher {
                 paths.extend(more);
             }
             self.watch_new_source_dirs(&paths);
-            let (mut paths, through_a_link) = self.links.through(paths);
-            let new_link = paths
-                .iter()
-                .any(|p| p.is_symlink() && self.source_dirs().any(|dir| p.starts_with(dir)));
-            if through_a_link || new_link {
-                self.refresh_links();
+            let moved = self.moved(&paths);
+            // Through the links as they were (a link just removed) and as they are now.
+            let (mut paths, _) = self.links.through(paths);
+            if !moved.is_empty() {
+                self.rewatch(&moved);
+                paths = self.links.through(paths).0;
             }
             paths.sort();
             paths.dedup();
             let mut changes = classify(&paths, &self.layout);
-            changes.data = paths.iter().any(|p| self.data_files.contains(p));
-            // A directory on the way to a data file was made: watch it now, or the file's
-            // creation in it would go unseen; one made in it already counts as a change.
-            if !self.data_files.is_empty()
-                && paths
-                    .iter()
-                    .any(|p| p.is_dir() && !self.data_dirs.contains(p))
-            {
-                changes.data |= self.watch_data_dirs();
-            }
+            // A data file, or a directory on its way: what is there now is read again.
+            changes.data = paths
+                .iter()
+                .any(|p| self.data_files.iter().any(|file| file.starts_with(p)));
             if !changes.is_empty() {
                 return Some(changes);
             }
@@ -213,55 +271,20 @@ impl Watcher {
     }
 
     /// Watches the files `load_data` was asked for (`relative` to the root), besides those
-    /// already watched: each one's directory, or the nearest one that exists on the way.
-    pub fn track_data(&mut self, relative: &std::collections::BTreeSet<String>) {
+    /// already watched: the links they are, and every directory on their way.
+    pub fn track_data(&mut self, relative: &BTreeSet<String>) {
         let before = self.data_files.len();
         self.data_files
             .extend(relative.iter().map(|r| self.layout.root.join(r)));
         if self.data_files.len() != before {
-            self.watch_data_dirs();
+            self.rewatch(&[]);
         }
-    }
-
-    /// Watches the directory of each data file, or the nearest one on the way; true when a
-    /// newly watched directory already holds one (made before its watch began).
-    fn watch_data_dirs(&mut self) -> bool {
-        let mut missed = false;
-        let recursive: Vec<PathBuf> = self.source_dirs().map(Path::to_path_buf).collect();
-        for file in &self.data_files {
-            // Source directories are watched whole already; watching one again alone would
-            // not add anything.
-            if recursive.iter().any(|dir| file.starts_with(dir)) {
-                continue;
-            }
-            let Some(dir) = file.ancestors().skip(1).find(|d| d.is_dir()) else {
-                continue;
-            };
-            if dir.starts_with(&self.layout.root)
-                && !self.data_dirs.contains(dir)
-                && self
-                    ._debouncer
-                    .watch(dir, RecursiveMode::NonRecursive)
-                    .is_ok()
-            {
-                self.data_dirs.insert(dir.to_path_buf());
-                missed |= self
-                    .data_files
-                    .iter()
-                    .any(|f| f.starts_with(dir) && f.exists());
-            }
-        }
-        missed
     }
 
     fn watch_new_source_dirs(&mut self, paths: &[PathBuf]) {
-        for dir in [
-            &self.layout.content,
-            &self.layout.templates,
-            &self.layout.static_dir,
-        ] {
-            if paths.contains(dir) && dir.is_dir() {
-                let _ = self._debouncer.watch(dir, RecursiveMode::Recursive);
+        for dir in &self.source_dirs {
+            if (paths.contains(dir) || paths.contains(&self.layout.root)) && dir.is_dir() {
+                let _ = self.debouncer.watch(dir, RecursiveMode::Recursive);
             }
         }
     }
