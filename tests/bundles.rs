@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::server::{get, start};
-use common::{TestSite, Watch, snapshot, stderr, wait_until};
+use common::{TestSite, Watch, failed_build, snapshot, stderr, wait_until};
 
 /// The basic fixture with a bundle in `news/` (a still, a deck in a folder), a chart beside the
 /// news section, and pages that link to each other relatively.
@@ -76,19 +76,6 @@ fn a_bundle_in_a_folder_named_with_spaces_keeps_its_files_beside_it() {
         page.contains("src=\"/news/lisbon-trip/Still%201.png\""),
         "{page}"
     );
-}
-
-/// Builds into `public/` expecting failure: exit 1, nothing written, and the messages.
-fn failed_build(site: &TestSite) -> String {
-    let result = site.run(&["build"]);
-    let err = stderr(&result);
-    assert_eq!(result.status.code(), Some(1), "{err}");
-    assert!(
-        !site.path("public").exists(),
-        "a failed build wrote public/"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use briefing::build::{Built, Outcome, Session};
 use briefing::config::BuildOptions;
 use briefing::watch::{Layout, classify};
-use common::{TestSite, stderr};
+use common::{TestSite, failed_build, stderr};
 
 fn page(out: &std::path::Path, path: &str) -> String {
     std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -23,13 +23,6 @@ fn with_page(body: &str) -> TestSite {
         format!("+++\ntitle = \"Extra\"\n+++\n{body}"),
     );
     site
-}
-
-/// A build that must fail: its stderr.
-fn failed_build(site: &TestSite) -> String {
-    let result = site.run(&["build"]);
-    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
-    stderr(&result)
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::server::{get, start};
-use common::{TestSite, Watch, snapshot, stderr, wait_until};
+use common::{TestSite, Watch, failed_build, snapshot, stderr, wait_until};
 
 const TAXONOMIES: &str =
     "taxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\n";
@@ -151,20 +151,6 @@ fn the_sites_templates_are_used_in_zolas_order_with_zolas_names() {
         second.contains("<p class=\"all\">a24=1 google=1 runway=2 </p>"),
         "{second}"
     );
-}
-
-/// Runs `build` on `site` and returns its stderr, asserting that it failed with exit 1 and
-/// wrote nothing.
-fn failed_build(site: &TestSite) -> String {
-    let result = site.run(&["build"]);
-    let err = stderr(&result);
-    assert_eq!(result.status.code(), Some(1), "{err}");
-    assert!(
-        !site.path("public").exists(),
-        "a failed build wrote public/"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
 }
 
 #[test]

@@ -491,3 +491,19 @@ pub fn wait_for_text(site: &TestSite, path: &str, text: &str) {
             .contains(text)
     });
 }
+
+/// Runs `build` on `site` (into its `public/`) and returns its stderr, asserting that it failed
+/// with exit 1, made no `public/` where there was none (one there is left as it was: other
+/// tests check that) and did not panic.
+pub fn failed_build(site: &TestSite) -> String {
+    let existed = site.path("public").exists();
+    let result = site.run(&["build"]);
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(
+        existed || !site.path("public").exists(),
+        "a failed build wrote public/"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
