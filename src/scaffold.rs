@@ -95,6 +95,13 @@ const STARTER: &[(&str, &str)] = &[
 /// Writes a new site into `dir`, which must not hold a site already.
 pub fn init(dir: &Path) -> anyhow::Result<Result<Vec<PathBuf>, Refusal>> {
     // Everything is checked before anything is written: a refusal leaves no half a site.
+    if dir.symlink_metadata().is_ok() && !dir.is_dir() {
+        return Ok(Err(refuse(
+            dir.display().to_string(),
+            "this is a file (or a link to nowhere), so a new site cannot be made in it",
+            "give the name of a new or empty directory, e.g. briefing init my-briefing",
+        )));
+    }
     for (relative, _) in STARTER {
         let path = dir.join(relative);
         if path.symlink_metadata().is_ok() {

@@ -342,3 +342,25 @@ fn new_page_bundle_is_named_by_its_folder_and_takes_no_slug() {
     let out = site.build_into("public", &[]);
     assert!(out.join("news/lisbon-trip/index.html").is_file());
 }
+
+/// `init` onto a file (or a link to nowhere) is the user's mistake, exit 1 with a hint, not a
+/// failure of the machine; nothing is written.
+#[test]
+fn init_onto_a_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let dangling = dir.path().join("gone");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    for target in [&file, &dangling] {
+        let result = briefing(&["init", target.to_str().unwrap()]);
+        let message = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{message}");
+        assert!(
+            message.contains("a new site cannot be made in it") && message.contains("help:"),
+            "{message}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    assert!(!dir.path().join("nowhere").exists());
+}
