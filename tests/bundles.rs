@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::server::{get, start};
-use common::{TestSite, Watch, failed_build, snapshot, stderr, wait_until};
+use common::{TestSite, Watch, assert_watch_equals_clean_build, failed_build, stderr, wait_until};
 
 /// The basic fixture with a bundle in `news/` (a still, a deck in a folder), a chart beside the
 /// news section, and pages that link to each other relatively.
@@ -233,8 +233,5 @@ fn a_draft_bundles_files_are_left_out_with_its_page() {
     wait_until("the draft's files to go", || {
         !out.join("news/trip").exists()
     });
-    watch.wait_for("Built", Duration::from_secs(20));
-    let watched = snapshot(&out);
-    drop(watch);
-    assert_eq!(watched, snapshot(&site.build_into("clean", &[])));
+    assert_watch_equals_clean_build(&site, watch);
 }

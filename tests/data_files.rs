@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{TestSite, Watch, snapshot, stderr, wait_for_text};
+use common::{TestSite, Watch, assert_watch_equals_clean_build, stderr, wait_for_text};
 
 /// The fixture, with its About section rendered by a template that lists studios from
 /// `data_path` (read as `format`, when given).
@@ -85,7 +83,7 @@ fn a_data_file_that_cannot_be_read_fails_the_build_at_the_call() {
 fn watch_rebuilds_what_reads_a_data_file_when_it_changes_or_appears() {
     let site = site_reading("data/studios.toml");
     // Missing at the start, and its directory too: the first build fails.
-    let mut watch = Watch::start(&site, &[]);
+    let watch = Watch::start(&site, &[]);
     std::fs::create_dir(site.path("data")).unwrap();
     site.write("data/studios.toml", STUDIOS);
     wait_for_text(&site, "public/about/index.html", "Lionsgate with Runway");
@@ -94,9 +92,5 @@ fn watch_rebuilds_what_reads_a_data_file_when_it_changes_or_appears() {
         STUDIOS.replace("Runway", "Runway AI").as_str(),
     );
     wait_for_text(&site, "public/about/index.html", "Lionsgate with Runway AI");
-    watch.wait_for("Built", Duration::from_secs(20));
-    let watched = snapshot(&site.path("public"));
-    drop(watch);
-    let clean = site.build_into("clean", &[]);
-    assert_eq!(watched, snapshot(&clean));
+    assert_watch_equals_clean_build(&site, watch);
 }

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{TestSite, Watch, server, snapshot, stderr, wait_until};
+use common::{TestSite, Watch, assert_watch_equals_clean_build, server, stderr, wait_until};
 
 const BASE: &str = "https://example.org/sub/";
 
@@ -284,7 +282,7 @@ fn redirect_to_sends_a_section_on_and_check_follows_it() {
 #[test]
 fn watch_keeps_aliases_and_pagers_as_the_front_matter_asks() {
     let site = paginated_list("2", 3, "");
-    let mut watch = Watch::start(&site, &[]);
+    let watch = Watch::start(&site, &[]);
     let public = site.path("public");
     wait_until("the second pager", || {
         public.join("list/page/2/index.html").exists()
@@ -303,11 +301,7 @@ fn watch_keeps_aliases_and_pagers_as_the_front_matter_asks() {
     wait_until("one pager", || !public.join("list/page/2").exists());
     site.replace("content/list/n1.md", "aliases = [\"/old/n1/\"]\n", "");
     wait_until("no alias", || !public.join("old/n1").exists());
-    watch.wait_for("Built", Duration::from_secs(20));
-    let watched = snapshot(&public);
-    drop(watch);
-    let clean = site.build_into("clean", &[]);
-    assert_eq!(watched, snapshot(&clean));
+    assert_watch_equals_clean_build(&site, watch);
 }
 
 #[test]

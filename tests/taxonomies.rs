@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::server::{get, start};
-use common::{TestSite, Watch, failed_build, snapshot, stderr, wait_until};
+use common::{TestSite, Watch, assert_watch_equals_clean_build, failed_build, stderr, wait_until};
 
 const TAXONOMIES: &str =
     "taxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\n";
@@ -365,11 +365,7 @@ fn watch_updates_term_pages_when_a_pages_terms_change() {
     wait_until("the emptied term's page to go", || {
         !public.join("topics/a24").exists()
     });
-    watch.wait_for("Built", Duration::from_secs(20));
-    let watched = snapshot(&public);
-    drop(watch);
-    let clean = site.build_into("clean", &[]);
-    assert_eq!(watched, snapshot(&clean));
+    assert_watch_equals_clean_build(&site, watch);
 }
 
 #[test]

@@ -175,8 +175,8 @@ fn parse(text: &str, format: DataFormat) -> Result<Value, String> {
             let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
                 format!("not valid TOML: {}", e.to_string().trim())
             })?;
-            Value::try_from_serializable(&json_of(toml::Value::Table(table)))
-                .map_err(|e| e.to_string())
+            // Dates as the text written, as templates see `[extra]`.
+            Ok(super::values::extra_value(&table))
         }
         DataFormat::Csv => {
             let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -194,23 +194,6 @@ fn parse(text: &str, format: DataFormat) -> Result<Value, String> {
             let table = serde_json::json!({ "headers": headers, "records": records });
             Value::try_from_serializable(&table).map_err(|e| e.to_string())
         }
-    }
-}
-
-/// A TOML value as JSON, dates as the text they were written as.
-fn json_of(value: toml::Value) -> serde_json::Value {
-    match value {
-        toml::Value::String(s) => s.into(),
-        toml::Value::Integer(i) => i.into(),
-        toml::Value::Float(f) => f.into(),
-        toml::Value::Boolean(b) => b.into(),
-        toml::Value::Datetime(d) => d.to_string().into(),
-        toml::Value::Array(items) => items.into_iter().map(json_of).collect(),
-        toml::Value::Table(table) => table
-            .into_iter()
-            .map(|(k, v)| (k, json_of(v)))
-            .collect::<serde_json::Map<_, _>>()
-            .into(),
     }
 }
 

@@ -507,3 +507,12 @@ pub fn failed_build(site: &TestSite) -> String {
     assert!(!err.contains("panicked"), "{err}");
     err
 }
+
+/// Waits for `watch`'s next build line, stops it, and asserts that what it left in the site's
+/// `public/` is byte for byte a clean build of the same files.
+pub fn assert_watch_equals_clean_build(site: &TestSite, mut watch: Watch) {
+    watch.wait_for("Built", std::time::Duration::from_secs(20));
+    let watched = snapshot(&site.path("public"));
+    drop(watch);
+    assert_eq!(watched, snapshot(&site.build_into("clean", &[])));
+}
