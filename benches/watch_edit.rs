@@ -66,6 +66,8 @@ fn run() -> anyhow::Result<()> {
         output_dir: Some(root.join("public")),
         base_url: None,
         drafts: false,
+        now: None,
+        show_embargoed: false,
     };
     let (mut session, outcome) = Session::start(options)?;
     let Outcome::Built(written) = outcome else {

@@ -71,9 +71,16 @@ pub struct CheckArgs {
     /// Check drafts too, as if they were published
     #[arg(long)]
     pub drafts: bool,
+    /// Build as of this moment (RFC 3339, e.g. 2027-01-01T09:00:00Z) rather than the clock's:
+    /// embargoes, expiry and review dates are compared with it
+    #[arg(long, value_name = "MOMENT")]
+    pub now: Option<String>,
     /// Fail (exit 1) on warnings as well as errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// List the pages and sections past their review_by date, oldest first
+    #[arg(long)]
+    pub stale: bool,
     /// Also request every external link (off by default: it needs the network)
     #[arg(long)]
     pub external: bool,
@@ -96,6 +103,10 @@ pub struct ServeArgs {
     /// Include pages marked draft = true
     #[arg(long)]
     pub drafts: bool,
+    /// Build as of this moment (RFC 3339, e.g. 2027-01-01T09:00:00Z) rather than the clock's:
+    /// embargoes, expiry and review dates are compared with it
+    #[arg(long, value_name = "MOMENT")]
+    pub now: Option<String>,
     /// The address to listen on; anything but loopback exposes your preview to the network
     #[arg(long, short = 'i', default_value = "127.0.0.1")]
     pub interface: IpAddr,
@@ -123,6 +134,10 @@ pub struct SiteArgs {
     /// Include pages marked draft = true
     #[arg(long)]
     pub drafts: bool,
+    /// Build as of this moment (RFC 3339, e.g. 2027-01-01T09:00:00Z) rather than the clock's:
+    /// embargoes, expiry and review dates are compared with it
+    #[arg(long, value_name = "MOMENT")]
+    pub now: Option<String>,
     /// Replace the output directory even if briefing did not build it: everything in it is lost
     #[arg(long)]
     pub force: bool,
@@ -135,6 +150,8 @@ impl SiteArgs {
             output_dir: self.output_dir.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+            now: self.now.clone(),
+            show_embargoed: false,
         }
     }
 
@@ -401,6 +418,9 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         output_dir: None,
         base_url: Some(base_url),
         drafts: args.drafts,
+        now: args.now.clone(),
+        // The preview shows what is under embargo, each page with a banner saying so.
+        show_embargoed: true,
     };
     stop_on_ctrl_c(say);
     let (mut session, outcome) = say.with_spinner("Building...", || Session::start(options))?;
@@ -455,6 +475,8 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         output_dir: None,
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        now: args.now.clone(),
+        show_embargoed: false,
     };
     let checks = check::CheckOptions {
         external: args.external.then_some(check::ExternalOptions {
@@ -462,11 +484,23 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
             concurrency: args.concurrency,
         }),
     };
+    let mut stale = Vec::new();
     let diagnostics = say.with_spinner("Checking...", || match build::build(&options)? {
         Err(diagnostics) => Ok(diagnostics),
-        Ok(built) => check::run(&built, &checks),
+        Ok(built) => {
+            if args.stale {
+                stale = stale_lines(&built);
+            }
+            check::run(&built, &checks)
+        }
     })?;
     report_diagnostics(&diagnostics);
+    if args.stale {
+        match stale.is_empty() {
+            true => say.info("No page or section is past its review_by date."),
+            false => anstream::println!("{}", stale.join("\n")),
+        }
+    }
     let failed =
         diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);
     if diagnostics.is_empty() {
@@ -477,6 +511,23 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--stale`: one line for each page and section past its review_by date, the longest overdue
+/// first.
+fn stale_lines(built: &Built) -> Vec<String> {
+    check::overdue_reviews(&built.site)
+        .into_iter()
+        .map(|overdue| {
+            let reviewed = overdue
+                .reviewed
+                .map_or("never reviewed".to_string(), |d| format!("reviewed {d}"));
+            format!(
+                "review by {}  {}  ({reviewed}) {}",
+                overdue.review_by, overdue.doc.display_path, overdue.doc.title
+            )
+        })
+        .collect()
 }
 
 fn report_failure(diagnostics: &Diagnostics) {

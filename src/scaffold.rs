@@ -366,6 +366,18 @@ fn sibling_front_matter(dir: &Path) -> Vec<toml::Table> {
         .collect()
 }
 
+/// Front matter keys that belong to one page, never copied from its siblings: a new page is
+/// not a draft because another is, nor under their embargo or review.
+const PER_PAGE_KEYS: [&str; 7] = [
+    "draft",
+    "slug",
+    "updated",
+    "publish_date",
+    "expiry_date",
+    "reviewed",
+    "review_by",
+];
+
 /// Front matter with the fields the siblings use (in the first sibling's order), filled with
 /// placeholders an editor replaces, and `date` set to today.
 fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String {
@@ -380,7 +392,7 @@ fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String
                         extra_keys.push(extra_key.clone());
                     }
                 }
-            } else if !keys.contains(key) && key != "draft" && key != "slug" && key != "updated" {
+            } else if !keys.contains(key) && !PER_PAGE_KEYS.contains(&key.as_str()) {
                 keys.push(key.clone());
             }
             if key == "weight"

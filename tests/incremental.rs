@@ -119,8 +119,10 @@ impl Kept {
 /// Runs one sequence; returns how many steps of each kind had what they kept checked.
 fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     let site = TestSite::fixture("basic");
-    let options = BuildOptions {
+    // The sequences move the moment too: both builds must be made as of the same one.
+    let mut options = BuildOptions {
         root: site.root.clone(),
+        now: Some(desk_moment(2, 12)),
         ..BuildOptions::default()
     };
     for (name, text) in EXTRA_TEMPLATES {
@@ -181,7 +183,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(45) {
+            match rng.below(47) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -191,7 +193,12 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     let page = page.as_str();
                     site.write(page, site.read(page) + &format!("\nParagraph {step}.\n"));
                     touched.push(page.into());
-                    body_edit_only = from_good_site;
+                    // A page left out as of the moment (its embargo, its expiry) renders nothing.
+                    let relative = page.strip_prefix("content/").unwrap();
+                    let published = last_good
+                        .as_ref()
+                        .is_some_and(|built| built.site.node(relative).is_some());
+                    body_edit_only = from_good_site && published;
                     kept = body_edit_only.then_some(Kept::BodyEdit);
                 }
                 1 => {
@@ -591,6 +598,12 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     },
                 ),
                 39 | 40 => routes_step(&site, &mut rng, &mut broken, &mut touched),
+                45 => desk_step(&site, &mut rng, &broken, &generated, &mut touched),
+                46 => {
+                    // Only the moment moves: pages come out of embargo or expire, no file changes.
+                    options.now = Some(desk_moment(rng.below(6), rng.below(24)));
+                    session.set_now(options.now.clone());
+                }
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [
@@ -671,6 +684,68 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
         "seed {seed:#x}: only {successes} of {steps} steps built"
     );
     checked
+}
+
+/// A moment of the few days the desk steps play in: `day` days and `hour` hours after
+/// 2026-11-28 (UTC).
+fn desk_moment(day: usize, hour: usize) -> String {
+    let span = jiff::Span::new().days(day as i64).hours(hour as i64);
+    let moment = jiff::civil::date(2026, 11, 28)
+        .at(0, 0, 0, 0)
+        .checked_add(span);
+    format!("{}Z", moment.unwrap())
+}
+
+/// A page's embargo, expiry and review dates set afresh (each perhaps absent), around the
+/// moments the sequence builds at: the page comes and goes as the moment moves.
+fn desk_step(
+    site: &TestSite,
+    rng: &mut Rng,
+    broken: &[(String, Option<String>)],
+    generated: &[String],
+    touched: &mut Vec<String>,
+) {
+    let page = match rng.below(3) {
+        0 | 1 if !generated.is_empty() => generated[rng.below(generated.len())].clone(),
+        n => ["content/news/first.md", "content/news/second.md"][n % 2].to_string(),
+    };
+    if broken.iter().any(|(p, _)| *p == page) || !site.path(&page).exists() {
+        return;
+    }
+    let keys = [
+        "publish_date =",
+        "expiry_date =",
+        "reviewed =",
+        "review_by =",
+    ];
+    let others: String = site
+        .read(&page)
+        .lines()
+        .filter(|l| !keys.iter().any(|k| l.starts_with(k)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    // Other pages link to first.md and second.md: while either is left out, their builds fail
+    // (as they must), so that is made seldom; the sequence's own pages come and go freely.
+    let odds = if generated.contains(&page) { 2 } else { 8 };
+    let mut lines = String::new();
+    if rng.below(odds) == 0 {
+        lines += &format!(
+            "publish_date = {}\n",
+            desk_moment(rng.below(3), rng.below(24))
+        );
+    }
+    if rng.below(odds + 1) == 0 {
+        // Always after any publish_date: the order the front matter refuses is not this test's.
+        lines += &format!(
+            "expiry_date = {}\n",
+            desk_moment(3 + rng.below(3), rng.below(24))
+        );
+    }
+    if rng.below(2) == 0 {
+        lines += "reviewed = 2026-11-01\nreview_by = 2026-11-30\n";
+    }
+    site.write(&page, others.replacen("+++\n", &format!("+++\n{lines}"), 1));
+    touched.push(page);
 }
 
 const NOTE: &str = "templates/shortcodes/note.html";

@@ -231,11 +231,19 @@ impl Session {
             Err(_) => Arc::new(ShortcodeTemplates::unavailable()),
         };
         // Assembled even when some files failed, so their links and anchors are checked too.
+        // The moment of this build may publish pages the last did not, or withdraw some.
         let edited = match (previous, body_edits) {
-            (Some(prev), Some(edits)) if unparsed.is_empty() && prev.site.sources == sources => {
+            (Some(prev), Some(edits))
+                if unparsed.is_empty()
+                    && prev.site.sources == sources
+                    && prev.site.same_pages_at(config.now) =>
+            {
                 prev.site
                     .with_edited_bodies(&edits, Arc::clone(&shortcodes))
-                    .map(|edited| (edited, edits))
+                    .map(|(mut site, problems)| {
+                        site.config = Arc::clone(&config);
+                        ((site, problems), edits)
+                    })
             }
             _ => None,
         };
@@ -275,8 +283,9 @@ impl Session {
         Graph { site, claims }
     }
 
-    /// The files to copy that `site` publishes: those of a draft's bundle are left out with
-    /// its page (a later build without the draft flag copies them again).
+    /// The files to copy that `site` publishes: those of a bundle left out (a draft, under
+    /// embargo, expired) are left out with its page (a later build that publishes it copies
+    /// them again).
     pub(super) fn published_assets<'s>(
         &'s self,
         site: &'s Site,
@@ -284,7 +293,7 @@ impl Session {
         self.assets.iter().filter(|(display, _)| {
             !display
                 .strip_prefix("content/")
-                .is_some_and(|relative| site.in_draft_bundle(relative))
+                .is_some_and(|relative| site.in_withheld_bundle(relative))
         })
     }
 

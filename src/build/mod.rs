@@ -70,6 +70,18 @@ pub struct Reused {
 }
 
 impl Built {
+    /// The file of each page shown before its embargo ends (only the preview shows them), and
+    /// the moment written as its `publish_date`.
+    pub fn embargoed_files(&self) -> BTreeMap<OutputKey, String> {
+        let site = &self.site;
+        site.embargoed_pages()
+            .map(|(i, until)| {
+                let key = OutputKind::of_node(crate::site::Node::Page(i)).output_key(site);
+                (key, until.display.clone())
+            })
+            .collect()
+    }
+
     /// The one line a build ends with.
     pub fn summary(&self, destination: &str) -> String {
         self.summary_with_total(destination, self.elapsed_ms)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Asset, Built, Changes, Outcome, Rebuild, Session, Stopwatch};
-use crate::config::{BuildOptions, Config};
+use crate::config::{self, BuildOptions, Config};
 use crate::content::{self, sources::Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
@@ -39,6 +39,12 @@ impl Session {
             data_since_good: false,
             data_files: BTreeSet::new(),
         }
+    }
+
+    /// Makes the next builds as of `now` (as `--now` would), or of the clock's time when
+    /// `None`.
+    pub fn set_now(&mut self, now: Option<String>) {
+        self.options.now = now;
     }
 
     pub fn config(&self) -> Option<&Arc<Config>> {
@@ -112,6 +118,20 @@ impl Session {
         let config = match (&self.config, changes.config) {
             (Ok(config), false) => Arc::clone(config),
             _ => return self.reload_everything(clock, None),
+        };
+        // Each rebuild is made as of its own moment: the clock's, unless --now fixed it.
+        let config = match config::now_of(&self.options) {
+            Ok(now) if now == config.now => config,
+            Ok(now) => {
+                let config = Arc::new(config.at(now));
+                self.config = Ok(Arc::clone(&config));
+                config
+            }
+            // --now was read as the session started: only `set_now` can make it wrong.
+            Err(problem) => {
+                self.config = Err(std::iter::once(problem).collect());
+                return self.compose(clock, Rebuild::Full, None, None);
+            }
         };
         for relative in &changes.content {
             self.refresh_content(&config, relative);

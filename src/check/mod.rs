@@ -7,6 +7,8 @@ mod links;
 mod lint;
 pub mod rules;
 
+pub use lint::{Overdue, overdue_reviews};
+
 use std::time::Duration;
 
 use crate::build::Built;
@@ -35,6 +37,7 @@ pub fn run(built: &Built, options: &CheckOptions) -> anyhow::Result<Diagnostics>
     let (links, external) = links::output_links(&built.site, &built.output);
     all.extend(links);
     all.extend(lint::uncited_pages(&built.site));
+    all.extend(lint::overdue_review_warnings(&built.site));
     if let Some(asked) = options.external {
         all.extend(external::dead_links(
             &external,

@@ -62,6 +62,13 @@ pub const UNCITED_PAGE: Rule = Rule {
     severity: Severity::Warning,
 };
 
+pub const OVERDUE_REVIEW: Rule = Rule {
+    code: "BR0202",
+    name: "overdue-review",
+    catches: "a page or section past its `review_by` date (as of `--now`, or the clock)",
+    severity: Severity::Warning,
+};
+
 pub const DEAD_EXTERNAL_LINK: Rule = Rule {
     code: "BR0301",
     name: "dead-external-link",
@@ -76,6 +83,7 @@ pub const RULES: &[Rule] = &[
     OUTSIDE_BASE_PATH,
     DUPLICATE_ID,
     UNCITED_PAGE,
+    OVERDUE_REVIEW,
     DEAD_EXTERNAL_LINK,
 ];
 

@@ -27,6 +27,12 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// `--now`: the moment the site is built as of (RFC 3339, or a date alone for its
+    /// midnight UTC); without it, the clock when the build starts.
+    pub now: Option<String>,
+    /// Whether pages under embargo are built anyway, each marked as such (the preview, so
+    /// that editors can read them before they are published).
+    pub show_embargoed: bool,
 }
 
 impl BuildOptions {
@@ -98,13 +104,22 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub extra: toml::Table,
     pub drafts: bool,
+    /// The moment the site is built as of, in UTC: what embargoes, expiry and review dates
+    /// are compared with: `--now`, or the clock read by [`now_of`] as the build starts; no
+    /// module reads the clock itself.
+    pub now: jiff::civil::DateTime,
+    /// Pages under embargo are in the site, marked (the preview), not left out.
+    pub show_embargoed: bool,
     pub root: PathBuf,
     pub content_dir: PathBuf,
     pub templates_dir: PathBuf,
     pub static_dir: PathBuf,
     pub output_dir: PathBuf,
     /// The fingerprint of everything this was made from: `site.toml`'s text and the command's
-    /// options. What a rebuild may keep across a change of config is decided by it.
+    /// options. What a rebuild may keep across a change of config is decided by it. `now` is
+    /// left out: it moves between the rebuilds of a session, and what it changes (which pages
+    /// are published) is in the site's layout, so a later moment that publishes nothing new
+    /// keeps every render.
     pub fingerprint: Fingerprint,
 }
 
@@ -179,12 +194,14 @@ impl Config {
         })?;
         let taxonomies = taxonomies::validate(raw.taxonomies, text)
             .map_err(|problems| problems.into_iter().collect::<Diagnostics>())?;
+        let now = now_of(options).map_err(single)?;
         let root = options.root.clone();
         let output_dir = options.output_dir();
         let fingerprint = Fingerprinter::new()
             .str(text)
             .option_str(options.base_url.as_deref())
             .bool(options.drafts)
+            .bool(options.show_embargoed)
             .bytes(root.as_os_str().as_encoded_bytes())
             .bytes(output_dir.as_os_str().as_encoded_bytes())
             .finish();
@@ -199,6 +216,8 @@ impl Config {
             taxonomies,
             extra: raw.extra,
             drafts: options.drafts,
+            now,
+            show_embargoed: options.show_embargoed,
             content_dir: root.join("content"),
             templates_dir: root.join("templates"),
             static_dir: root.join("static"),
@@ -206,6 +225,14 @@ impl Config {
             root,
             fingerprint,
         })
+    }
+
+    /// The same config as of `now` (a session that rebuilds reads the clock for each build).
+    pub fn at(&self, now: jiff::civil::DateTime) -> Config {
+        Config {
+            now,
+            ..self.clone()
+        }
     }
 
     /// The absolute URL of a site path such as `partnerships/` (no leading slash).
@@ -216,6 +243,26 @@ impl Config {
     /// The root-relative URL of a site path, base path included: `/briefing/partnerships/`.
     pub fn url_path(&self, site_path: &SitePath) -> String {
         format!("{}{}", self.base_path, site_path)
+    }
+}
+
+/// The moment a build of `options` is made as of, in UTC: `--now`, or the clock.
+pub fn now_of(options: &BuildOptions) -> Result<jiff::civil::DateTime, Diagnostic> {
+    let utc = |timestamp: jiff::Timestamp| jiff::tz::Offset::UTC.to_datetime(timestamp);
+    let Some(written) = options.now.as_deref() else {
+        return Ok(utc(jiff::Timestamp::now()));
+    };
+    let written = written.trim();
+    if let Ok(timestamp) = written.parse::<jiff::Timestamp>() {
+        return Ok(utc(timestamp));
+    }
+    match written.parse::<jiff::civil::Date>() {
+        Ok(date) if written.len() == 10 => Ok(date.to_datetime(jiff::civil::Time::midnight())),
+        _ => Err(Diagnostic::error(
+            "--now",
+            format!("`{written}` is not a moment in RFC 3339"),
+        )
+        .hint("write a date and time with its offset, such as 2027-01-01T09:00:00Z or 2027-01-01T10:00:00+01:00, or a date alone (2027-01-01, midnight UTC)")),
     }
 }
 

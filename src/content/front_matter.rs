@@ -134,6 +134,18 @@ pub struct PageMeta {
     pub description: String,
     pub date: Option<Spanned<toml::Value>>,
     pub updated: Option<Spanned<toml::Value>>,
+    /// Embargo: the page is left out of everything until this moment. (`default` spares a
+    /// page without these keys serde's missing-field path.)
+    #[serde(default)]
+    pub publish_date: Option<Spanned<toml::Value>>,
+    /// The page is left out of everything from this moment on.
+    #[serde(default)]
+    pub expiry_date: Option<Spanned<toml::Value>>,
+    /// When an editor last checked the page, and when it is due to be checked again.
+    #[serde(default)]
+    pub reviewed: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub review_by: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub weight: i64,
     #[serde(default)]
@@ -165,6 +177,11 @@ pub struct SectionMeta {
     pub description: String,
     /// When the section's own text was last edited; its pages' dates count too.
     pub updated: Option<Spanned<toml::Value>>,
+    /// When an editor last checked the section's text, and when it is due again.
+    #[serde(default)]
+    pub reviewed: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub review_by: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub sort_by: SortBy,
     #[serde(default)]

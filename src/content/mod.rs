@@ -5,6 +5,7 @@
 //! [`Document`]: its front matter read and validated, its body located. Both are pure with
 //! respect to the rest of the site, so the watcher can re-read a single file.
 
+pub mod desk;
 pub mod front_matter;
 pub mod routes;
 pub mod slug;
@@ -22,6 +23,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::fingerprint::{self, Fingerprint};
 use crate::paths::ContentPath;
+pub use desk::DeskDates;
 use front_matter::{Date, PageMeta, Positions, SectionMeta, Split};
 
 pub const SOURCES_FILE: &str = "sources.toml";
@@ -162,6 +164,8 @@ pub struct Document {
     pub title: String,
     pub date: Option<Date>,
     pub updated: Option<Date>,
+    /// Its embargo, expiry and review dates (embargo and expiry on pages only).
+    pub desk: DeskDates,
     /// The last path segment of the URL (pages only).
     pub slug: String,
     /// Its aliases, and a section's `redirect_to` and pagination, checked.
@@ -324,6 +328,7 @@ fn read_document(
         title,
         date: read.date,
         updated: read.updated,
+        desk: read.desk,
         slug,
         routes,
         fingerprint,
@@ -344,6 +349,7 @@ struct ReadMeta {
     title: Option<toml::Spanned<String>>,
     date: Option<Date>,
     updated: Option<Date>,
+    desk: DeskDates,
 }
 
 /// The front matter of a section or a page; a date that does not parse is added to `problems`,
@@ -367,23 +373,43 @@ fn read_meta(
         let (meta, positions): (SectionMeta, _) =
             front_matter::parse(display_path, text, file.split)?;
         let updated = read_date(&meta.updated, &positions, problems);
+        let no_schedule = None;
+        let desk = desk::read(
+            (file.display_path, file.text),
+            &positions,
+            [&no_schedule, &no_schedule, &meta.reviewed, &meta.review_by],
+            problems,
+        );
         Ok(ReadMeta {
             title: meta.title.clone(),
             meta: Meta::Section(meta),
             positions,
             date: None,
             updated,
+            desk,
         })
     } else {
         let (meta, positions): (PageMeta, _) = front_matter::parse(display_path, text, file.split)?;
         let date = read_date(&meta.date, &positions, problems);
         let updated = read_date(&meta.updated, &positions, problems);
+        let desk = desk::read(
+            (file.display_path, file.text),
+            &positions,
+            [
+                &meta.publish_date,
+                &meta.expiry_date,
+                &meta.reviewed,
+                &meta.review_by,
+            ],
+            problems,
+        );
         Ok(ReadMeta {
             title: meta.title.clone(),
             meta: Meta::Page(meta),
             positions,
             date,
             updated,
+            desk,
         })
     }
 }

@@ -31,6 +31,9 @@ struct PageSummary<'a> {
     date: Option<&'a str>,
     updated: Option<&'a str>,
     last_updated: Option<&'a str>,
+    /// When an editor last checked the page, and when it is due again, as written.
+    reviewed: Option<&'a str>,
+    review_by: Option<&'a str>,
     weight: i64,
     draft: bool,
     slug: &'a str,
@@ -76,6 +79,8 @@ struct SectionView<'a> {
     sources: Vec<SourceView<'a>>,
     /// The section's own `updated`, or its newest page's, whichever is later.
     last_updated: Option<&'a str>,
+    reviewed: Option<&'a str>,
+    review_by: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +193,8 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
         date,
         updated,
         last_updated: updated.or(date),
+        reviewed: doc.desk.reviewed.as_ref().map(|d| d.display.as_str()),
+        review_by: doc.desk.review_by.as_ref().map(|d| d.display.as_str()),
         weight: meta.weight,
         draft: meta.draft,
         slug: &doc.slug,
@@ -279,6 +286,18 @@ fn section_value(site: &Site, i: usize, summaries: &[Value]) -> Value {
             })
             .chain(section.doc.updated.as_ref())
             .max()
+            .map(|d| d.display.as_str()),
+        reviewed: section
+            .doc
+            .desk
+            .reviewed
+            .as_ref()
+            .map(|d| d.display.as_str()),
+        review_by: section
+            .doc
+            .desk
+            .review_by
+            .as_ref()
             .map(|d| d.display.as_str()),
     })
 }

@@ -1,14 +1,20 @@
-//! What the preview adds to every HTML page: the live-reload script, and the error overlay while
-//! the latest build is failing. Never part of `build`.
+//! What the preview adds to every HTML page: the live-reload script, the error overlay while
+//! the latest build is failing, and a banner on a page under embargo. Never part of `build`.
 
 use bytes::Bytes;
 
 use super::{ENDPOINT_PREFIX, Served};
 use crate::diagnostics::Diagnostics;
 
-/// The page as three parts, the page's own bytes shared rather than copied: what comes before
-/// `</body>`, the injected script (and overlay), and the rest.
-pub(super) fn decorate_html(page: Bytes, base_path: &str, served: &Served) -> [Bytes; 3] {
+/// The page in parts, the page's own bytes shared rather than copied: up to the end of the
+/// `<body>` tag, the embargo banner (when `embargoed_until` is given), up to `</body>`, the
+/// injected script (and overlay), and the rest.
+pub(super) fn decorate_html(
+    page: Bytes,
+    base_path: &str,
+    served: &Served,
+    embargoed_until: Option<&str>,
+) -> [Bytes; 5] {
     let mut injected = format!(
         "<script src=\"{base_path}{ENDPOINT_PREFIX}live-reload.js\" data-generation=\"{}\"></script>",
         served.generation
@@ -17,11 +23,40 @@ pub(super) fn decorate_html(page: Bytes, base_path: &str, served: &Served) -> [B
         injected.push_str(&overlay_html(errors));
     }
     let position = find_last_ci(&page, b"</body>").unwrap_or(page.len());
+    let (banner, body_start) = match embargoed_until {
+        Some(until) => (Bytes::from(embargo_banner(until)), after_body_tag(&page)),
+        None => (Bytes::new(), 0),
+    };
+    // A page without a <body> tag gets the banner at its start, never after its end.
+    let body_start = body_start.min(position);
     [
-        page.slice(..position),
+        page.slice(..body_start),
+        banner,
+        page.slice(body_start..position),
         Bytes::from(injected),
         page.slice(position..),
     ]
+}
+
+/// Where the content of `<body ...>` starts: just after the tag; 0 without one.
+fn after_body_tag(page: &[u8]) -> usize {
+    let Some(tag) = page
+        .windows(5)
+        .position(|w| w.eq_ignore_ascii_case(b"<body"))
+        .filter(|&at| matches!(page.get(at + 5), Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')))
+    else {
+        return 0;
+    };
+    memchr::memchr(b'>', &page[tag..]).map_or(0, |end| tag + end + 1)
+}
+
+/// The banner over a page that is not published yet: the preview shows it so that editors can
+/// read it before its time.
+fn embargo_banner(until: &str) -> String {
+    let until = crate::diagnostics::escape_html(until);
+    format!(
+        "<div id=\"briefing-embargo-banner\" role=\"status\" style=\"position:sticky;top:0;z-index:2147483646;background:#8a1c00;color:#fff;padding:.6rem 1rem;font:600 15px/1.4 system-ui,sans-serif;text-align:center\">Embargoed until {until}: this page is not published yet. Only the preview shows it; a build leaves it out until then.</div>"
+    )
 }
 
 fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {

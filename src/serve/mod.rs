@@ -21,6 +21,7 @@ mod respond;
 mod route;
 mod server;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -28,6 +29,7 @@ use tokio::sync::broadcast;
 
 use crate::build::{Built, Changes, Outcome};
 use crate::diagnostics::Diagnostics;
+use crate::paths::OutputKey;
 
 pub use hosts::{AllowedHosts, parse_allowed_host};
 pub use inject::overlay_html;
@@ -45,6 +47,9 @@ pub struct Served {
     pub built: Arc<Built>,
     pub errors: Option<Diagnostics>,
     pub generation: u64,
+    /// The pages of `built` under embargo, by file, with the moment it ends: each is shown
+    /// with a banner saying so.
+    pub embargoed: BTreeMap<OutputKey, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +71,7 @@ impl Preview {
         let base_path = built.site.config.base_path.clone();
         Arc::new(Preview {
             current: ArcSwap::from_pointee(Served {
+                embargoed: built.embargoed_files(),
                 built,
                 errors: None,
                 generation: 1,
@@ -85,6 +91,7 @@ impl Preview {
                     built: Arc::clone(built),
                     errors: None,
                     generation,
+                    embargoed: built.embargoed_files(),
                 }));
                 let css_only = previous.errors.is_none()
                     && !changes.config
@@ -109,6 +116,7 @@ impl Preview {
                     built: Arc::clone(&previous.built),
                     errors: Some(diagnostics.clone()),
                     generation,
+                    embargoed: previous.embargoed.clone(),
                 }));
                 Notice::BuildError(overlay_html(diagnostics))
             }

@@ -156,7 +156,7 @@ impl App {
                     || Bytes::from_static(b"Not found\n"),
                     |page| Bytes::from_owner(Arc::clone(page)),
                 );
-                html(StatusCode::NOT_FOUND, page, base_path, &served)
+                html(StatusCode::NOT_FOUND, page, base_path, &served, None)
             }
             Target::BadRequest => text(
                 StatusCode::BAD_REQUEST,
@@ -178,7 +178,8 @@ impl App {
                 let bytes = Bytes::from_owner(Arc::clone(bytes));
                 let content_type = content_type(&key);
                 if content_type.starts_with("text/html") {
-                    html(StatusCode::OK, bytes, base_path, &served)
+                    let embargoed = served.embargoed.get(&key).map(String::as_str);
+                    html(StatusCode::OK, bytes, base_path, &served, embargoed)
                 } else {
                     with_type(StatusCode::OK, &content_type, whole(bytes))
                 }
@@ -187,8 +188,14 @@ impl App {
     }
 }
 
-fn html(status: StatusCode, page: Bytes, base_path: &str, served: &Served) -> Response<Body> {
-    let parts = decorate_html(page, base_path, served);
+fn html(
+    status: StatusCode,
+    page: Bytes,
+    base_path: &str,
+    served: &Served,
+    embargoed_until: Option<&str>,
+) -> Response<Body> {
+    let parts = decorate_html(page, base_path, served, embargoed_until);
     with_type(
         status,
         "text/html; charset=utf-8",

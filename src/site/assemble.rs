@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::links::Resolver;
+use super::schedule::{Timeline, Withheld, WithheldPages};
 use super::taxonomies::{self, Taxonomy};
 use super::{Bodies, Node, Page, Section, Site, cited_sources};
 use crate::config::Config;
@@ -19,12 +20,14 @@ use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::markdown::{self, Caller, Markup, RenderOptions, Shortcodes};
 use crate::paths::{SitePath, parent_dir as dir_of};
 
-/// The documents of one build by kind, each list sorted by relative path, drafts set aside.
+/// The documents of one build by kind, each list sorted by relative path, the pages this
+/// build does not publish set aside.
 struct Sorted {
     sections: Vec<Arc<Document>>,
     pages: Vec<Arc<Document>>,
-    /// Drafts left out, so links to them get a message that says so.
-    drafts: BTreeSet<String>,
+    /// Pages left out, so links to them get a message that says why.
+    withheld: WithheldPages,
+    timeline: Timeline,
 }
 
 /// Rendered Markdown and the fingerprint of what it was rendered from.
@@ -85,7 +88,8 @@ impl Site {
         let Sorted {
             sections: section_docs,
             pages: page_docs,
-            drafts,
+            withheld,
+            timeline,
         } = sorted;
         let markdown = Markdown {
             resolver: &resolver,
@@ -110,7 +114,8 @@ impl Site {
             taxonomies,
             by_path: Arc::new(by_path),
             linked_from: Arc::default(),
-            drafts: Arc::new(drafts),
+            withheld: Arc::new(withheld),
+            timeline: Arc::new(timeline),
             resolver: Arc::new(resolver),
             shortcodes,
             options,
@@ -143,11 +148,12 @@ fn sort_documents(config: &Config, documents: Vec<Arc<Document>>) -> Sorted {
     let mut sorted = Sorted {
         sections: Vec::new(),
         pages: Vec::new(),
-        drafts: BTreeSet::new(),
+        withheld: WithheldPages::new(),
+        timeline: Timeline::of(documents.iter().map(AsRef::as_ref)),
     };
     for doc in documents {
-        if doc.is_draft() && !config.drafts {
-            sorted.drafts.insert(doc.relative_path.to_string());
+        if let Some(why) = Withheld::of(config, &doc) {
+            sorted.withheld.insert(doc.relative_path.to_string(), why);
             continue;
         }
         if doc.is_section() {

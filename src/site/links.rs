@@ -108,7 +108,7 @@ impl LinkResolver for Resolver {
 }
 
 /// The byte range in `doc`'s text of `range`, a range in its body.
-fn in_body(doc: &Document, range: &Range<usize>) -> Range<usize> {
+pub(super) fn in_body(doc: &Document, range: &Range<usize>) -> Range<usize> {
     let body_start = doc.split.body.start;
     body_start + range.start..body_start + range.end
 }
@@ -137,13 +137,14 @@ impl Site {
                 targets.push(link.target.clone());
             }
             diagnostics.extend(self.missing_anchor(doc, link, target_node));
+            diagnostics.extend(self.link_into_embargo(node, link, target_node));
         }
         self.check_front_matter_sources(doc, &known_sources, diagnostics);
         targets
     }
 
     /// A problem Markdown found, told with what only the whole site knows: that a link's
-    /// target is a draft, which page, source id or shortcode was probably meant, and where in
+    /// target is left out (a draft, under embargo, expired), which page, source id or shortcode was probably meant, and where in
     /// a shortcode's template it failed.
     fn problem_diagnostic(
         &self,
@@ -155,11 +156,10 @@ impl Site {
         let mut message = problem.message();
         let mut hint = problem.hint();
         match &problem.kind {
-            ProblemKind::MissingLinkTarget { target } if self.drafts.contains(target) => {
-                message =
-                    format!("the link target `@/{target}` is a draft, so it is not published");
-                hint = "publish it (draft = false), remove the link, or preview with --drafts"
-                    .to_string();
+            ProblemKind::MissingLinkTarget { target } if self.withheld.contains_key(target) => {
+                let (what, why) = self.withheld[target].link_message();
+                message = format!("the link target `@/{target}` is {what}");
+                hint = why;
             }
             ProblemKind::MissingLinkTarget { target } => {
                 if let Some(near) = did_you_mean(target, self.by_path.keys().map(|p| p.as_str())) {
@@ -167,12 +167,10 @@ impl Site {
                 }
             }
             ProblemKind::MissingRelativeTarget { written, target } => {
-                if self.drafts.contains(target) {
-                    message = format!(
-                        "the link `{written}` names content/{target}, a draft, so it is not published"
-                    );
-                    hint = "publish it (draft = false), remove the link, or preview with --drafts"
-                        .to_string();
+                if let Some(withheld) = self.withheld.get(target) {
+                    let (what, why) = withheld.link_message();
+                    message = format!("the link `{written}` names content/{target}, {what}");
+                    hint = why;
                 } else if let Some(near) =
                     did_you_mean(target, self.by_path.keys().map(|p| p.as_str()))
                 {

@@ -24,8 +24,10 @@ mod assemble;
 mod bundles;
 mod incremental;
 mod links;
+mod schedule;
 mod taxonomies;
 
+pub use schedule::Withheld;
 pub use taxonomies::{Taxonomy, Term};
 
 use crate::paths::{ContentPath, SitePath};
@@ -104,8 +106,11 @@ pub struct Site {
     by_path: Arc<HashMap<ContentPath, Node>>,
     /// For each content file, the content files whose Markdown links to it.
     linked_from: Arc<BTreeMap<String, BTreeSet<String>>>,
-    /// Drafts left out of this build, so links to them get a message that says so.
-    drafts: Arc<BTreeSet<String>>,
+    /// Pages left out of this build (drafts, under embargo, expired), so links to them get a
+    /// message that says why.
+    withheld: Arc<schedule::WithheldPages>,
+    /// When what the site publishes changes: a rebuild at another moment compares it.
+    timeline: Arc<schedule::Timeline>,
     /// How Markdown resolves links here; kept for edits that re-render a few pages.
     resolver: Arc<Resolver>,
     /// The shortcodes Markdown renders with; kept for the same edits.
@@ -186,10 +191,10 @@ impl Site {
     }
 
     /// Whether the file of `content/` at `relative` is in the folder of a page bundle left
-    /// out as a draft: its files are the page's, and are left out with it.
-    pub fn in_draft_bundle(&self, relative: &str) -> bool {
-        self.drafts.iter().any(|draft| {
-            draft
+    /// out (a draft, under embargo, expired): its files are the page's, and are left out with it.
+    pub fn in_withheld_bundle(&self, relative: &str) -> bool {
+        self.withheld.keys().any(|withheld| {
+            withheld
                 .strip_suffix("index.md")
                 .is_some_and(|folder| folder.ends_with('/') && relative.starts_with(folder))
         })
