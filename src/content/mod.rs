@@ -5,6 +5,7 @@
 //! [`Document`]: its front matter read and validated, its body located. Both are pure with
 //! respect to the rest of the site, so the watcher can re-read a single file.
 
+pub mod corrections;
 pub mod front_matter;
 pub mod routes;
 pub mod slug;
@@ -161,7 +162,10 @@ pub struct Document {
     pub meta: Meta,
     pub title: String,
     pub date: Option<Date>,
+    /// Its own `updated`, or its newest correction's date when that is later.
     pub updated: Option<Date>,
+    /// A page's `[[corrections]]`, newest first.
+    pub corrections: Vec<corrections::Correction>,
     /// The last path segment of the URL (pages only).
     pub slug: String,
     /// Its aliases, and a section's `redirect_to` and pagination, checked.
@@ -324,6 +328,7 @@ fn read_document(
         title,
         date: read.date,
         updated: read.updated,
+        corrections: read.corrections,
         slug,
         routes,
         fingerprint,
@@ -344,6 +349,7 @@ struct ReadMeta {
     title: Option<toml::Spanned<String>>,
     date: Option<Date>,
     updated: Option<Date>,
+    corrections: Vec<corrections::Correction>,
 }
 
 /// The front matter of a section or a page; a date that does not parse is added to `problems`,
@@ -373,17 +379,26 @@ fn read_meta(
             positions,
             date: None,
             updated,
+            corrections: Vec::new(),
         })
     } else {
         let (meta, positions): (PageMeta, _) = front_matter::parse(display_path, text, file.split)?;
         let date = read_date(&meta.date, &positions, problems);
         let updated = read_date(&meta.updated, &positions, problems);
+        let written = corrections::WrittenIn {
+            path: display_path,
+            text,
+            positions: &positions,
+        };
+        let corrections =
+            corrections::checked(&written, &meta.corrections, problems).unwrap_or_default();
         Ok(ReadMeta {
             title: meta.title.clone(),
             meta: Meta::Page(meta),
+            updated: corrections::updated_with(updated, &corrections),
             positions,
             date,
-            updated,
+            corrections,
         })
     }
 }
