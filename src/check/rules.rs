@@ -62,6 +62,13 @@ pub const UNCITED_PAGE: Rule = Rule {
     severity: Severity::Warning,
 };
 
+pub const UNMARKED_CHANGE: Rule = Rule {
+    code: "BR0202",
+    name: "unmarked-change",
+    catches: "a page whose text changed since `--since GIT_REF` with no new `[[corrections]]` entry and no later `updated` (only with `--since`)",
+    severity: Severity::Warning,
+};
+
 pub const DEAD_EXTERNAL_LINK: Rule = Rule {
     code: "BR0301",
     name: "dead-external-link",
@@ -76,6 +83,7 @@ pub const RULES: &[Rule] = &[
     OUTSIDE_BASE_PATH,
     DUPLICATE_ID,
     UNCITED_PAGE,
+    UNMARKED_CHANGE,
     DEAD_EXTERNAL_LINK,
 ];
 
