@@ -7,7 +7,10 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{BIN, TestSite, failed_build, stderr};
+use common::{
+    BIN, TestSite, Watch, assert_watch_equals_clean_build, failed_build, server, stderr,
+    wait_for_text, wait_until,
+};
 
 const PAGE: &str = "content/partnerships/lionsgate-runway.md";
 
@@ -369,4 +372,35 @@ fn check_since_outside_git_or_with_an_unknown_reference_says_so() {
         "{}",
         stderr(&result)
     );
+}
+
+#[test]
+fn watch_and_serve_update_the_corrections_page_as_corrections_come_and_go() {
+    let site = TestSite::fixture("basic");
+    let correction = "[[corrections]]\ndate = 2026-11-23\nnote = \"Watched fix.\"\n+++\nA second";
+    let watch = Watch::start(&site, &[]);
+    wait_for_text(&site, "public/corrections/index.html", "No corrections.");
+    site.replace("content/news/second.md", "+++\nA second", correction);
+    wait_for_text(&site, "public/corrections/index.html", "Watched fix.");
+    wait_for_text(&site, "public/atom.xml", "2026-11-23T00:00:00Z");
+    site.replace("content/news/second.md", "Watched fix.", "Edited fix.");
+    wait_for_text(&site, "public/corrections/index.html", "Edited fix.");
+    assert_watch_equals_clean_build(&site, watch);
+
+    let server = server::start(&site, &[]);
+    assert!(
+        server::get(server.port, "/corrections/")
+            .body
+            .contains("Edited fix.")
+    );
+    site.replace(
+        "content/news/second.md",
+        correction.replace("Watched", "Edited").as_str(),
+        "+++\nA second",
+    );
+    wait_until("the preview's /corrections/ to empty", || {
+        server::get(server.port, "/corrections/")
+            .body
+            .contains("No corrections.")
+    });
 }
