@@ -268,7 +268,7 @@ fn git(site: &TestSite, args: &[&str]) {
 /// the ceiling), so the test does not depend on where temporary files live.
 fn check_since(site: &TestSite, reference: &str, extra: &[&str]) -> std::process::Output {
     Command::new(BIN)
-        .args(["check", "--since", reference, "--root"])
+        .args(["check", &format!("--since={reference}"), "--root"])
         .arg(&site.root)
         .args(extra)
         .env("NO_COLOR", "1")
@@ -359,6 +359,11 @@ fn check_since_outside_git_or_with_an_unknown_reference_says_so() {
         err.contains("git knows no commit `no-such-branch`"),
         "{err}"
     );
+    // Nothing written after --since reaches git as an option.
+    let result = check_since(&site, "--output=stolen", &[]);
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert!(stderr(&result).contains("git knows no commit `--output=stolen`"));
+    assert!(!site.path("stolen").exists());
     // Without git on the PATH: the machine cannot answer (exit 2), and says what is missing.
     let result = Command::new(BIN)
         .args(["check", "--since", "main", "--root"])

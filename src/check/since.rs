@@ -22,11 +22,14 @@ use crate::site::Site;
 pub(super) fn unmarked_changes(site: &Site, reference: &str) -> anyhow::Result<Diagnostics> {
     let root = site.config.root.as_path();
     let mut diagnostics = Diagnostics::new();
-    if let Some(problem) = repository_problem(root, reference)? {
-        diagnostics.push(problem);
-        return Ok(diagnostics);
-    }
-    let changed = changed_content(root, reference)?;
+    let commit = match commit_of(root, reference)? {
+        Ok(commit) => commit,
+        Err(problem) => {
+            diagnostics.push(problem);
+            return Ok(diagnostics);
+        }
+    };
+    let changed = changed_content(root, &commit)?;
     for page in &site.pages {
         let doc = &page.doc;
         let in_root = format!("content/{}", doc.relative_path);
@@ -34,7 +37,7 @@ pub(super) fn unmarked_changes(site: &Site, reference: &str) -> anyhow::Result<D
             continue;
         }
         // A page new since `reference` is not a change to one readers saw.
-        let Some(old_text) = file_at(root, reference, &in_root)? else {
+        let Some(old_text) = file_at(root, &commit, &in_root)? else {
             continue;
         };
         let current = std::fs::read(root.join(&in_root))
@@ -101,12 +104,13 @@ fn unmarked(current: &Document, old_text: &[u8]) -> Option<usize> {
     Some(current.split.body.start + same_lines)
 }
 
-/// Why `reference` cannot be compared with: the site is not in a git work tree, or git knows
-/// no commit by that name.
-fn repository_problem(root: &Path, reference: &str) -> anyhow::Result<Option<Diagnostic>> {
+/// The commit `reference` names, as the hash every later git command is given (so that nothing
+/// the user wrote reaches git as an option); or why there is none: the site is not in a git
+/// work tree, or git knows no commit by that name.
+fn commit_of(root: &Path, reference: &str) -> anyhow::Result<Result<String, Diagnostic>> {
     let inside = git(root, &["rev-parse", "--is-inside-work-tree"])?;
     if !inside.status.success() {
-        return Ok(Some(
+        return Ok(Err(
             Diagnostic::error(
                 root.display().to_string(),
                 "`check --since` compares with git, and this site is not in a git repository",
@@ -115,22 +119,27 @@ fn repository_problem(root: &Path, reference: &str) -> anyhow::Result<Option<Dia
         ));
     }
     let commit = format!("{reference}^{{commit}}");
+    // A reference written as an option (`--output=x`) names no commit either: rev-parse refuses
+    // it as it refuses any unknown name, and later commands are given the hash.
     let known = git(root, &["rev-parse", "--verify", "--quiet", &commit])?;
-    if !known.status.success() {
-        return Ok(Some(
+    let hash = Some(known)
+        .filter(|known| known.status.success())
+        .map(|known| String::from_utf8_lossy(&known.stdout).trim().to_string());
+    let Some(hash) = hash else {
+        return Ok(Err(
             Diagnostic::error(
                 root.display().to_string(),
                 format!("git knows no commit `{reference}` in this repository"),
             )
             .hint("name a branch, a tag or a commit, e.g. --since main or --since HEAD~1 (`git log --oneline` lists them)"),
         ));
-    }
-    Ok(None)
+    };
+    Ok(Ok(hash))
 }
 
-/// The files under `content/` that differ between `reference` and the working tree, relative
-/// to the site root.
-fn changed_content(root: &Path, reference: &str) -> anyhow::Result<Vec<String>> {
+/// The files under `content/` that differ between `commit` and the working tree, relative to
+/// the site root.
+fn changed_content(root: &Path, commit: &str) -> anyhow::Result<Vec<String>> {
     let diff = git(
         root,
         &[
@@ -139,7 +148,7 @@ fn changed_content(root: &Path, reference: &str) -> anyhow::Result<Vec<String>> 
             "--relative",
             "-z",
             "--no-renames",
-            reference,
+            commit,
             "--",
             "content",
         ],
@@ -159,9 +168,9 @@ fn changed_content(root: &Path, reference: &str) -> anyhow::Result<Vec<String>> 
         .collect())
 }
 
-/// The bytes of `path` (relative to the site root) at `reference`; `None` when it had none.
-fn file_at(root: &Path, reference: &str, path: &str) -> anyhow::Result<Option<Vec<u8>>> {
-    let shown = git(root, &["show", &format!("{reference}:./{path}")])?;
+/// The bytes of `path` (relative to the site root) at `commit`; `None` when it had none.
+fn file_at(root: &Path, commit: &str, path: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let shown = git(root, &["show", &format!("{commit}:./{path}")])?;
     Ok(shown.status.success().then_some(shown.stdout))
 }
 
