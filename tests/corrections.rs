@@ -151,6 +151,11 @@ fn the_corrections_page_lists_every_one_newest_first_and_is_in_the_sitemap_and_f
     );
     assert!(read(&out, "index.html").contains("<a href=\"/corrections/\">Corrections</a>"));
     common::assert_links_resolve(&out, "https://briefing.example.org", "/");
+    assert_eq!(
+        common::snapshot(&out),
+        common::snapshot(&site.build_into("again", &[])),
+        "two builds differ"
+    );
     let checked = site.run(&["check", "--deny-warnings"]);
     assert!(checked.status.success(), "{}", stderr(&checked));
 }
@@ -408,4 +413,27 @@ fn watch_and_serve_update_the_corrections_page_as_corrections_come_and_go() {
             .body
             .contains("No corrections.")
     });
+}
+
+#[test]
+fn yaml_front_matter_carries_corrections_too() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/news/second.md",
+        "---\ntitle: Second story\ndate: 2026-11-22\nsources: [report]\ncorrections:\n  - date: 2026-11-24\n    note: Fixed in YAML.\n---\nA second story.\n",
+    );
+    let out = site.build_into("out", &[]);
+    assert!(
+        read(&out, "corrections/index.html")
+            .contains("<a href=\"/news/second/\">Second story</a>: Fixed in YAML.")
+    );
+    site.replace(
+        "content/news/second.md",
+        "    note: Fixed in YAML.\n",
+        "    nte: Fixed in YAML.\n",
+    );
+    let err = failed_build(&site);
+    assert!(err.contains("unknown field `nte` in a correction"), "{err}");
+    // YAML's positions are a key's: the caret is at the list of corrections.
+    assert!(err.contains("--> content/news/second.md:6:3"), "{err}");
 }
