@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// How many external links to request at once
     #[arg(long, default_value_t = 8, requires = "external")]
     pub concurrency: usize,
+    /// List the pages whose text changed since this git commit, branch or tag without a new
+    /// [[corrections]] entry or a later `updated`
+    #[arg(long, value_name = "GIT_REF")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -483,6 +487,7 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
             timeout: Duration::from_secs(args.timeout),
             concurrency: args.concurrency,
         }),
+        since: args.since.clone(),
     };
     let mut stale = Vec::new();
     let diagnostics = say.with_spinner("Checking...", || match build::build(&options)? {

@@ -87,6 +87,10 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("builtin/starter/404.html"),
     ),
     (
+        "templates/corrections.html",
+        include_str!("builtin/starter/corrections.html"),
+    ),
+    (
         "static/style.css",
         include_str!("builtin/starter/style.css"),
     ),

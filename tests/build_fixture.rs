@@ -313,7 +313,7 @@ fn summary_line_counts_pages_sections_and_files() {
     let result = site.run(&["build"]);
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(
-        stdout.starts_with("Built 2 pages and 4 sections: 11 files in "),
+        stdout.starts_with("Built 2 pages and 4 sections: 12 files in "),
         "{stdout}"
     );
     assert!(stdout.trim_end().ends_with("public"), "{stdout}");

@@ -183,7 +183,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(47) {
+            match rng.below(49) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -508,7 +508,9 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     };
                     let before = site.read(path);
                     let after = others.replacen("+++\n", &format!("+++\n{updated}"), 1);
-                    kept = from_good_site.then_some(
+                    // A later correction decides `updated` whatever is written: no expectation.
+                    let corrected = before.contains("corrections =");
+                    kept = (from_good_site && !corrected).then_some(
                         match (before == after, path.ends_with("_index.md")) {
                             (true, _) => Kept::UnchangedSave,
                             (false, false) => Kept::PageDate,
@@ -603,6 +605,52 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     // Only the moment moves: pages come out of embargo or expire, no file changes.
                     options.now = Some(desk_moment(rng.below(6), rng.below(24)));
                     session.set_now(options.now.clone());
+                }
+                47 => {
+                    // A page's corrections added, edited, removed, or written wrong (no note):
+                    // its page, section, feed entry, sitemap and /corrections/ follow.
+                    let page = match rng.below(3) {
+                        0 if !generated.is_empty() => generated[rng.below(generated.len())].clone(),
+                        n => ["content/news/first.md", "content/news/second.md"][n % 2].to_string(),
+                    };
+                    if !is_broken(&broken, &page) && site.path(&page).exists() {
+                        let good = site.read(&page);
+                        let others: String = good
+                            .lines()
+                            .filter(|l| !l.starts_with("corrections ="))
+                            .map(|l| format!("{l}\n"))
+                            .collect();
+                        let corrections = match rng.below(4) {
+                            0 => String::new(),
+                            1 => format!(
+                                "corrections = [{{ date = 2026-11-{:02}, note = \"Fix {step}.\" }}]\n",
+                                1 + rng.below(28)
+                            ),
+                            2 => format!(
+                                "corrections = [{{ date = 2026-12-01, note = \"A.\" }}, {{ date = 2026-11-{:02}, note = \"B {step}.\" }}]\n",
+                                1 + rng.below(28)
+                            ),
+                            _ => "corrections = [{ date = 2026-11-02 }]\n".to_string(),
+                        };
+                        if !corrections.is_empty() && !corrections.contains("note") {
+                            broken.push((page.clone(), Some(good)));
+                        }
+                        site.write(
+                            &page,
+                            others.replacen("+++\n", &format!("+++\n{corrections}"), 1),
+                        );
+                        touched.push(page);
+                    }
+                }
+                48 => {
+                    // The site's own corrections page template, or briefing's built-in one.
+                    let path = "templates/corrections.html";
+                    if site.path(path).exists() && rng.below(2) == 0 {
+                        std::fs::remove_file(site.path(path)).unwrap();
+                    } else {
+                        site.write(path, format!("{{% extends \"base.html\" %}}{{% block content %}}{step}{{% for c in corrections %}}<p>{{{{ c.date }}}} {{{{ c.page.title }}}}: {{{{ c.note }}}}</p>{{% endfor %}}{{% endblock content %}}"));
+                    }
+                    touched.push(path.into());
                 }
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
@@ -887,6 +935,9 @@ fn template_edits_made_while_the_build_fails_are_not_forgotten() {
         .paths()
         .map(|p| p.as_str())
         .filter(|p| p.ends_with("index.html"))
+        // Rendered with briefing's built-in template (the fixture has no corrections.html),
+        // which does not extend base.html.
+        .filter(|p| *p != "corrections/index.html")
         .collect();
     assert!(pages.len() > 3);
     for path in pages {

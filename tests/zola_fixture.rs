@@ -38,7 +38,8 @@ fn assert_contains(html: &str, expected: &[&str]) {
 }
 
 /// Every file the build writes: pages, a bundle's files beside its page, the paginated
-/// section's pagers, term pages with their feeds, and a redirect page for each alias.
+/// section's pagers, term pages with their feeds, a redirect page for each alias, and the
+/// corrections page (empty: "No corrections.").
 const EXPECTED_FILES: &[&str] = &[
     ".briefing-output",
     "2024/03/first-light/index.html",
@@ -46,6 +47,7 @@ const EXPECTED_FILES: &[&str] = &[
     "about/index.html",
     "atom.xml",
     "blog/index.html",
+    "corrections/index.html",
     "index.html",
     "places/index.html",
     "places/low-valley/index.html",

@@ -421,6 +421,9 @@ fn generated_hint(generated: Generated) -> String {
         Generated::NotFound => {
             "the 404 page is rendered from templates/404.html: put its markup there and remove this file".into()
         }
+        Generated::Corrections => {
+            "briefing lists every page's [[corrections]] at /corrections/, rendered from templates/corrections.html: move this page or section elsewhere".into()
+        }
         other => format!(
             "briefing writes /{} itself from the site; remove or rename this file",
             other.file_name()

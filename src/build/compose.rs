@@ -386,13 +386,17 @@ fn to_make(
     let mut known_files = composed.asset_paths.clone();
     known_files.extend(Generated::ALL.map(|g| OutputKey::from(g.file_name())));
     known_files.extend(taxonomy_kinds.iter().map(|kind| kind.output_key(site)));
-    // A generated file that lists the pages is kept while the listing holds; the others are
-    // made every time, which costs less than finding out whether they changed.
+    // A generated file that lists the pages is kept while the listing holds, unless a template
+    // renders it (the templates may have changed); the others are made every time, which costs
+    // less than finding out whether they changed.
     let generated = Generated::ALL
         .into_iter()
         .filter(|&g| !(g == Generated::Robots && composed.claims.user_robots))
         .map(OutputKind::Generated)
-        .filter(|kind| listing_stale || !kind.depends_on().contains(&Input::Listing));
+        .filter(|kind| {
+            let needs = kind.depends_on();
+            listing_stale || !needs.contains(&Input::Listing) || needs.contains(&Input::Templates)
+        });
     let kinds = dirty
         .iter()
         .flat_map(|&node| {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::Session;
 use super::compose::{Composed, Renders};
 use crate::content;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_html_into};
 use crate::output::{self, Output};
 use crate::paths::{OutputKey, SitePath};
 use crate::render::{Generated, OutputKind, TaxonomyOutput};
@@ -116,7 +116,7 @@ pub(super) fn generate(generated: Generated, site: &Site) -> Option<Vec<u8>> {
             let sitemap = OutputKind::Generated(Generated::Sitemap).permalink(site);
             Some(output::robots_txt(&sitemap))
         }
-        Generated::NotFound => None,
+        Generated::NotFound | Generated::Corrections => None,
     }
 }
 
@@ -140,6 +140,16 @@ fn sitemap(site: &Site) -> Vec<u8> {
             lastmod,
         });
     }
+    entries.push(output::SitemapEntry {
+        url: OutputKind::Generated(Generated::Corrections).permalink(site),
+        lastmod: site
+            .pages
+            .iter()
+            .filter_map(|page| page.doc.corrections.first())
+            .map(|newest| &newest.date)
+            .max()
+            .map(|date| date.display.clone()),
+    });
     // A term's pagers past the first are left out as a section's are.
     for taxonomy_output in TaxonomyOutput::all(site) {
         if matches!(
@@ -198,8 +208,23 @@ fn feed_entries(site: &Site, pages: impl Iterator<Item = usize>) -> Vec<output::
                 url: OutputKind::Page(i).permalink(site),
                 published: date.rfc3339(),
                 updated: page.doc.updated.as_ref().unwrap_or(date).rfc3339(),
-                summary_html: page.rendered.summary.clone(),
+                summary_html: with_correction(&page.doc, &page.rendered.summary),
             })
         })
         .collect()
+}
+
+/// A feed entry's summary: the page's, after a line with its newest correction, so that a feed
+/// reader shows what changed.
+fn with_correction(doc: &content::Document, summary: &str) -> String {
+    let Some(newest) = doc.corrections.first() else {
+        return summary.to_string();
+    };
+    let mut html = String::from("<p><strong>Correction</strong> (");
+    escape_html_into(&mut html, &newest.date.display);
+    html.push_str("): ");
+    escape_html_into(&mut html, &newest.note);
+    html.push_str("</p>\n");
+    html.push_str(summary);
+    html
 }

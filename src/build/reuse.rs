@@ -150,7 +150,7 @@ pub(super) fn invalidated(
 }
 
 /// Whether the sitemap, feed and robots.txt of `prev` still describe `site`: same config, same
-/// pages at the same URLs, and the same titles, dates and summaries. Pages that were not touched
+/// pages at the same URLs, and the same titles, dates, corrections and summaries. Pages that were not touched
 /// have the same fingerprints as in the previous build, so most of this compares those.
 pub(super) fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
     if prev.config.fingerprint != site.config.fingerprint || prev.layout() != site.layout() {
@@ -163,6 +163,7 @@ pub(super) fn same_feed_and_sitemap(prev: &Site, site: &Site) -> bool {
                 && a.title == b.title
                 && a.date == b.date
                 && a.updated == b.updated
+                && a.corrections == b.corrections
                 && a.routes.redirect_to == b.routes.redirect_to)
     };
     // The same layout: the same files at the same URLs, index by index.

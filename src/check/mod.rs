@@ -6,6 +6,7 @@ mod external;
 mod links;
 mod lint;
 pub mod rules;
+mod since;
 
 pub use lint::{Overdue, overdue_reviews};
 
@@ -19,6 +20,8 @@ use crate::diagnostics::Diagnostics;
 pub struct CheckOptions {
     /// Request every external link; `None` leaves them alone (they need the network).
     pub external: Option<ExternalOptions>,
+    /// A git commit, branch or tag: pages whose text changed since then must say so.
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -30,14 +33,17 @@ pub struct ExternalOptions {
 }
 
 /// The build's warnings, then the links and anchors of the rendered HTML, the content rules and,
-/// when asked, the external links: every problem found, sorted. An error only when the machine
-/// fails (the external link checker cannot start).
+/// when asked, the changes since a commit and the external links: every problem found, sorted.
+/// An error only when the machine fails (git or the external link checker cannot start).
 pub fn run(built: &Built, options: &CheckOptions) -> anyhow::Result<Diagnostics> {
     let mut all = built.warnings.clone();
     let (links, external) = links::output_links(&built.site, &built.output);
     all.extend(links);
     all.extend(lint::uncited_pages(&built.site));
     all.extend(lint::overdue_review_warnings(&built.site));
+    if let Some(reference) = &options.since {
+        all.extend(since::unmarked_changes(&built.site, reference)?);
+    }
     if let Some(asked) = options.external {
         all.extend(external::dead_links(
             &external,

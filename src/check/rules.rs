@@ -69,6 +69,13 @@ pub const OVERDUE_REVIEW: Rule = Rule {
     severity: Severity::Warning,
 };
 
+pub const UNMARKED_CHANGE: Rule = Rule {
+    code: "BR0203",
+    name: "unmarked-change",
+    catches: "a page whose text changed since `--since GIT_REF` with no new `[[corrections]]` entry and no later `updated` (only with `--since`)",
+    severity: Severity::Warning,
+};
+
 pub const DEAD_EXTERNAL_LINK: Rule = Rule {
     code: "BR0301",
     name: "dead-external-link",
@@ -84,6 +91,7 @@ pub const RULES: &[Rule] = &[
     DUPLICATE_ID,
     UNCITED_PAGE,
     OVERDUE_REVIEW,
+    UNMARKED_CHANGE,
     DEAD_EXTERNAL_LINK,
 ];
 

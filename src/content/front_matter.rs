@@ -161,6 +161,9 @@ pub struct PageMeta {
     /// Old URLs that redirect here (`/old/path/`, or a file: `/old.html`).
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
+    /// `[[corrections]]`: each a `date` and a `note`, checked by `content::corrections`.
+    #[serde(default)]
+    pub corrections: Vec<Spanned<super::corrections::CorrectionEntry>>,
     #[serde(default)]
     pub extra: toml::Table,
 }

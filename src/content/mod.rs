@@ -5,6 +5,7 @@
 //! [`Document`]: its front matter read and validated, its body located. Both are pure with
 //! respect to the rest of the site, so the watcher can re-read a single file.
 
+pub mod corrections;
 pub mod desk;
 pub mod front_matter;
 pub mod routes;
@@ -163,9 +164,12 @@ pub struct Document {
     pub meta: Meta,
     pub title: String,
     pub date: Option<Date>,
+    /// Its own `updated`, or its newest correction's date when that is later.
     pub updated: Option<Date>,
     /// Its embargo, expiry and review dates (embargo and expiry on pages only).
     pub desk: DeskDates,
+    /// A page's `[[corrections]]`, newest first.
+    pub corrections: Vec<corrections::Correction>,
     /// The last path segment of the URL (pages only).
     pub slug: String,
     /// Its aliases, and a section's `redirect_to` and pagination, checked.
@@ -329,6 +333,7 @@ fn read_document(
         date: read.date,
         updated: read.updated,
         desk: read.desk,
+        corrections: read.corrections,
         slug,
         routes,
         fingerprint,
@@ -350,6 +355,7 @@ struct ReadMeta {
     date: Option<Date>,
     updated: Option<Date>,
     desk: DeskDates,
+    corrections: Vec<corrections::Correction>,
 }
 
 /// The front matter of a section or a page; a date that does not parse is added to `problems`,
@@ -387,6 +393,7 @@ fn read_meta(
             date: None,
             updated,
             desk,
+            corrections: Vec::new(),
         })
     } else {
         let (meta, positions): (PageMeta, _) = front_matter::parse(display_path, text, file.split)?;
@@ -403,13 +410,21 @@ fn read_meta(
             ],
             problems,
         );
+        let written = corrections::WrittenIn {
+            path: file.display_path,
+            text: file.text,
+            positions: &positions,
+        };
+        let corrections =
+            corrections::checked(&written, &meta.corrections, problems).unwrap_or_default();
         Ok(ReadMeta {
             title: meta.title.clone(),
             meta: Meta::Page(meta),
+            updated: corrections::updated_with(updated, &corrections),
             positions,
             date,
-            updated,
             desk,
+            corrections,
         })
     }
 }

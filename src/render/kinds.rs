@@ -102,6 +102,9 @@ pub enum Generated {
     Sitemap,
     /// `robots.txt`, naming the sitemap; left out when the site has one of its own.
     Robots,
+    /// `corrections/`: every page's corrections, newest first, rendered from
+    /// `templates/corrections.html` (or the built-in one).
+    Corrections,
 }
 
 /// What a kind of output is made from: when one of these changed, the file may be stale.
@@ -123,20 +126,30 @@ pub enum Input {
 
 impl Generated {
     /// In the order a build makes them.
-    pub const ALL: [Generated; 4] = [
+    pub const ALL: [Generated; 5] = [
         Generated::NotFound,
+        Generated::Corrections,
         Generated::Feed,
         Generated::Sitemap,
         Generated::Robots,
     ];
 
-    /// Its path, which is both its site path and its output key.
+    /// The file it writes (its output key).
     pub fn file_name(self) -> &'static str {
         match self {
             Generated::NotFound => "404.html",
             Generated::Feed => "atom.xml",
             Generated::Sitemap => "sitemap.xml",
             Generated::Robots => "robots.txt",
+            Generated::Corrections => "corrections/index.html",
+        }
+    }
+
+    /// Its URL path without the base path: its file's, but a directory's for a page.
+    pub fn site_path(self) -> &'static str {
+        match self {
+            Generated::Corrections => "corrections/",
+            other => other.file_name(),
         }
     }
 
@@ -147,6 +160,7 @@ impl Generated {
             Generated::Feed => "the generated Atom feed",
             Generated::Sitemap => "the generated sitemap",
             Generated::Robots => "the generated robots.txt",
+            Generated::Corrections => "the corrections page (from templates/corrections.html)",
         }
     }
 }
@@ -216,7 +230,7 @@ impl OutputKind {
         match self {
             OutputKind::Page(i) => Cow::Borrowed(&site.pages[*i].site_path),
             OutputKind::Section(i) => Cow::Borrowed(&site.sections[*i].site_path),
-            OutputKind::Generated(generated) => Cow::Owned(SitePath::new(generated.file_name())),
+            OutputKind::Generated(generated) => Cow::Owned(SitePath::new(generated.site_path())),
             OutputKind::Asset(key) => Cow::Owned(key.site_path()),
             OutputKind::Taxonomy(TaxonomyOutput::List(t)) => {
                 Cow::Owned(site.taxonomies[*t].config.site_path())
@@ -271,6 +285,7 @@ impl OutputKind {
     pub fn template<'s>(&self, site: &'s Site) -> Option<&'s str> {
         match self {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
+            OutputKind::Generated(Generated::Corrections) => Some(CORRECTIONS),
             OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => None,
             OutputKind::Taxonomy(TaxonomyOutput::List(_)) => Some(TAXONOMY_LIST),
             OutputKind::Taxonomy(TaxonomyOutput::Term(..) | TaxonomyOutput::TermPager(..)) => {
@@ -298,6 +313,7 @@ impl OutputKind {
             OutputKind::Generated(Generated::NotFound) => &[Config, Templates, Neighbours],
             OutputKind::Generated(Generated::Feed | Generated::Sitemap) => &[Config, Listing],
             OutputKind::Generated(Generated::Robots) => &[Config],
+            OutputKind::Generated(Generated::Corrections) => &[Config, Listing, Templates],
             OutputKind::Asset(_) => &[File],
             // Made anew by every build of a site with taxonomies: a term page lists its pages'
             // summaries, and there are few of them.
@@ -332,6 +348,8 @@ impl OutputKind {
 /// the site has neither these nor the taxonomy's own.
 pub const TAXONOMY_LIST: &str = "taxonomy_list.html";
 pub const TAXONOMY_SINGLE: &str = "taxonomy_single.html";
+/// The template of the corrections page; briefing has its own when the site has none.
+pub const CORRECTIONS: &str = "corrections.html";
 
 fn describe_taxonomy(site: &Site, output: TaxonomyOutput) -> String {
     match output {

@@ -24,8 +24,8 @@ mod values;
 
 pub use data::DataFiles;
 pub use kinds::{
-    Generated, Input, OutputKind, Redirect, TAXONOMY_LIST, TAXONOMY_SINGLE, TaxonomyOutput,
-    template_for,
+    CORRECTIONS, Generated, Input, OutputKind, Redirect, TAXONOMY_LIST, TAXONOMY_SINGLE,
+    TaxonomyOutput, template_for,
 };
 pub use shortcodes::ShortcodeTemplates;
 pub use values::{Reuse, ReuseTest, SiteValues, TaxonomyValues};
@@ -277,6 +277,9 @@ fn render_kind(
     };
     if let Some(section) = section {
         context.insert_value("section", values.sections[section].clone());
+    }
+    if *kind == OutputKind::Generated(Generated::Corrections) {
+        context.insert_value("corrections", values.corrections.clone());
     }
     match kind {
         OutputKind::Section(i) => pagination::insert_paginator(site, values, *i, 1, &mut context),

@@ -50,6 +50,8 @@ struct PageSummary<'a> {
     citations: usize,
     /// Its terms by taxonomy name, as written: `{"topics": ["A24", "Runway"]}`.
     taxonomies: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
+    /// `[[corrections]]`, newest first: each `date` and `note`.
+    corrections: &'a [crate::content::corrections::Correction],
 }
 
 #[derive(Serialize)]
@@ -148,6 +150,8 @@ pub struct SiteValues {
     /// Whether each section's value is the previous build's, reused as it was.
     reused_sections: Vec<bool>,
     pub(super) sources: Value,
+    /// Every correction of the site, newest first, for the corrections page.
+    pub(super) corrections: Value,
     pub(super) by_path: Arc<HashMap<ContentPath, Node>>,
     /// Each taxonomy's value and its terms', in the order of [`Site::taxonomies`].
     pub(super) taxonomies: Vec<TaxonomyValues>,
@@ -209,6 +213,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
         sources: source_views(site, &page.sources),
         citations: page.rendered.citations.len(),
         taxonomies: page_terms(site, meta),
+        corrections: &doc.corrections,
     }
 }
 
@@ -333,6 +338,7 @@ impl SiteValues {
             .map(|i| reused_section(i).unwrap_or_else(|| section_value(site, i, &summaries)))
             .collect();
         let sources = sources_value(site, &summaries);
+        let corrections = corrections_value(site, &summaries);
         let by_path = site.paths();
         let taxonomies = (0..site.taxonomies.len())
             .map(|t| TaxonomyValues::new(site, t, &summaries))
@@ -344,6 +350,7 @@ impl SiteValues {
             sections,
             reused_sections,
             sources,
+            corrections,
             by_path,
             taxonomies,
         }
@@ -518,5 +525,32 @@ fn sources_value(site: &Site, summaries: &[Value]) -> Value {
                 .collect(),
         })
         .collect();
+    Value::from_serializable(&entries)
+}
+
+/// Every correction of every page, newest first (pages in path order on one day): its `date`,
+/// `note` and `page`, the page's summary.
+fn corrections_value(site: &Site, summaries: &[Value]) -> Value {
+    #[derive(Serialize)]
+    struct CorrectionListed<'a> {
+        #[serde(flatten)]
+        correction: &'a crate::content::corrections::Correction,
+        page: &'a Value,
+    }
+    let mut entries: Vec<CorrectionListed<'_>> = site
+        .pages
+        .iter()
+        .zip(summaries)
+        .flat_map(|(page, summary)| {
+            page.doc
+                .corrections
+                .iter()
+                .map(move |correction| CorrectionListed {
+                    correction,
+                    page: summary,
+                })
+        })
+        .collect();
+    entries.sort_by(|a, b| b.correction.date.cmp(&a.correction.date));
     Value::from_serializable(&entries)
 }

@@ -1,0 +1,190 @@
+//! `check --since GIT_REF`: pages whose body changed since a commit with nothing to tell
+//! readers so, neither a new `[[corrections]]` entry nor a later `updated`.
+//!
+//! Git is asked through its own program (`git diff`, `git show`): every machine with a
+//! repository has it, it reads every repository format and setting the editor's own commands do,
+//! and a library that does (gix) would add well over a hundred crates to the build for two
+//! questions.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use anyhow::Context as _;
+
+use super::rules;
+use crate::content::{self, Document};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::Site;
+
+/// Every page of `site` whose body differs from its text at `reference` while its corrections
+/// and `updated` do not say so. Not being in git, or a `reference` git does not know, is the
+/// user's mistake (a diagnostic); only a missing or failing `git` program is an error.
+pub(super) fn unmarked_changes(site: &Site, reference: &str) -> anyhow::Result<Diagnostics> {
+    let root = site.config.root.as_path();
+    let mut diagnostics = Diagnostics::new();
+    let commit = match commit_of(root, reference)? {
+        Ok(commit) => commit,
+        Err(problem) => {
+            diagnostics.push(problem);
+            return Ok(diagnostics);
+        }
+    };
+    let changed = changed_content(root, &commit)?;
+    for page in &site.pages {
+        let doc = &page.doc;
+        let in_root = format!("content/{}", doc.relative_path);
+        if !changed.contains(&in_root) {
+            continue;
+        }
+        // A page new since `reference` is not a change to one readers saw.
+        let Some(old_text) = file_at(root, &commit, &in_root)? else {
+            continue;
+        };
+        let current = std::fs::read(root.join(&in_root))
+            .with_context(|| format!("cannot read {}", doc.display_path))?;
+        let Ok(current) =
+            content::parse_document(doc.relative_path.as_str(), &doc.display_path, current)
+        else {
+            continue;
+        };
+        if let Some(at) = unmarked(&current, &old_text) {
+            diagnostics.push(
+                rules::UNMARKED_CHANGE
+                    .diagnostic(
+                        &doc.display_path,
+                        format!("the text of this page changed since `{reference}`, with no new correction and no later `updated`"),
+                    )
+                    .in_text(&current.text, at..at)
+                    .hint("if the change corrects a mistake, add a [[corrections]] entry (date, note) to the front matter; if it only adds or updates, set updated to the day of the change"),
+            );
+        }
+    }
+    Ok(diagnostics)
+}
+
+/// Where `current`'s body first differs from the body of `old_text` (its text at the reference),
+/// when nothing in its front matter marks the change; `None` when the body is the same or the
+/// change is marked.
+fn unmarked(current: &Document, old_text: &[u8]) -> Option<usize> {
+    let old_text = String::from_utf8_lossy(old_text);
+    let old = content::parse_document(
+        current.relative_path.as_str(),
+        &current.display_path,
+        old_text.as_bytes().to_vec(),
+    )
+    .ok();
+    let old_body = match &old {
+        Some(old) => old.body(),
+        // Front matter that did not parse then: its body is what follows the fences, if any.
+        None => content::front_matter::split(&current.display_path, &old_text)
+            .map_or(&old_text[..], |split| &old_text[split.body]),
+    };
+    let body = current.body();
+    if body == old_body {
+        return None;
+    }
+    let (old_updated, old_corrections) = match &old {
+        Some(old) => (old.updated.as_ref(), old.corrections.as_slice()),
+        None => (None, &[][..]),
+    };
+    let corrected = current
+        .corrections
+        .iter()
+        .any(|correction| !old_corrections.contains(correction));
+    let later = current.updated.as_ref() > old_updated;
+    if corrected || later {
+        return None;
+    }
+    let same_lines = body
+        .split_inclusive('\n')
+        .zip(old_body.split_inclusive('\n'))
+        .take_while(|(new, old)| new == old)
+        .map(|(new, _)| new.len())
+        .sum::<usize>();
+    Some(current.split.body.start + same_lines)
+}
+
+/// The commit `reference` names, as the hash every later git command is given (so that nothing
+/// the user wrote reaches git as an option); or why there is none: the site is not in a git
+/// work tree, or git knows no commit by that name.
+fn commit_of(root: &Path, reference: &str) -> anyhow::Result<Result<String, Diagnostic>> {
+    let inside = git(root, &["rev-parse", "--is-inside-work-tree"])?;
+    if !inside.status.success() {
+        return Ok(Err(
+            Diagnostic::error(
+                root.display().to_string(),
+                "`check --since` compares with git, and this site is not in a git repository",
+            )
+            .hint("run `git init` and commit the site to compare later edits with it, or leave out --since"),
+        ));
+    }
+    let commit = format!("{reference}^{{commit}}");
+    // A reference written as an option (`--output=x`) names no commit either: rev-parse refuses
+    // it as it refuses any unknown name, and later commands are given the hash.
+    let known = git(root, &["rev-parse", "--verify", "--quiet", &commit])?;
+    let hash = Some(known)
+        .filter(|known| known.status.success())
+        .map(|known| String::from_utf8_lossy(&known.stdout).trim().to_string());
+    let Some(hash) = hash else {
+        return Ok(Err(
+            Diagnostic::error(
+                root.display().to_string(),
+                format!("git knows no commit `{reference}` in this repository"),
+            )
+            .hint("name a branch, a tag or a commit, e.g. --since main or --since HEAD~1 (`git log --oneline` lists them)"),
+        ));
+    };
+    Ok(Ok(hash))
+}
+
+/// The files under `content/` that differ between `commit` and the working tree, relative to
+/// the site root.
+fn changed_content(root: &Path, commit: &str) -> anyhow::Result<Vec<String>> {
+    let diff = git(
+        root,
+        &[
+            "diff",
+            "--name-only",
+            "--relative",
+            "-z",
+            "--no-renames",
+            commit,
+            "--",
+            "content",
+        ],
+    )?;
+    if !diff.status.success() {
+        anyhow::bail!(
+            "git diff failed in {}: {}",
+            root.display(),
+            String::from_utf8_lossy(&diff.stderr).trim()
+        );
+    }
+    Ok(diff
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .collect())
+}
+
+/// The bytes of `path` (relative to the site root) at `commit`; `None` when it had none.
+fn file_at(root: &Path, commit: &str, path: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let shown = git(root, &["show", &format!("{commit}:./{path}")])?;
+    Ok(shown.status.success().then_some(shown.stdout))
+}
+
+/// Runs git in `root`; only a git that cannot be started is an error.
+fn git(root: &Path, args: &[&str]) -> anyhow::Result<Output> {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => anyhow::anyhow!(
+                "`check --since` needs the git program, and there is none on this machine's PATH: install git"
+            ),
+            _ => anyhow::Error::new(err).context("cannot run git"),
+        })
+}
