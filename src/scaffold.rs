@@ -390,7 +390,10 @@ fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String
             }
         }
     }
-    let mut out = String::from("+++\n");
+    // Comments in front matter are never published: the note to the editor stays in the file.
+    let mut out = String::from(
+        "+++\n# Started by `briefing new`: build and check refuse this page while it holds a TODO.\n# Cite each claim right after it with [@source-id], an id from content/sources.toml.\n",
+    );
     for key in &keys {
         let line = match key.as_str() {
             "title" => format!("title = {}", toml::Value::String(title.clone())),
@@ -412,7 +415,7 @@ fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String
             out.push_str(&format!("{key} = \"TODO\"\n"));
         }
     }
-    out.push_str("+++\n<!-- Cite each claim right after it with [@source-id], an id from content/sources.toml. -->\n\nWrite the page here.\n");
+    out.push_str("+++\nTODO: write the page here.\n");
     out
 }
 

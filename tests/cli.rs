@@ -94,12 +94,7 @@ fn new_page_takes_its_sections_fields_and_never_overwrites() {
             "{field}: {text}"
         );
     }
-    let out = site.build_into("public", &[]);
-    let table = std::fs::read_to_string(out.join("partnerships/index.html")).unwrap();
-    assert!(
-        table.contains("/partnerships/netflix-example/"),
-        "the new page is a row of the table"
-    );
+    // Building it before its placeholders are replaced is refused: tests/desk.rs.
     let again = site.run(&["new", "partnerships/netflix-example.md"]);
     assert_eq!(
         again.status.code(),

@@ -6,6 +6,7 @@
 //! respect to the rest of the site, so the watcher can re-read a single file.
 
 pub mod front_matter;
+pub mod placeholder;
 pub mod routes;
 pub mod slug;
 pub mod sources;
@@ -304,6 +305,7 @@ fn read_document(
         &read.meta,
         &mut problems,
     );
+    problems.extend(placeholder::in_front_matter(display_path, &text, &split));
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
             Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(

@@ -18,6 +18,7 @@ use pulldown_cmark::{CowStr, Options, Parser, html};
 
 mod callouts;
 mod footnotes;
+mod placeholders;
 mod problem;
 mod relative;
 mod rewriter;
@@ -128,6 +129,31 @@ pub fn render(
     caller: &Caller<'_>,
 ) -> Markup {
     let parser_options = parser_options(options);
+    let mut markup = render_shortcodes(
+        body,
+        parser_options,
+        options,
+        (resolver, shortcodes),
+        caller,
+    );
+    let unfinished = placeholders::problems(body, parser_options);
+    if !unfinished.is_empty() {
+        markup.problems.extend(unfinished);
+        markup
+            .problems
+            .sort_by_key(|p| (p.range.start, p.range.end));
+    }
+    markup
+}
+
+/// [`render`], less the placeholders: shortcodes expanded first when `body` calls any.
+fn render_shortcodes(
+    body: &str,
+    parser_options: Options,
+    options: RenderOptions,
+    (resolver, shortcodes): (&dyn LinkResolver, &dyn Shortcodes),
+    caller: &Caller<'_>,
+) -> Markup {
     let Some(expansion) = shortcodes::expand(body, parser_options, shortcodes, caller) else {
         return render_expanded(body, parser_options, options, (resolver, caller));
     };

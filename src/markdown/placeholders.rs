@@ -1,0 +1,65 @@
+//! The placeholders (`TODO`) left in a body, outside code: each a problem, so a page that
+//! `briefing new` started is not published until an editor has written it. Costs a body
+//! without one a single fast scan.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use super::{Problem, ProblemKind};
+use crate::content::placeholder;
+
+/// The placeholders of `body` as problems, in order; in a code span or block the word is
+/// the text itself.
+pub(super) fn problems(body: &str, options: Options) -> Vec<Problem> {
+    let found = placeholder::find(body);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let code = code_ranges(body, options);
+    found
+        .into_iter()
+        .filter(|word| {
+            !code
+                .iter()
+                .any(|c| c.start <= word.start && word.end <= c.end)
+        })
+        .map(|range| Problem {
+            range,
+            kind: ProblemKind::Placeholder,
+        })
+        .collect()
+}
+
+fn code_ranges(body: &str, options: Options) -> Vec<Range<usize>> {
+    Parser::new_ext(body, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => Some(range),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(body: &str) -> Vec<&str> {
+        problems(body, Options::all())
+            .into_iter()
+            .map(|p| &body[p.range])
+            .collect()
+    }
+
+    #[test]
+    fn text_comments_and_links_count_code_does_not() {
+        assert_eq!(found("TODO: write the page here.\n"), ["TODO"]);
+        assert_eq!(found("<!-- TODO -->\n"), ["TODO"]);
+        assert_eq!(found("[TODO](https://example.com)\n"), ["TODO"]);
+        assert!(found("Use `TODO` for a placeholder.\n").is_empty());
+        assert!(found("```\nTODO\n```\n").is_empty());
+        assert!(found("    TODO indented code\n").is_empty());
+        assert!(found("The TODOs are done.\n").is_empty());
+    }
+}
