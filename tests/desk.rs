@@ -85,3 +85,40 @@ fn a_new_page_is_refused_until_its_placeholders_are_replaced() {
     assert!(!html.contains("Started by") && !html.contains("Cite each claim"));
     assert!(html.contains("<code>TODO</code>"));
 }
+
+#[test]
+fn a_sections_extra_fields_are_required_and_the_only_ones() {
+    let site = TestSite::briefing();
+    let page = "content/partnerships/a24-google.md";
+    site.replace(page, "goal = ", "gaol = ");
+    site.replace(page, "focus = \"A research-first collaboration: a technical exploration of emerging software\"\n", "");
+    let err = failed_build(&site);
+    assert_eq!(
+        locations(&err, "has no `goal` under [extra]"),
+        [format!("{page}:1:1")],
+        "{err}"
+    );
+    assert!(
+        err.contains("content/partnerships/_index.md requires (extra_fields)"),
+        "{err}"
+    );
+    assert_eq!(locations(&err, "has no `focus`").len(), 1, "{err}");
+    assert_eq!(
+        locations(&err, "`gaol` is not one of the [extra] fields"),
+        [format!("{page}:14:1")],
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `goal`?"), "{err}");
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+
+    // A page of a section that declares nothing may carry any field.
+    let other = "content/industry-context/what-happens-next.md";
+    site.replace(page, "gaol = ", "goal = ");
+    site.replace(page, "[extra]\n", "[extra]\nfocus = \"Research\"\n");
+    let text = site.read(other);
+    assert!(!text.contains("[extra]"));
+    let with_extra = text.replacen("\n+++\n", "\n[extra]\nanything = \"x\"\n+++\n", 1);
+    site.write(other, with_extra);
+    site.build_into("public", &[]);
+}

@@ -185,6 +185,10 @@ pub struct SectionMeta {
     /// Pagers list the pages in the reverse of the section's order.
     #[serde(default)]
     pub paginate_reversed: bool,
+    /// The `[extra]` keys every page of the section must have, and the only ones it may
+    /// (a template reads them by name: a misspelt one would show as missing).
+    #[serde(default)]
+    pub extra_fields: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }
