@@ -462,10 +462,12 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
             concurrency: args.concurrency,
         }),
     };
-    let diagnostics = say.with_spinner("Checking...", || match build::build(&options)? {
-        Err(diagnostics) => Ok(diagnostics),
-        Ok(built) => check::run(&built, &checks),
-    })?;
+    let (diagnostics, coverage) =
+        say.with_spinner("Checking...", || match build::build(&options)? {
+            Err(diagnostics) => anyhow::Ok((diagnostics, Vec::new())),
+            Ok(built) => Ok((check::run(&built, &checks)?, check::source_coverage(&built))),
+        })?;
+    coverage.iter().for_each(|line| say.detail(line));
     report_diagnostics(&diagnostics);
     let failed =
         diagnostics.has_errors() || (args.deny_warnings && diagnostics.warning_count() > 0);

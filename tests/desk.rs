@@ -122,3 +122,150 @@ fn a_sections_extra_fields_are_required_and_the_only_ones() {
     site.write(other, with_extra);
     site.build_into("public", &[]);
 }
+
+const DESK_PAGE: &str = "content/industry-context/desk.md";
+
+/// A page of the briefing with one of each copy-desk problem, a paragraph apiece.
+fn desk_page(site: &TestSite, body: &str) {
+    site.write(
+        DESK_PAGE,
+        format!("+++\ntitle = \"Desk\"\ndescription = \"D.\"\ndate = 2026-11-24\nsources = [\"article\"]\n+++\n{body}"),
+    );
+}
+
+const UNCITED: &str = "\
+The deal is worth 300 million.
+
+The studio called it \"a first\".
+
+Lionsgate announced a deal.
+
+According to Wired, Lionsgate will build a model [@lionsgate-announcement].
+
+The MPA said digital tools are standard [@mpa-data].
+
+![](/favicon.svg)
+
+## Part
+
+#### Detail
+
+See [](@/takeaways/_index.md) and [here](@/takeaways/_index.md).
+
+| | |
+|-|-|
+| a | b |
+";
+
+#[test]
+fn the_copy_desk_flags_each_problem_where_it_is_written() {
+    let site = TestSite::briefing();
+    desk_page(&site, UNCITED);
+    let result = site.run(&["check"]);
+    let err = stderr(&result);
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "the image without alt is an error: {err}"
+    );
+    let at = |code: &str| {
+        let lines: Vec<&str> = err.lines().collect();
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.starts_with(&format!("warning[{code}]"))
+                    || l.starts_with(&format!("error[{code}]"))
+            })
+            .map(|(i, _)| {
+                lines[i + 1]
+                    .trim_start()
+                    .trim_start_matches("--> ")
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    let page = DESK_PAGE;
+    assert_eq!(
+        at("BR0202"),
+        [
+            format!("{page}:7:19"),
+            format!("{page}:9:22"),
+            format!("{page}:11:11")
+        ],
+        "{err}"
+    );
+    assert!(
+        err.contains("(a figure `300`)") && err.contains("(a direct quotation `\"a first\"`)"),
+        "{err}"
+    );
+    assert_eq!(
+        at("BR0203"),
+        [format!("{page}:13:50"), format!("{page}:15:41")],
+        "{err}"
+    );
+    assert!(err.contains("attributes its claim to Wired, but [@lionsgate-announcement] is another's (publisher Lionsgate)"), "{err}");
+    assert!(err.contains("[@mpa-data] is data"), "{err}");
+    assert_eq!(at("BR0204"), [format!("{page}:17:1")], "{err}");
+    assert_eq!(at("BR0205"), [format!("{page}:21:1")], "{err}");
+    assert_eq!(at("BR0206"), [format!("{page}:23:5")], "{err}");
+    assert_eq!(at("BR0207"), [format!("{page}:23:35")], "{err}");
+    assert_eq!(at("BR0208"), [format!("{page}:25:1")], "{err}");
+    assert!(
+        err.contains("help: cite the source right after the claim with [@id]"),
+        "{err}"
+    );
+    // The copy desk is check's: a build publishes the page.
+    site.build_into("public", &[]);
+}
+
+#[test]
+fn the_copy_desk_is_quiet_once_claims_are_cited_and_the_page_is_well_formed() {
+    let site = TestSite::briefing();
+    let fixed = UNCITED
+        .replace("300 million.", "300 million [@article].")
+        .replace("\"a first\".", "\"a first\" [@article].")
+        .replace(
+            "announced a deal.",
+            "announced a deal [@lionsgate-announcement].",
+        )
+        .replace(
+            "According to Wired, Lionsgate",
+            "According to Lionsgate, it",
+        )
+        .replace(
+            "The MPA said digital tools are standard",
+            "Digital tools are standard, the MPA's data shows",
+        )
+        .replace("![](/favicon.svg)", "![The briefing's icon](/favicon.svg)")
+        .replace("#### Detail", "### Detail")
+        .replace(
+            "[](@/takeaways/_index.md)",
+            "[the takeaways](@/takeaways/_index.md)",
+        )
+        .replace(
+            "[here](@/takeaways/_index.md)",
+            "[the list again](@/takeaways/_index.md)",
+        )
+        .replace("| | |", "| Left | Right |");
+    // Dates, times, ordinals, names with digits, code and quotes in a citation's own text
+    // are no claims.
+    let plain = "On 24 November 2026 at 10:00, the 2nd meeting of A24 went on; `42` is code.\n\n\
+        The WGA and SAG-AFTRA secured protections after the 2023 strikes.\n\n\
+        1. A numbered item.\n";
+    desk_page(&site, &format!("{fixed}\n{plain}"));
+    let result = site.run(&["check", "--deny-warnings", "--verbose"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let out = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        out.contains("content/industry-context/desk.md: 5/9 paragraphs cite a source (55%)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_shipped_briefing_passes_check_with_warnings_denied() {
+    let site = TestSite::briefing();
+    let result = site.run(&["check", "--deny-warnings"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+}

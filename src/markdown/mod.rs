@@ -20,6 +20,7 @@ mod callouts;
 mod footnotes;
 mod placeholders;
 mod problem;
+pub mod prose;
 mod relative;
 mod rewriter;
 mod shortcodes;
@@ -100,6 +101,10 @@ pub struct Markup {
     pub root_links: Vec<RootLink>,
     pub citations: Vec<Citation>,
     pub word_count: usize,
+    /// Paragraphs (`<p>`), and those of them that cite a source with `[@id]`: the copy desk's
+    /// source coverage.
+    pub paragraphs: usize,
+    pub cited_paragraphs: usize,
     pub problems: Vec<Problem>,
     /// The shortcodes the body called, each with the fingerprint it had (`None`: there was no
     /// such shortcode), so a later build reuses this render only while they are the same.
