@@ -269,3 +269,22 @@ fn the_shipped_briefing_passes_check_with_warnings_denied() {
     let result = site.run(&["check", "--deny-warnings"]);
     assert!(result.status.success(), "{}", stderr(&result));
 }
+
+#[test]
+fn source_coverage_is_shown_on_sources_only_when_a_template_asks() {
+    let site = TestSite::briefing();
+    let out = site.build_into("public", &[]);
+    let shipped = std::fs::read_to_string(out.join("sources/index.html")).unwrap();
+    assert!(!shipped.contains("coverage"), "readers do not see it");
+    site.replace(
+        "templates/sources.html",
+        "{%- for s in sources() %}",
+        "<ul id=\"coverage\">{% for c in source_coverage() %}<li>{{ c.relative_path }} {{ c.cited }}/{{ c.paragraphs }} {{ c.path }}</li>{% endfor %}</ul>\n{%- for s in sources() %}",
+    );
+    let out = site.build_into("public", &[]);
+    let editors = std::fs::read_to_string(out.join("sources/index.html")).unwrap();
+    assert!(
+        editors.contains("<li>partnerships/a24-google.md 7/8 /partnerships/a24-google/</li>"),
+        "{editors}"
+    );
+}
