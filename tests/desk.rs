@@ -288,3 +288,20 @@ fn source_coverage_is_shown_on_sources_only_when_a_template_asks() {
         "{editors}"
     );
 }
+
+#[test]
+fn check_finds_a_placeholder_anywhere_in_a_body() {
+    let site = TestSite::briefing();
+    desk_page(
+        &site,
+        "Written [@article].\n\nMore to come: TODO [@article].\n\n`TODO` is code.\n",
+    );
+    let result = site.run(&["check"]);
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert_eq!(
+        locations(&err, "error[BR0209]"),
+        [format!("{DESK_PAGE}:9:15")],
+        "{err}"
+    );
+}

@@ -6,9 +6,10 @@ use std::ops::Range;
 
 use super::claims::{self, Claim};
 use super::rules;
-use crate::content::Document;
 use crate::content::sources::{Source, SourceKind};
+use crate::content::{Document, placeholder};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::placeholders;
 use crate::markdown::prose::{self, Block, Prose};
 use crate::site::Site;
 
@@ -50,6 +51,11 @@ pub(super) fn copy_desk(site: &Site) -> Diagnostics {
             diagnostics.extend(block_claims(site, block, &at));
         }
         diagnostics.extend(structure(&prose, &at));
+        for range in placeholders::everywhere(doc.body()) {
+            let message = "this page still holds the placeholder TODO, so it cannot be published";
+            diagnostics
+                .push(at(&rules::PLACEHOLDER, range, message.into()).hint(placeholder::HINT));
+        }
     }
     diagnostics
 }

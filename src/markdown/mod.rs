@@ -18,7 +18,7 @@ use pulldown_cmark::{CowStr, Options, Parser, html};
 
 mod callouts;
 mod footnotes;
-mod placeholders;
+pub mod placeholders;
 mod problem;
 pub mod prose;
 mod relative;

@@ -1,20 +1,48 @@
-//! The placeholders (`TODO`) left in a body, outside code: each a problem, so a page that
-//! `briefing new` started is not published until an editor has written it. Costs a body
-//! without one a single fast scan.
+//! The placeholders (`TODO`) left in a body, outside code. A build looks only where
+//! `briefing new` writes one, the body's first line (a scan of every body would cost every
+//! build); `check` looks everywhere. Either way a page that `briefing new` started is not
+//! published until an editor has written it.
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use super::{Problem, ProblemKind};
+use super::{Problem, ProblemKind, RenderOptions, parser_options};
 use crate::content::placeholder;
 
-/// The placeholders of `body` as problems, in order; in a code span or block the word is
-/// the text itself.
+/// The placeholders of the body's first line that is not blank, where `briefing new` writes
+/// one, as problems.
 pub(super) fn problems(body: &str, options: Options) -> Vec<Problem> {
-    let found = placeholder::find(body);
+    let first = body.trim_start_matches(['\n', '\r']);
+    let start = body.len() - first.len();
+    let line = &first[..first.find('\n').unwrap_or(first.len())];
+    let found: Vec<Range<usize>> = placeholder::find(line)
+        .into_iter()
+        .map(|r| start + r.start..start + r.end)
+        .collect();
+    outside_code(body, found, options)
+        .into_iter()
+        .map(|range| Problem {
+            range,
+            kind: ProblemKind::Placeholder,
+        })
+        .collect()
+}
+
+/// Every placeholder of `body` outside code, for `check`.
+pub fn everywhere(body: &str) -> Vec<Range<usize>> {
+    let options = parser_options(RenderOptions {
+        smart_punctuation: false,
+        heading_anchors: false,
+    });
+    outside_code(body, placeholder::find(body), options)
+}
+
+/// The ranges of `found` that are not in a code span or block of `body`: there, the word is
+/// the text itself.
+fn outside_code(body: &str, found: Vec<Range<usize>>, options: Options) -> Vec<Range<usize>> {
     if found.is_empty() {
-        return Vec::new();
+        return found;
     }
     let code = code_ranges(body, options);
     found
@@ -23,10 +51,6 @@ pub(super) fn problems(body: &str, options: Options) -> Vec<Problem> {
             !code
                 .iter()
                 .any(|c| c.start <= word.start && word.end <= c.end)
-        })
-        .map(|range| Problem {
-            range,
-            kind: ProblemKind::Placeholder,
         })
         .collect()
 }
@@ -53,6 +77,17 @@ mod tests {
     }
 
     #[test]
+    fn a_build_looks_at_the_first_line_only() {
+        assert_eq!(found("\n\nTODO: write the page here.\n"), ["TODO"]);
+        assert!(found("Written.\n\nTODO later\n").is_empty());
+        let later: Vec<&str> = everywhere("Written.\n\nTODO later, `TODO`\n")
+            .into_iter()
+            .map(|r| &"Written.\n\nTODO later, `TODO`\n"[r])
+            .collect();
+        assert_eq!(later, ["TODO"]);
+    }
+
+    #[test]
     fn text_comments_and_links_count_code_does_not() {
         assert_eq!(found("TODO: write the page here.\n"), ["TODO"]);
         assert_eq!(found("<!-- TODO -->\n"), ["TODO"]);
@@ -60,6 +95,7 @@ mod tests {
         assert!(found("Use `TODO` for a placeholder.\n").is_empty());
         assert!(found("```\nTODO\n```\n").is_empty());
         assert!(found("    TODO indented code\n").is_empty());
+        assert!(everywhere("```\nTODO\n```\n").is_empty());
         assert!(found("The TODOs are done.\n").is_empty());
     }
 }

@@ -154,6 +154,7 @@ where
 impl<'a, I> Rewriter<'a, '_, I> {
     /// Whether `event` needs nothing but counting: once the summary is taken, no heading is
     /// open and no citation is being skipped, only headings, links and images need more.
+    #[inline]
     fn passes_through(&mut self, event: &Event<'a>) -> bool {
         if self.summary != Summary::Done
             || self.open_heading.is_some()
@@ -176,6 +177,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
     }
 
     /// Source coverage: a paragraph opened, or closed (cited if a citation came in between).
+    #[inline]
     fn count_paragraph(&mut self, event: &Event<'a>) {
         if matches!(event, Event::Start(_)) {
             self.out.paragraphs += 1;
