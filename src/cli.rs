@@ -490,15 +490,17 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         since: args.since.clone(),
     };
     let mut stale = Vec::new();
-    let diagnostics = say.with_spinner("Checking...", || match build::build(&options)? {
-        Err(diagnostics) => Ok(diagnostics),
-        Ok(built) => {
-            if args.stale {
-                stale = stale_lines(&built);
+    let (diagnostics, coverage) =
+        say.with_spinner("Checking...", || match build::build(&options)? {
+            Err(diagnostics) => anyhow::Ok((diagnostics, Vec::new())),
+            Ok(built) => {
+                if args.stale {
+                    stale = stale_lines(&built);
+                }
+                Ok((check::run(&built, &checks)?, check::source_coverage(&built)))
             }
-            check::run(&built, &checks)
-        }
-    })?;
+        })?;
+    coverage.iter().for_each(|line| say.detail(line));
     report_diagnostics(&diagnostics);
     if args.stale {
         match stale.is_empty() {

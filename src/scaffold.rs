@@ -196,7 +196,8 @@ pub fn new_page(
             "choose a name that differs in more than case or punctuation, or edit the existing page",
         )));
     }
-    let text = page_template(&siblings, title_from_file_name(relative), today);
+    let required = required_extra_fields(section_dir);
+    let text = page_template(&siblings, &required, title_from_file_name(relative), today);
     std::fs::create_dir_all(&page_dir)
         .with_context(|| format!("cannot create {}", page_dir.display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -382,11 +383,36 @@ const PER_PAGE_KEYS: [&str; 7] = [
     "review_by",
 ];
 
-/// Front matter with the fields the siblings use (in the first sibling's order), filled with
-/// placeholders an editor replaces, and `date` set to today.
-fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String {
+/// The `extra_fields` that the section in `dir` requires of its pages, if it declares any.
+fn required_extra_fields(dir: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("_index.md")) else {
+        return Vec::new();
+    };
+    let Ok(split) = front_matter::split("", &text) else {
+        return Vec::new();
+    };
+    let Ok((toml_text, _)) = front_matter::as_toml("", &text, &split) else {
+        return Vec::new();
+    };
+    let table = toml_text.parse::<toml::Table>().unwrap_or_default();
+    let fields = table.get("extra_fields").and_then(toml::Value::as_array);
+    fields
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Front matter with the fields the section requires and the siblings use (in the first
+/// sibling's order), filled with placeholders an editor replaces, and `date` set to today.
+fn page_template(
+    siblings: &[toml::Table],
+    required_extra: &[String],
+    title: String,
+    today: &str,
+) -> String {
     let mut keys: Vec<String> = vec!["title".into(), "description".into(), "date".into()];
-    let mut extra_keys: Vec<String> = Vec::new();
+    let mut extra_keys: Vec<String> = required_extra.to_vec();
     let mut max_weight = None;
     for table in siblings {
         for (key, value) in table {
@@ -406,7 +432,10 @@ fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String
             }
         }
     }
-    let mut out = String::from("+++\n");
+    // Comments in front matter are never published: the note to the editor stays in the file.
+    let mut out = String::from(
+        "+++\n# Started by `briefing new`: build and check refuse this page while it holds a TODO.\n# Cite each claim right after it with [@source-id], an id from content/sources.toml.\n",
+    );
     for key in &keys {
         let line = match key.as_str() {
             "title" => format!("title = {}", toml::Value::String(title.clone())),
@@ -428,7 +457,7 @@ fn page_template(siblings: &[toml::Table], title: String, today: &str) -> String
             out.push_str(&format!("{key} = \"TODO\"\n"));
         }
     }
-    out.push_str("+++\n<!-- Cite each claim right after it with [@source-id], an id from content/sources.toml. -->\n\nWrite the page here.\n");
+    out.push_str("+++\nTODO: write the page here.\n");
     out
 }
 
@@ -439,7 +468,7 @@ mod tests {
     #[test]
     fn placeholders_follow_the_siblings() {
         let sibling: toml::Table = "title = \"A\"\ndate = 2026-01-01\nweight = 3\nsources = [\"x\"]\n[extra]\nstudio = \"S\"\npartner = \"P\"\n".parse().unwrap();
-        let text = page_template(&[sibling], "Netflix example".into(), "2026-11-24");
+        let text = page_template(&[sibling], &[], "Netflix example".into(), "2026-11-24");
         assert!(text.contains("title = \"Netflix example\""));
         assert!(text.contains("date = 2026-11-24"));
         assert!(text.contains("weight = 4"));
@@ -448,6 +477,16 @@ mod tests {
         assert!(
             text[split.front_matter].parse::<toml::Table>().is_ok(),
             "the placeholder page parses"
+        );
+    }
+
+    #[test]
+    fn a_sections_required_fields_come_first_even_without_siblings() {
+        let required = ["studio".to_string(), "goal".to_string()];
+        let text = page_template(&[], &required, "A".into(), "2026-11-24");
+        assert!(
+            text.contains("[extra]\nstudio = \"TODO\"\ngoal = \"TODO\"\n"),
+            "{text}"
         );
     }
 

@@ -60,6 +60,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "build",
             "config",
             "content",
+            "markdown",
             "site",
             "render",
             "output",

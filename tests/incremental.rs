@@ -183,7 +183,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(49) {
+            match rng.below(50) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -589,6 +589,17 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     touched.push(page.into());
                 }
                 41..=44 => bundle_step(&site, &mut rng, step, &mut touched),
+                49 if !is_broken(&broken, "content/news/_index.md") => {
+                    // Fields the section requires of its pages' [extra]: its pages lack them, and
+                    // the build fails until the declaration is taken back.
+                    let path = "content/news/_index.md";
+                    let good = site.read(path);
+                    let fields =
+                        ["extra_fields = [\"kind\"]\n", "extra_fields = []\n"][rng.below(2)];
+                    site.write(path, good.replacen("+++\n", &format!("+++\n{fields}"), 1));
+                    broken.push((path.into(), Some(good)));
+                    touched.push(path.into());
+                }
                 31..=34 => shortcode_step(
                     &site,
                     &mut rng,

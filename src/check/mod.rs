@@ -2,6 +2,7 @@
 //! a whole show. [`run`] applies every pass in a fixed order; each rule a pass applies is in
 //! [`rules::RULES`] with its code.
 
+mod claims;
 mod external;
 mod links;
 mod lint;
@@ -44,6 +45,7 @@ pub fn run(built: &Built, options: &CheckOptions) -> anyhow::Result<Diagnostics>
     if let Some(reference) = &options.since {
         all.extend(since::unmarked_changes(&built.site, reference)?);
     }
+    all.extend(lint::copy_desk(&built.site));
     if let Some(asked) = options.external {
         all.extend(external::dead_links(
             &external,
@@ -52,4 +54,24 @@ pub fn run(built: &Built, options: &CheckOptions) -> anyhow::Result<Diagnostics>
         )?);
     }
     Ok(all.sorted())
+}
+
+/// Each page's and section's source coverage, one line each in path order, for `--verbose`:
+/// how many of its paragraphs cite a source with `[@id]`. Bodies without a paragraph are left
+/// out.
+pub fn source_coverage(built: &Built) -> Vec<String> {
+    let site = &built.site;
+    let mut lines: Vec<(String, String)> = site
+        .nodes()
+        .filter_map(|node| {
+            let rendered = site.rendered(node);
+            let doc = site.doc(node);
+            (rendered.paragraphs > 0).then(|| {
+                let line = lint::coverage(doc, rendered.cited_paragraphs, rendered.paragraphs);
+                (doc.display_path.clone(), line)
+            })
+        })
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, line)| line).collect()
 }

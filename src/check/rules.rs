@@ -76,6 +76,62 @@ pub const UNMARKED_CHANGE: Rule = Rule {
     severity: Severity::Warning,
 };
 
+pub const UNCITED_CLAIM: Rule = Rule {
+    code: "BR0204",
+    name: "uncited-claim",
+    catches: "a sentence with a direct quotation, a figure (a number other than a date, time, ordinal or name) or an attribution (said, confirmed, announced, noted, reported, according to) in a paragraph that cites no `[@id]`",
+    severity: Severity::Warning,
+};
+
+pub const ATTRIBUTION_MISMATCH: Rule = Rule {
+    code: "BR0205",
+    name: "attribution-mismatch",
+    catches: "a `[@id]` whose source's `speaker` or `publisher` is not whom its sentence names (\"according to Wired\" citing a source Wired did not publish), or a `data` source cited for what someone said",
+    severity: Severity::Warning,
+};
+
+pub const IMAGE_WITHOUT_ALT: Rule = Rule {
+    code: "BR0206",
+    name: "image-without-alt",
+    catches: "an image with no alt text (`![](chart.png)`): a screen reader has nothing to say for it",
+    severity: Severity::Error,
+};
+
+pub const SKIPPED_HEADING_LEVEL: Rule = Rule {
+    code: "BR0207",
+    name: "skipped-heading-level",
+    catches: "a heading more than one level below the one before it (the page's title is the `#`): `##` then `####`",
+    severity: Severity::Warning,
+};
+
+pub const EMPTY_LINK: Rule = Rule {
+    code: "BR0208",
+    name: "empty-link",
+    catches: "a link with no text and no image (`[](/x/)`): nothing to click, nothing to read out",
+    severity: Severity::Warning,
+};
+
+pub const VAGUE_LINK_TEXT: Rule = Rule {
+    code: "BR0209",
+    name: "vague-link-text",
+    catches: "link text such as \"click here\", \"here\" or \"read more\", which says nothing out of context",
+    severity: Severity::Warning,
+};
+
+pub const TABLE_WITHOUT_HEADER: Rule = Rule {
+    code: "BR0210",
+    name: "table-without-header",
+    catches: "a table whose header row is empty, so its columns have no names",
+    severity: Severity::Warning,
+};
+
+pub const PLACEHOLDER: Rule = Rule {
+    code: "BR0211",
+    name: "placeholder",
+    catches: "a `TODO` left in a body outside code (a build refuses one on the body's first line, where `briefing new` writes it, and in front matter values)",
+    severity: Severity::Error,
+};
+
 pub const DEAD_EXTERNAL_LINK: Rule = Rule {
     code: "BR0301",
     name: "dead-external-link",
@@ -92,6 +148,14 @@ pub const RULES: &[Rule] = &[
     UNCITED_PAGE,
     OVERDUE_REVIEW,
     UNMARKED_CHANGE,
+    UNCITED_CLAIM,
+    ATTRIBUTION_MISMATCH,
+    IMAGE_WITHOUT_ALT,
+    SKIPPED_HEADING_LEVEL,
+    EMPTY_LINK,
+    VAGUE_LINK_TEXT,
+    TABLE_WITHOUT_HEADER,
+    PLACEHOLDER,
     DEAD_EXTERNAL_LINK,
 ];
 

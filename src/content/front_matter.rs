@@ -205,6 +205,10 @@ pub struct SectionMeta {
     /// Pagers list the pages in the reverse of the section's order.
     #[serde(default)]
     pub paginate_reversed: bool,
+    /// The `[extra]` keys every page of the section must have, and the only ones it may
+    /// (a template reads them by name: a misspelt one would show as missing).
+    #[serde(default)]
+    pub extra_fields: Vec<Spanned<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -216,22 +220,7 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
     text: &str,
     split: &Split,
 ) -> Result<(T, Positions), Vec<Diagnostic>> {
-    let range = split.front_matter.clone();
-    let (toml_text, positions) = match split.format {
-        Format::Toml => (
-            Cow::Borrowed(&text[range.clone()]),
-            Positions::Toml {
-                offset: range.start,
-            },
-        ),
-        Format::Yaml => {
-            let (toml_text, lines) =
-                yaml::to_toml(path, text, range.clone()).map_err(|d| vec![d])?;
-            let whole = range.start..range.start;
-            let lines = Arc::from(lines);
-            (Cow::Owned(toml_text), Positions::Yaml { lines, whole })
-        }
-    };
+    let (toml_text, positions) = as_toml(path, text, split).map_err(|d| vec![d])?;
     match toml::from_str(&toml_text) {
         Ok(meta) => Ok((meta, positions)),
         Err(err) => {
@@ -244,6 +233,29 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
             }
         }
     }
+}
+
+/// The front matter as TOML text (YAML translated), with where its spans are in the file.
+pub fn as_toml<'a>(
+    path: &str,
+    text: &'a str,
+    split: &Split,
+) -> Result<(Cow<'a, str>, Positions), Diagnostic> {
+    let range = split.front_matter.clone();
+    Ok(match split.format {
+        Format::Toml => (
+            Cow::Borrowed(&text[range.clone()]),
+            Positions::Toml {
+                offset: range.start,
+            },
+        ),
+        Format::Yaml => {
+            let (toml_text, lines) = yaml::to_toml(path, text, range.clone())?;
+            let whole = range.start..range.start;
+            let lines = Arc::from(lines);
+            (Cow::Owned(toml_text), Positions::Yaml { lines, whole })
+        }
+    })
 }
 
 /// When `err` is about an unknown key, every unknown key of `toml_text`, each where it is

@@ -8,6 +8,7 @@
 pub mod corrections;
 pub mod desk;
 pub mod front_matter;
+pub mod placeholder;
 pub mod routes;
 pub mod slug;
 pub mod sources;
@@ -312,6 +313,7 @@ fn read_document(
         &read.meta,
         &mut problems,
     );
+    problems.extend(placeholder::in_front_matter(display_path, &text, &split));
     if !is_section && slug.is_empty() && problems.is_empty() {
         problems.push(
             Diagnostic::error(display_path, "this file name gives an empty URL segment").hint(

@@ -18,7 +18,9 @@ use pulldown_cmark::{CowStr, Options, Parser, html};
 
 mod callouts;
 mod footnotes;
+pub mod placeholders;
 mod problem;
+pub mod prose;
 mod relative;
 mod rewriter;
 mod shortcodes;
@@ -99,6 +101,10 @@ pub struct Markup {
     pub root_links: Vec<RootLink>,
     pub citations: Vec<Citation>,
     pub word_count: usize,
+    /// Paragraphs (`<p>`), and those of them that cite a source with `[@id]`: the copy desk's
+    /// source coverage.
+    pub paragraphs: usize,
+    pub cited_paragraphs: usize,
     pub problems: Vec<Problem>,
     /// The shortcodes the body called, each with the fingerprint it had (`None`: there was no
     /// such shortcode), so a later build reuses this render only while they are the same.
@@ -128,6 +134,31 @@ pub fn render(
     caller: &Caller<'_>,
 ) -> Markup {
     let parser_options = parser_options(options);
+    let mut markup = render_shortcodes(
+        body,
+        parser_options,
+        options,
+        (resolver, shortcodes),
+        caller,
+    );
+    let unfinished = placeholders::problems(body, parser_options);
+    if !unfinished.is_empty() {
+        markup.problems.extend(unfinished);
+        markup
+            .problems
+            .sort_by_key(|p| (p.range.start, p.range.end));
+    }
+    markup
+}
+
+/// [`render`], less the placeholders: shortcodes expanded first when `body` calls any.
+fn render_shortcodes(
+    body: &str,
+    parser_options: Options,
+    options: RenderOptions,
+    (resolver, shortcodes): (&dyn LinkResolver, &dyn Shortcodes),
+    caller: &Caller<'_>,
+) -> Markup {
     let Some(expansion) = shortcodes::expand(body, parser_options, shortcodes, caller) else {
         return render_expanded(body, parser_options, options, (resolver, caller));
     };

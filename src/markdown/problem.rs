@@ -37,6 +37,8 @@ pub enum ProblemKind {
     ShortcodeNesting { chain: Vec<String> },
     /// Two headings set the same id with `{#id}`: links to it could only reach one.
     DuplicateHeadingId { id: String },
+    /// The placeholder `briefing new` writes (`TODO`), still in the text.
+    Placeholder,
 }
 
 impl Problem {
@@ -66,6 +68,10 @@ impl Problem {
             ProblemKind::DuplicateHeadingId { id } => {
                 format!("the heading id `{id}` is set twice on this page")
             }
+            ProblemKind::Placeholder => format!(
+                "this page still holds the placeholder {}, so it cannot be published",
+                crate::content::placeholder::PLACEHOLDER
+            ),
         }
     }
 
@@ -88,6 +94,7 @@ impl Problem {
             ProblemKind::DuplicateHeadingId { .. } => {
                 "give this heading another {#id}, or none to have one made from its text".into()
             }
+            ProblemKind::Placeholder => crate::content::placeholder::HINT.into(),
         }
     }
 }

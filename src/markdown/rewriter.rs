@@ -69,6 +69,8 @@ pub(super) struct Rewriter<'a, 'r, I> {
     heading_start: usize,
     flat_toc: Vec<(u8, String, String)>,
     skipping_citation_text: bool,
+    /// Whether the open paragraph cites a source yet; `None` outside paragraphs.
+    paragraph_cited: Option<bool>,
     depth: usize,
     /// The first top-level paragraph is the summary, or what comes before `<!-- more -->`.
     summary: Summary,
@@ -103,6 +105,7 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
             heading_start: 0,
             flat_toc: Vec::new(),
             skipping_citation_text: false,
+            paragraph_cited: None,
             depth: 0,
             summary: if marked {
                 Summary::UntilMarker
@@ -149,22 +152,48 @@ where
 }
 
 impl<'a, I> Rewriter<'a, '_, I> {
+    /// Whether `event` needs nothing but counting: once the summary is taken, no heading is
+    /// open and no citation is being skipped, only headings, links and images need more.
+    #[inline]
+    fn passes_through(&mut self, event: &Event<'a>) -> bool {
+        if self.summary != Summary::Done
+            || self.open_heading.is_some()
+            || self.skipping_citation_text
+        {
+            return false;
+        }
+        match event {
+            Event::Text(text) | Event::Code(text) => {
+                self.out.word_count += count_words(text);
+                true
+            }
+            Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. }) => false,
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
+                self.count_paragraph(event);
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// Source coverage: a paragraph opened, or closed (cited if a citation came in between).
+    #[inline]
+    fn count_paragraph(&mut self, event: &Event<'a>) {
+        if matches!(event, Event::Start(_)) {
+            self.out.paragraphs += 1;
+            self.paragraph_cited = Some(false);
+        } else {
+            let cited = self.paragraph_cited.take() == Some(true);
+            self.out.cited_paragraphs += usize::from(cited);
+        }
+    }
+
     /// Takes the next event from the parser; returns what to write now, if anything.
     fn process(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
         // Most events, once the summary is taken, need nothing but their words counted: no
         // heading is open, no citation is being skipped, and the depth no longer matters.
-        if self.summary == Summary::Done
-            && self.open_heading.is_none()
-            && !self.skipping_citation_text
-        {
-            match &event {
-                Event::Text(text) | Event::Code(text) => {
-                    self.out.word_count += count_words(text);
-                    return Some(event);
-                }
-                Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. }) => {}
-                _ => return Some(event),
-            }
+        if self.passes_through(&event) {
+            return Some(event);
         }
         if self.skipping_citation_text {
             if matches!(event, Event::End(TagEnd::Link)) {
@@ -195,9 +224,13 @@ impl<'a, I> Rewriter<'a, '_, I> {
                 }
                 self.out.word_count += count_words(text);
             }
-            Event::Start(Tag::Paragraph) if self.depth == 0 && self.summary == Summary::NotYet => {
-                self.summary = Summary::Capturing;
+            Event::Start(Tag::Paragraph) => {
+                self.count_paragraph(&event);
+                if self.depth == 0 && self.summary == Summary::NotYet {
+                    self.summary = Summary::Capturing;
+                }
             }
+            Event::End(TagEnd::Paragraph) => self.count_paragraph(&event),
             _ => {}
         }
         let ends_summary = self.summary == Summary::Capturing
@@ -324,6 +357,7 @@ impl<'a, I> Rewriter<'a, '_, I> {
                 {
                     // The link's text and end are dropped: the citation is one piece of HTML.
                     self.skipping_citation_text = true;
+                    self.paragraph_cited = self.paragraph_cited.map(|_| true);
                     self.depth = self.depth.saturating_sub(1);
                     self.out.citations.push(Citation {
                         id: source_id.to_string(),

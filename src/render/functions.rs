@@ -10,11 +10,12 @@ use crate::paths::{OutputKey, SitePath, url_encoded};
 use crate::site::{Node, Site};
 
 /// The functions that need the site, so a build registers them.
-pub(super) const SITE_FUNCTIONS: [&str; 7] = [
+pub(super) const SITE_FUNCTIONS: [&str; 8] = [
     "get_page",
     "get_section",
     "get_url",
     "sources",
+    "source_coverage",
     "load_data",
     "get_taxonomy",
     "get_taxonomy_url",
@@ -148,6 +149,36 @@ fn taxonomy_index(site: &Site, function: &str, kind: &str) -> tera::TeraResult<u
     )))
 }
 
+/// One page's source coverage, for editors: its paragraphs, and those that cite a source.
+#[derive(serde::Serialize)]
+struct CoverageView<'a> {
+    title: &'a str,
+    path: String,
+    relative_path: &'a str,
+    paragraphs: usize,
+    cited: usize,
+}
+
+/// `source_coverage()`: every page's, in path order. Counted as the Markdown was rendered, so
+/// a site whose templates never call it pays nothing for it.
+fn register_source_coverage(tera: &mut Tera, site: &Arc<Site>) {
+    let site = Arc::clone(site);
+    tera.register_function("source_coverage", move |_: Kwargs, _: &State<'_>| {
+        let pages: Vec<CoverageView<'_>> = site
+            .pages
+            .iter()
+            .map(|page| CoverageView {
+                title: &page.doc.title,
+                path: site.config.url_path(&page.site_path),
+                relative_path: page.doc.relative_path.as_str(),
+                paragraphs: page.rendered.paragraphs,
+                cited: page.rendered.cited_paragraphs,
+            })
+            .collect();
+        Value::from_serializable(&pages)
+    });
+}
+
 /// A copy of the parsed templates with the site's lookup functions registered.
 pub(super) fn with_functions(
     templates: &Templates,
@@ -180,6 +211,7 @@ pub(super) fn with_functions(
     });
     register_load_data(&mut tera, values);
     register_taxonomy_functions(&mut tera, site, values);
+    register_source_coverage(&mut tera, site);
     // Looked up in the site graph when called: most builds never call get_url with `@/`, and a
     // map of every URL made up front would cost each rebuild a pass over the whole site.
     let urls_site = Arc::clone(site);

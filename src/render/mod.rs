@@ -109,7 +109,9 @@ impl Templates {
                 continue;
             };
             reach.section_pages |= text.contains("pages");
-            reach.other_content |= text.contains("get_page") || text.contains("get_section");
+            reach.other_content |= text.contains("get_page")
+                || text.contains("get_section")
+                || text.contains("source_coverage");
             reach.sources |= text.contains("sources(");
             reach.files |= text.contains("get_url");
             reach.data |= text.contains("load_data");
@@ -144,7 +146,7 @@ impl Templates {
 pub struct TemplateReach {
     /// Mentions `pages`: may list the section's pages.
     pub section_pages: bool,
-    /// Calls get_page or get_section.
+    /// Calls get_page, get_section or source_coverage.
     pub other_content: bool,
     /// Calls sources().
     pub sources: bool,

@@ -122,6 +122,7 @@ impl Site {
             layout,
         };
         diagnostics.extend(taxonomy_problems);
+        diagnostics.extend(super::fields::check(&site.sections, &site.pages));
         site.linked_from = Arc::new(site.check_every_node(&mut diagnostics));
         (site, diagnostics)
     }

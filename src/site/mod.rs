@@ -22,6 +22,7 @@ use crate::markdown::{Markup, RenderOptions, Shortcodes};
 
 mod assemble;
 mod bundles;
+mod fields;
 mod incremental;
 mod links;
 mod schedule;
