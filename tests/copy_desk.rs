@@ -290,20 +290,22 @@ fn source_coverage_is_shown_on_sources_only_when_a_template_asks() {
 }
 
 #[test]
-fn check_finds_a_placeholder_anywhere_in_a_body() {
+fn a_placeholder_anywhere_in_a_body_is_refused_by_build_and_check() {
     let site = TestSite::briefing();
     desk_page(
         &site,
         "Written [@article].\n\nMore to come: TODO [@article].\n\n`TODO` is code.\n",
     );
-    let result = site.run(&["check"]);
-    let err = stderr(&result);
-    assert_eq!(result.status.code(), Some(1), "{err}");
-    assert_eq!(
-        locations(&err, "error[BR0211]"),
-        [format!("{DESK_PAGE}:9:15")],
-        "{err}"
-    );
+    for command in ["build", "check"] {
+        let result = site.run(&[command]);
+        let err = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{command}: {err}");
+        assert_eq!(
+            locations(&err, "still holds the placeholder TODO"),
+            [format!("{DESK_PAGE}:9:15")],
+            "{command}: {err}"
+        );
+    }
 }
 
 /// The 1-based line of the first line of `text` that starts with `start`.

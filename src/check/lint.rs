@@ -7,9 +7,8 @@ use std::ops::Range;
 use super::claims::{self, Claim};
 use super::rules;
 use crate::content::sources::{Source, SourceKind};
-use crate::content::{Document, Meta, placeholder};
+use crate::content::{Document, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::placeholders;
 use crate::markdown::prose::{self, Block, Prose};
 use crate::site::Site;
 
@@ -107,11 +106,6 @@ pub(super) fn copy_desk(site: &Site) -> Diagnostics {
             diagnostics.extend(block_claims(site, block, &at));
         }
         diagnostics.extend(structure(&prose, &at));
-        for range in placeholders::everywhere(doc.body()) {
-            let message = "this page still holds the placeholder TODO, so it cannot be published";
-            diagnostics
-                .push(at(&rules::PLACEHOLDER, range, message.into()).hint(placeholder::HINT));
-        }
     }
     diagnostics
 }

@@ -125,13 +125,6 @@ pub const TABLE_WITHOUT_HEADER: Rule = Rule {
     severity: Severity::Warning,
 };
 
-pub const PLACEHOLDER: Rule = Rule {
-    code: "BR0211",
-    name: "placeholder",
-    catches: "a `TODO` left in a body outside code (a build refuses one on the body's first line, where `briefing new` writes it, and in front matter values)",
-    severity: Severity::Error,
-};
-
 pub const DEAD_EXTERNAL_LINK: Rule = Rule {
     code: "BR0301",
     name: "dead-external-link",
@@ -155,7 +148,6 @@ pub const RULES: &[Rule] = &[
     EMPTY_LINK,
     VAGUE_LINK_TEXT,
     TABLE_WITHOUT_HEADER,
-    PLACEHOLDER,
     DEAD_EXTERNAL_LINK,
 ];
 

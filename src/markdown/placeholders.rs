@@ -1,41 +1,23 @@
-//! The placeholders (`TODO`) left in a body, outside code. A build looks only where
-//! `briefing new` writes one, the body's first line (a scan of every body would cost every
-//! build); `check` looks everywhere. Either way a page that `briefing new` started is not
-//! published until an editor has written it.
+//! The placeholders (`TODO`) left in a body, outside code: a page that `briefing new` started
+//! is not published until an editor has written it. The scan is one `memmem` pass over the
+//! body; Markdown is parsed again only for a body that holds the word.
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use super::{Problem, ProblemKind, RenderOptions, parser_options};
+use super::{Problem, ProblemKind};
 use crate::content::placeholder;
 
-/// The placeholders of the body's first line that is not blank, where `briefing new` writes
-/// one, as problems.
+/// The placeholders of `body` outside code, as problems.
 pub(super) fn problems(body: &str, options: Options) -> Vec<Problem> {
-    let first = body.trim_start_matches(['\n', '\r']);
-    let start = body.len() - first.len();
-    let line = &first[..first.find('\n').unwrap_or(first.len())];
-    let found: Vec<Range<usize>> = placeholder::find(line)
-        .into_iter()
-        .map(|r| start + r.start..start + r.end)
-        .collect();
-    outside_code(body, found, options)
+    outside_code(body, placeholder::find(body), options)
         .into_iter()
         .map(|range| Problem {
             range,
             kind: ProblemKind::Placeholder,
         })
         .collect()
-}
-
-/// Every placeholder of `body` outside code, for `check`.
-pub fn everywhere(body: &str) -> Vec<Range<usize>> {
-    let options = parser_options(RenderOptions {
-        smart_punctuation: false,
-        heading_anchors: false,
-    });
-    outside_code(body, placeholder::find(body), options)
 }
 
 /// The ranges of `found` that are not in a code span or block of `body`: there, the word is
@@ -77,14 +59,10 @@ mod tests {
     }
 
     #[test]
-    fn a_build_looks_at_the_first_line_only() {
+    fn a_build_looks_at_every_line() {
         assert_eq!(found("\n\nTODO: write the page here.\n"), ["TODO"]);
-        assert!(found("Written.\n\nTODO later\n").is_empty());
-        let later: Vec<&str> = everywhere("Written.\n\nTODO later, `TODO`\n")
-            .into_iter()
-            .map(|r| &"Written.\n\nTODO later, `TODO`\n"[r])
-            .collect();
-        assert_eq!(later, ["TODO"]);
+        assert_eq!(found("Written.\n\nTODO later, `TODO`\n"), ["TODO"]);
+        assert_eq!(found("Written.\n\n- a\n- TODO\n"), ["TODO"]);
     }
 
     #[test]
@@ -95,7 +73,6 @@ mod tests {
         assert!(found("Use `TODO` for a placeholder.\n").is_empty());
         assert!(found("```\nTODO\n```\n").is_empty());
         assert!(found("    TODO indented code\n").is_empty());
-        assert!(everywhere("```\nTODO\n```\n").is_empty());
         assert!(found("The TODOs are done.\n").is_empty());
     }
 }
