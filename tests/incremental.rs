@@ -143,6 +143,27 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
         "title = \"About\"",
         "title = \"About\"\ntemplate = \"alt-section.html\"",
     );
+    // Every page and section shows its files, and a listing its pages' files.
+    let files = |list: &str| {
+        format!("{{% for a in {list} %}}<a href=\"{{{{ a }}}}\">file</a>{{% endfor %}}")
+    };
+    for (template, shown) in [
+        ("templates/page.html", files("page.assets")),
+        ("templates/section.html", files("section.assets")),
+        (
+            "templates/alt-section.html",
+            format!(
+                "{{% for p in section.pages %}}{}{{% endfor %}}",
+                files("p.assets")
+            ),
+        ),
+    ] {
+        site.replace(
+            template,
+            "{% endblock content %}",
+            &format!("{shown}{{% endblock content %}}"),
+        );
+    }
     let (mut session, first) = Session::start(options.clone()).unwrap();
     if let Outcome::Failed(problems) = &first {
         panic!("the first build failed: {}", problems.render(false));
@@ -181,7 +202,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(45) {
+            match rng.below(46) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -591,6 +612,20 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     },
                 ),
                 39 | 40 => routes_step(&site, &mut rng, &mut broken, &mut touched),
+                45 => {
+                    // A file no page links to comes or goes: beside a section's `_index.md`, in
+                    // `section.assets`, or in the trip's folder, in `page.assets` if a bundle.
+                    let path = [
+                        "content/news/map.txt",
+                        "content/about/notes.txt",
+                        "content/news/trip/notes.txt",
+                    ][rng.below(3)];
+                    match site.path(path).exists() {
+                        true => std::fs::remove_file(site.path(path)).unwrap(),
+                        false => site.write(path, format!("file {step}")),
+                    }
+                    touched.push(path.into());
+                }
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [

@@ -47,6 +47,8 @@ struct PageSummary<'a> {
     citations: usize,
     /// Its terms by taxonomy name, as written: `{"topics": ["A24", "Runway"]}`.
     taxonomies: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
+    /// The URLs of its bundle's other files, sorted.
+    assets: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -76,6 +78,8 @@ struct SectionView<'a> {
     sources: Vec<SourceView<'a>>,
     /// The section's own `updated`, or its newest page's, whichever is later.
     last_updated: Option<&'a str>,
+    /// The URLs of the files beside its `_index.md`, sorted.
+    assets: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -202,6 +206,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
         sources: source_views(site, &page.sources),
         citations: page.rendered.citations.len(),
         taxonomies: page_terms(site, meta),
+        assets: &page.assets,
     }
 }
 
@@ -270,6 +275,7 @@ fn section_value(site: &Site, i: usize, summaries: &[Value]) -> Value {
             .map(|&i| site.sections[i].doc.relative_path.as_str())
             .collect(),
         sources: source_views(site, &section.sources),
+        assets: &section.assets,
         last_updated: section
             .pages
             .iter()

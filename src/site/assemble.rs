@@ -291,6 +291,7 @@ fn tree(
                 rendered,
                 rendered_from,
                 sources,
+                assets: Vec::new(),
             }
         })
         .collect();
@@ -330,6 +331,7 @@ fn tree(
                 rendered,
                 rendered_from,
                 sources,
+                assets: Vec::new(),
             }
         })
         .collect();
