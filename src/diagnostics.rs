@@ -283,23 +283,11 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// [`escape_html`], appended to `out`.
+/// [`escape_html`], appended to `out`: `&`, `<`, `>`, `"` and `'` as entities, as
+/// pulldown-cmark writes them.
 pub fn escape_html_into(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(out, text);
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.

@@ -235,3 +235,51 @@ fn a_draft_bundles_files_are_left_out_with_its_page() {
     });
     assert_watch_equals_clean_build(&site, watch);
 }
+
+/// `page.assets` and `section.assets`, as Zola has them: a bundle's other files (in its
+/// folders too) and the files beside a section's `_index.md` (not its bundles'), as URLs from
+/// the site's root, sorted; `watch` follows a file added to a bundle as a clean build does.
+#[test]
+fn templates_list_a_bundles_files_and_a_sections_files() {
+    let site = site_with_a_bundle();
+    site.write("content/news/trip/a 2.png", "a");
+    for (template, node) in [
+        ("templates/page.html", "page"),
+        ("templates/section.html", "section"),
+    ] {
+        site.replace(
+            template,
+            "{% endblock content %}",
+            &format!("<ul class=\"assets\">{{% for a in {node}.assets %}}<li>{{{{ a }}}}</li>{{% endfor %}}</ul>{{% endblock content %}}"),
+        );
+    }
+    let out = site.build_into("public", &["--base-url", "https://example.org/b/"]);
+    let read = |file: &str| std::fs::read_to_string(out.join(file)).unwrap();
+    let listed = |urls: &[&str]| {
+        let items: String = urls.iter().map(|u| format!("<li>{u}</li>")).collect();
+        format!("<ul class=\"assets\">{items}</ul>")
+    };
+    let trip = listed(&[
+        "/b/news/trip/a%202.png",
+        "/b/news/trip/files/deck.pdf",
+        "/b/news/trip/still.png",
+    ]);
+    let (page, section) = (read("news/trip/index.html"), read("news/index.html"));
+    assert!(page.contains(&trip), "{page}");
+    assert!(
+        section.contains(&listed(&["/b/news/chart.png"])),
+        "{section}"
+    );
+    let first = read("news/first/index.html");
+    assert!(first.contains(&listed(&[])), "{first}");
+    let mut watch = Watch::start(&site, &[]);
+    site.write("content/news/trip/map.png", "map");
+    let page = site.path("public/news/trip/index.html");
+    wait_until("the new file in the bundle's list", || {
+        std::fs::read_to_string(&page)
+            .is_ok_and(|html| html.contains("<li>/news/trip/map.png</li>"))
+    });
+    watch.wait_for("Built", Duration::from_secs(20));
+    site.write("content/news/other.txt", "other");
+    assert_watch_equals_clean_build(&site, watch);
+}

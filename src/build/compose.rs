@@ -263,6 +263,14 @@ impl Session {
             }
         };
         diagnostics.extend(problems);
+        // The files to copy are the session's, not the documents assembly reads: attached here.
+        let mut site = site;
+        let content_files: Vec<String> = self
+            .published_assets(&site)
+            .filter_map(|(display, _)| display.strip_prefix("content/"))
+            .map(str::to_string)
+            .collect();
+        site.attach_assets(content_files.iter().map(String::as_str));
         let claims = self.claims_of(&site, &config);
         diagnostics.extend(claims.problems.iter().cloned());
         // Every root link resolved in the last good build: with the same output files, only

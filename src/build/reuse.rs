@@ -29,6 +29,7 @@ pub(super) fn unchanged_page(site: &Site, previous: Option<&Built>, i: usize) ->
     let same = old.doc.same_bytes(&page.doc)
         && known_equal(old.rendered_from, page.rendered_from)
         && old.site_path == page.site_path
+        && old.assets == page.assets
         && prev.sections[old.section].doc.relative_path
             == site.sections[page.section].doc.relative_path
         && old
@@ -58,6 +59,7 @@ pub(super) fn unchanged_section(
     let same = old.doc.same_bytes(&section.doc)
         && known_equal(old.rendered_from, section.rendered_from)
         && old.site_path == section.site_path
+        && old.assets == section.assets
         && old.pages.len() == section.pages.len()
         && section
             .pages

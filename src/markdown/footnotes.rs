@@ -1,10 +1,12 @@
 //! Footnotes at the bottom of the page, as GitHub and Zola's `bottom_footnotes` show them:
 //! numbered in the order they are first referenced, each with a link back to its reference.
 //!
-//! An adapter over the parser's events, before the rewriter: definitions are held back and
-//! released at the end inside one `<section class="footnotes">`, so the rewriter still sees
-//! their links and citations. Ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th reference
-//! to one note): a heading's id is a slug, which never holds a colon, so the two never collide.
+//! A step of the rewriter's one pass over the parser's events, before its own work: definitions
+//! are held back and released at the end inside one `<section class="footnotes">`, so the
+//! rewriter still sees their links and citations. (A separate adapter cost every event of every
+//! page with a note a step of its own.) Ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th
+//! reference to one note): a heading's id is a slug, which never holds a colon, so the two
+//! never collide.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -19,10 +21,10 @@ pub(super) const REFERENCE_START: &str = "<sup class=\"footnote-reference\"";
 /// paragraph.
 pub(super) const SECTION_START: &str = "<section class=\"footnotes\"";
 
-type Spanned<'a> = (Event<'a>, Range<usize>);
+pub(super) type Spanned<'a> = (Event<'a>, Range<usize>);
 
-pub(super) struct Footnotes<'a, I> {
-    events: I,
+#[derive(Default)]
+pub(super) struct Notes<'a> {
     /// Each definition's events, by label, as written.
     definitions: HashMap<CowStr<'a>, Vec<Spanned<'a>>>,
     /// Labels in the order of their first reference, and how often each was referenced.
@@ -33,61 +35,49 @@ pub(super) struct Footnotes<'a, I> {
     tail: Option<VecDeque<Spanned<'a>>>,
 }
 
-impl<'a, I> Footnotes<'a, I> {
-    pub(super) fn new(events: I) -> Self {
-        Footnotes {
-            events,
-            definitions: HashMap::new(),
-            referenced: Vec::new(),
-            open: None,
-            tail: None,
+impl<'a> Notes<'a> {
+    /// A note is being read: every event is held back until it ends.
+    pub(super) fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Takes the next event of the text: returns it (a reference as its HTML) to go on now, or
+    /// `None` when it is held back in a note.
+    pub(super) fn take(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Spanned<'a>> {
+        let event = match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.open = Some((label, Vec::new()));
+                return None;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, events)) = self.open.take() {
+                    // The first definition of a label counts, as in pulldown-cmark.
+                    self.definitions.entry(label).or_insert(events);
+                }
+                return None;
+            }
+            Event::FootnoteReference(label) => {
+                Event::InlineHtml(CowStr::from(self.reference(label)))
+            }
+            event => event,
+        };
+        match &mut self.open {
+            Some((_, events)) => {
+                events.push((event, range));
+                None
+            }
+            None => Some((event, range)),
         }
     }
-}
 
-impl<'a, I> Iterator for Footnotes<'a, I>
-where
-    I: Iterator<Item = Spanned<'a>>,
-{
-    type Item = Spanned<'a>;
-
-    fn next(&mut self) -> Option<Spanned<'a>> {
-        loop {
-            if let Some(tail) = &mut self.tail {
-                return tail.pop_front();
-            }
-            let Some((event, range)) = self.events.next() else {
-                self.tail = Some(self.notes_section());
-                continue;
-            };
-            match event {
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    self.open = Some((label, Vec::new()));
-                }
-                Event::End(TagEnd::FootnoteDefinition) => {
-                    if let Some((label, events)) = self.open.take() {
-                        // The first definition of a label counts, as in pulldown-cmark.
-                        self.definitions.entry(label).or_insert(events);
-                    }
-                }
-                Event::FootnoteReference(label) => {
-                    let html = self.reference(label);
-                    let event = Event::InlineHtml(CowStr::from(html));
-                    match &mut self.open {
-                        Some((_, events)) => events.push((event, range)),
-                        None => return Some((event, range)),
-                    }
-                }
-                event => match &mut self.open {
-                    Some((_, events)) => events.push((event, range)),
-                    None => return Some((event, range)),
-                },
-            }
+    /// Once the text has ended: the next event of the notes section, if any is left.
+    pub(super) fn next_at_end(&mut self) -> Option<Spanned<'a>> {
+        if self.tail.is_none() {
+            self.tail = Some(self.notes_section());
         }
+        self.tail.as_mut()?.pop_front()
     }
-}
 
-impl<'a, I> Footnotes<'a, I> {
     /// The HTML of a reference to `label`, numbered by first reference.
     fn reference(&mut self, label: CowStr<'a>) -> String {
         let index = match self.referenced.iter().position(|(l, _)| *l == label) {

@@ -211,20 +211,8 @@ fn render_expanded(
     let parser =
         Parser::new_with_broken_link_callback(text, parser_options, Some(&mut citation_callback));
     let events = parser.into_offset_iter();
-    let context = (resolver, caller);
     let features = Features::of(text);
-    // Each adapter costs every event a step: only a text that may need it gets it.
-    if features.footnotes {
-        write_html(
-            footnotes::Footnotes::new(events),
-            text,
-            features,
-            options,
-            context,
-        )
-    } else {
-        write_html(events, text, features, options, context)
-    }
+    write_html(events, text, features, options, (resolver, caller))
 }
 
 /// What a text may hold that costs work to handle, found in one pass: `[^` (footnotes), `[!`
@@ -271,8 +259,11 @@ where
         true => rewriter::explicit_heading_ids(text),
         false => Default::default(),
     };
+    // Holding notes back costs every event a step: only a text that may have one pays it.
+    let notes = features.footnotes.then(footnotes::Notes::default);
     let mut rewriter = Rewriter::new(
         events,
+        notes,
         options,
         (resolver, &caller.doc.relative_path),
         marked,

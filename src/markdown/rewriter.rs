@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd, html};
 
+use super::footnotes::Notes;
 use super::relative;
 use super::shortcodes::without_placeholders;
 use super::words::count_words;
@@ -50,6 +51,10 @@ fn is_summary_marker(html: &str) -> bool {
 /// writer. Only a heading is held back until its end, because its id comes from its text.
 pub(super) struct Rewriter<'a, 'r, I> {
     events: I,
+    /// The parser has given its last event: what is left comes from `notes`.
+    text_ended: bool,
+    /// Footnotes, held back for the bottom of the page, when the text may have any.
+    notes: Option<Notes<'a>>,
     options: RenderOptions,
     resolver: &'r dyn LinkResolver,
     /// The file whose body this is, which relative links start from.
@@ -83,9 +88,11 @@ pub(super) struct Rewriter<'a, 'r, I> {
 }
 
 impl<'a, 'r, I> Rewriter<'a, 'r, I> {
-    /// With `marked`, the text holds `<!-- more -->` somewhere (perhaps only in code).
+    /// With `marked`, the text holds `<!-- more -->` somewhere (perhaps only in code); with
+    /// `notes`, it may hold footnotes.
     pub(super) fn new(
         events: I,
+        notes: Option<Notes<'a>>,
         options: RenderOptions,
         (resolver, from): (&'r dyn LinkResolver, &'r ContentPath),
         marked: bool,
@@ -93,6 +100,8 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
     ) -> Self {
         Rewriter {
             events,
+            text_ended: false,
+            notes,
             options,
             resolver,
             from,
@@ -143,8 +152,41 @@ where
             if let Some(event) = self.ready.pop_front() {
                 return Some(event);
             }
-            let (event, range) = self.events.next()?;
-            if let Some(event) = self.process(event, range) {
+            if self.text_ended {
+                let (event, range) = self.notes.as_mut()?.next_at_end()?;
+                match self.process(event, range) {
+                    Some(event) => return Some(event),
+                    None => continue,
+                }
+            }
+            let Some((event, range)) = self.events.next() else {
+                self.text_ended = true;
+                continue;
+            };
+            // Most events, once the summary is taken, need nothing but their words counted: no
+            // heading is open, no citation is being skipped, no note is being held back, and
+            // the depth no longer matters.
+            if self.streaming() {
+                match &event {
+                    Event::Text(text) | Event::Code(text) => {
+                        self.out.word_count += count_words(text);
+                        return Some(event);
+                    }
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
+                        self.count_paragraph(&event);
+                        return Some(event);
+                    }
+                    Event::Start(
+                        Tag::Heading { .. }
+                        | Tag::Link { .. }
+                        | Tag::Image { .. }
+                        | Tag::FootnoteDefinition(_),
+                    )
+                    | Event::FootnoteReference(_) => {}
+                    _ => return Some(event),
+                }
+            }
+            if let Some(event) = self.take(event, range) {
                 return Some(event);
             }
         }
@@ -152,28 +194,25 @@ where
 }
 
 impl<'a, I> Rewriter<'a, '_, I> {
-    /// Whether `event` needs nothing but counting: once the summary is taken, no heading is
-    /// open and no citation is being skipped, only headings, links and images need more.
+    /// Whether an event passes as it is unless it is a heading, a link, an image or a note.
     #[inline]
-    fn passes_through(&mut self, event: &Event<'a>) -> bool {
-        if self.summary != Summary::Done
-            || self.open_heading.is_some()
-            || self.skipping_citation_text
-        {
-            return false;
-        }
-        match event {
-            Event::Text(text) | Event::Code(text) => {
-                self.out.word_count += count_words(text);
-                true
-            }
-            Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::Image { .. }) => false,
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
-                self.count_paragraph(event);
-                true
-            }
-            _ => true,
-        }
+    fn streaming(&self) -> bool {
+        self.summary == Summary::Done
+            && self.open_heading.is_none()
+            && !self.skipping_citation_text
+            && !self.notes.as_ref().is_some_and(Notes::is_open)
+    }
+
+    /// An event of the text that needs more than streaming: through the notes, then
+    /// [`Rewriter::process`]. Never inlined, because the per-event path in `next` got slower
+    /// with it inside: the compiler set up this path's state on every call (callgrind).
+    #[inline(never)]
+    fn take(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        let (event, range) = match &mut self.notes {
+            Some(notes) => notes.take(event, range)?,
+            None => (event, range),
+        };
+        self.process(event, range)
     }
 
     /// Source coverage: a paragraph opened, or closed (cited if a citation came in between).
@@ -190,11 +229,6 @@ impl<'a, I> Rewriter<'a, '_, I> {
 
     /// Takes the next event from the parser; returns what to write now, if anything.
     fn process(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
-        // Most events, once the summary is taken, need nothing but their words counted: no
-        // heading is open, no citation is being skipped, and the depth no longer matters.
-        if self.passes_through(&event) {
-            return Some(event);
-        }
         if self.skipping_citation_text {
             if matches!(event, Event::End(TagEnd::Link)) {
                 self.skipping_citation_text = false;

@@ -19,6 +19,10 @@ use crate::paths::OutputKey;
 /// such character starts with a byte below 0x20 or with 0xEF.
 fn escape_xml_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
+    if !may_hold_what_xml_cannot(bytes) {
+        crate::diagnostics::escape_html_into(out, text);
+        return;
+    }
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -46,6 +50,17 @@ fn escape_xml_into(out: &mut String, text: &str) {
         start = i;
     }
     out.push_str(&text[start..]);
+}
+
+/// Whether `bytes` has a control character but tab and line breaks, or a 0xEF (which U+FFFE and
+/// U+FFFF start with, among others). Checked in blocks without an early exit, which the
+/// compiler turns into vector instructions, so that the common text is escaped 16 bytes at a
+/// time by [`crate::diagnostics::escape_html_into`] rather than byte by byte here.
+fn may_hold_what_xml_cannot(bytes: &[u8]) -> bool {
+    let unfit = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
+    bytes
+        .chunks(32)
+        .any(|block| block.iter().fold(false, |found, &b| found | unfit(b)))
 }
 
 fn escape_xml(text: &str) -> String {
@@ -334,6 +349,24 @@ mod tests {
                 "U+{:04X}",
                 c as u32
             );
+        }
+    }
+
+    /// Long text is looked at in blocks: a character XML cannot hold is found in any of them,
+    /// and one that only starts like U+FFFE (U+FEFF here) is kept.
+    #[test]
+    fn a_character_xml_cannot_hold_is_found_anywhere_in_a_long_text() {
+        let text = "<a href=\"x\">'it'</a> & ".repeat(4);
+        let escaped = "&lt;a href=&quot;x&quot;&gt;&#39;it&#39;&lt;/a&gt; &amp; ".repeat(4);
+        for at in 0..=text.len() {
+            for (c, kept) in [('\u{c}', ""), ('\u{ffff}', ""), ('\u{feff}', "\u{feff}")] {
+                let mut text = text.clone();
+                text.insert(at, c);
+                let mut expected = escaped.clone();
+                let escaped_at = escape_xml(&text[..at]).len();
+                expected.insert_str(escaped_at, kept);
+                assert_eq!(escape_xml(&text), expected, "{c:?} at {at}");
+            }
         }
     }
 

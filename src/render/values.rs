@@ -52,6 +52,8 @@ struct PageSummary<'a> {
     taxonomies: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
     /// `[[corrections]]`, newest first: each `date` and `note`.
     corrections: &'a [crate::content::corrections::Correction],
+    /// The URLs of its bundle's other files, sorted.
+    assets: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -83,6 +85,8 @@ struct SectionView<'a> {
     last_updated: Option<&'a str>,
     reviewed: Option<&'a str>,
     review_by: Option<&'a str>,
+    /// The URLs of the files beside its `_index.md`, sorted.
+    assets: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -214,6 +218,7 @@ fn page_summary<'a>(site: &'a Site, index: usize) -> PageSummary<'a> {
         citations: page.rendered.citations.len(),
         taxonomies: page_terms(site, meta),
         corrections: &doc.corrections,
+        assets: &page.assets,
     }
 }
 
@@ -282,6 +287,7 @@ fn section_value(site: &Site, i: usize, summaries: &[Value]) -> Value {
             .map(|&i| site.sections[i].doc.relative_path.as_str())
             .collect(),
         sources: source_views(site, &section.sources),
+        assets: &section.assets,
         last_updated: section
             .pages
             .iter()

@@ -298,6 +298,7 @@ fn tree(
                 rendered,
                 rendered_from,
                 sources,
+                assets: Vec::new(),
             }
         })
         .collect();
@@ -337,6 +338,7 @@ fn tree(
                 rendered,
                 rendered_from,
                 sources,
+                assets: Vec::new(),
             }
         })
         .collect();

@@ -5,8 +5,9 @@
 //! reads from many threads. It also finds every problem that needs the whole site to see: links
 //! to pages or anchors that do not exist, unknown sources.
 //!
-//! Here are the graph's types and lookups; `assemble` builds it, `incremental` re-renders the
-//! bodies an edit changed, `links` resolves and checks links. Site paths come from
+//! Here are the graph's types and lookups; `assemble` builds it, `assets` gives pages and
+//! sections their files, `incremental` re-renders the bodies an edit changed, `links` resolves
+//! and checks links. Site paths come from
 //! `crate::paths`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -21,6 +22,7 @@ use crate::fingerprint::Fingerprint;
 use crate::markdown::{Markup, RenderOptions, Shortcodes};
 
 mod assemble;
+mod assets;
 mod bundles;
 mod fields;
 mod incremental;
@@ -47,6 +49,8 @@ pub struct Page {
     pub rendered_from: Option<Fingerprint>,
     /// Source ids this page cites (front matter first, then inline), without repeats.
     pub sources: Vec<String>,
+    /// The URLs of its bundle's other files, sorted (see [`Site::attach_assets`]).
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +66,8 @@ pub struct Section {
     pub rendered: Arc<Markup>,
     pub rendered_from: Option<Fingerprint>,
     pub sources: Vec<String>,
+    /// The URLs of the files beside its `_index.md`, sorted.
+    pub assets: Vec<String>,
 }
 
 impl Section {
