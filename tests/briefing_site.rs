@@ -100,7 +100,7 @@ fn the_comparison_table_has_the_corrected_rows_from_front_matter() {
     let out = site.build_into("with-row", &[]);
     let html = read(&out, "partnerships/index.html");
     assert!(
-        html.contains("Example Studio</a></th><td>Example Lab</td><td>A goal</td>"),
+        html.contains("Example Studio</a></th><td data-label=\"Partner\">Example Lab</td><td data-label=\"Primary stated goal\">A goal</td>"),
         "{html}"
     );
 }

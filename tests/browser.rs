@@ -200,3 +200,28 @@ fn every_page_passes_axe_in_light_and_dark_mode() {
         "{report}"
     );
 }
+
+/// On a 320 and a 390 px phone, the briefing hides nothing: every cell of the partnerships
+/// table is in view (or in a container that visibly scrolls), no page is wider than the
+/// screen, nav labels wrap whole and no citation label starts a line alone; on a desktop the
+/// sources page's two columns line up from source to source.
+#[test]
+fn the_briefing_reads_on_a_phone_without_hiding_anything() {
+    if !browser_available("the_briefing_reads_on_a_phone_without_hiding_anything") {
+        return;
+    }
+    let site = TestSite::briefing();
+    let (server, url) = serve(&site);
+    let out = site.build_into("public", &[]);
+    let paths: Vec<String> = common::snapshot(&out)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("index.html"))
+        .map(|(n, _)| n.trim_end_matches("index.html").to_string())
+        .collect();
+    assert!(paths.iter().any(|p| p == "partnerships/"), "{paths:?}");
+    let mut args: Vec<&std::ffi::OsStr> = vec![url.as_ref()];
+    args.extend(paths.iter().map(std::ffi::OsStr::new));
+    let stdout = run_script("tests/browser/phone_layout.mjs", &args);
+    drop(server);
+    assert!(stdout.contains("\"problems\": []"), "{stdout}");
+}

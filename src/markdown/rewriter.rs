@@ -50,6 +50,8 @@ fn is_summary_marker(html: &str) -> bool {
 /// writer. Only a heading is held back until its end, because its id comes from its text.
 pub(super) struct Rewriter<'a, 'r, I> {
     events: I,
+    /// The parser's next event, read ahead to see whether a citation follows a text.
+    lookahead: Option<(Event<'a>, Range<usize>)>,
     options: RenderOptions,
     resolver: &'r dyn LinkResolver,
     /// The file whose body this is, which relative links start from.
@@ -91,6 +93,7 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
     ) -> Self {
         Rewriter {
             events,
+            lookahead: None,
             options,
             resolver,
             from,
@@ -140,12 +143,51 @@ where
             if let Some(event) = self.ready.pop_front() {
                 return Some(event);
             }
-            let (event, range) = self.events.next()?;
+            let (event, range) = match self.lookahead.take() {
+                Some(next) => next,
+                None => self.events.next()?,
+            };
             if let Some(event) = self.process(event, range) {
-                return Some(event);
+                return Some(self.glued_to_citation(event));
             }
         }
     }
+}
+
+impl<'a, I> Rewriter<'a, '_, I>
+where
+    I: Iterator<Item = (Event<'a>, Range<usize>)>,
+{
+    /// A text ending in a space before a citation ends in a no-break space instead, so that a
+    /// citation's label never starts a line alone: it wraps with the word it follows.
+    fn glued_to_citation(&mut self, event: Event<'a>) -> Event<'a> {
+        let Event::Text(text) = &event else {
+            return event;
+        };
+        if !text.ends_with(' ') || self.lookahead.is_some() {
+            return event;
+        }
+        self.lookahead = self.events.next();
+        let cites = matches!(
+            &self.lookahead,
+            Some((Event::Start(Tag::Link { link_type, dest_url, .. }), _))
+                if is_citation(*link_type, dest_url)
+        );
+        if !cites {
+            return event;
+        }
+        let glued = text.trim_end_matches(' ');
+        Event::Text(CowStr::from(format!("{glued}\u{a0}")))
+    }
+}
+
+/// Whether a link is a citation: `[@id]`, which no reference defines.
+fn is_citation(link_type: LinkType, dest_url: &str) -> bool {
+    dest_url.starts_with(CITATION_SCHEME)
+        && matches!(
+            link_type,
+            LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown
+        )
 }
 
 impl<'a, I> Rewriter<'a, '_, I> {
@@ -314,13 +356,8 @@ impl<'a, I> Rewriter<'a, '_, I> {
                 title,
                 id,
             }) => {
-                if let Some(source_id) = dest_url.strip_prefix(CITATION_SCHEME)
-                    && matches!(
-                        link_type,
-                        LinkType::ShortcutUnknown
-                            | LinkType::CollapsedUnknown
-                            | LinkType::ReferenceUnknown
-                    )
+                if is_citation(link_type, &dest_url)
+                    && let Some(source_id) = dest_url.strip_prefix(CITATION_SCHEME)
                 {
                     // The link's text and end are dropped: the citation is one piece of HTML.
                     self.skipping_citation_text = true;
