@@ -225,3 +225,36 @@ fn the_briefing_reads_on_a_phone_without_hiding_anything() {
     drop(server);
     assert!(stdout.contains("\"problems\": []"), "{stdout}");
 }
+
+/// While the site does not build, the preview's overlay on a 390 px phone hides the page
+/// behind it entirely, shows each message whole, and goes away with Esc or its button.
+#[test]
+fn the_error_overlay_is_opaque_readable_on_a_phone_and_dismissible() {
+    if !browser_available("the_error_overlay_is_opaque_readable_on_a_phone_and_dismissible") {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    let (server, url) = serve(&site);
+    let page = format!("{url}news/first/");
+    site.replace(
+        "content/news/first.md",
+        "The first paragraph",
+        "A citation of a source nobody defined, with a long name [@no-such-source-with-a-very-long-name-that-a-phone-must-wrap]. The first paragraph",
+    );
+    let port: u16 = url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    common::wait_until("the overlay in the page", || {
+        common::server::get(port, "/news/first/")
+            .body
+            .contains("briefing-error-overlay")
+    });
+    let stdout = run_script("tests/browser/overlay.mjs", &[page.as_ref()]);
+    drop(server);
+    assert!(stdout.contains("\"problems\": []"), "{stdout}");
+    assert!(stdout.contains("no-such-source"), "{stdout}");
+}
