@@ -135,7 +135,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     site.replace(
         "site.toml",
         "publisher = \"Tests\"\n",
-        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\n",
+        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\nsocial_cards = false\n",
     );
     // A section that lists every term's pages, and changes with them alone.
     site.replace(
@@ -181,7 +181,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(45) {
+            match rng.below(46) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -591,6 +591,13 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     },
                 ),
                 39 | 40 => routes_step(&site, &mut rng, &mut broken, &mut touched),
+                45 => {
+                    // Social cards on and off: every page's card.png comes and goes with them,
+                    // and while on, a title edit redraws its card.
+                    let on = rng.below(2) == 0;
+                    set_config_line(&site, "social_cards =", &format!("social_cards = {on}"));
+                    touched.push("site.toml".into());
+                }
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [
@@ -769,6 +776,9 @@ fn expected_reuse(built: &Built, previous: Option<&Built>, kind: Kept) -> Option
         page_values,
         section_values,
         feed_and_sitemap,
+        // Which cards a step keeps is src/build/tests.rs's to check; here, only that the
+        // output equals a clean build's.
+        cards: built.reused.cards,
     })
 }
 
