@@ -100,7 +100,7 @@ fn the_comparison_table_has_the_corrected_rows_from_front_matter() {
     let out = site.build_into("with-row", &[]);
     let html = read(&out, "partnerships/index.html");
     assert!(
-        html.contains("Example Studio</a></th><td>Example Lab</td><td>A goal</td>"),
+        html.contains("Example Studio</a></th><td data-label=\"Partner\">Example Lab</td><td data-label=\"Primary stated goal\">A goal</td>"),
         "{html}"
     );
 }
@@ -323,6 +323,7 @@ fn topics_group_the_pages_by_studio_partner_and_guild() {
         "Runway 1 page",
         "SAG-AFTRA 3 pages",
         "WGA 3 pages",
+        "Motion Picture Association 1 page",
     ] {
         assert!(list.contains(shown), "{shown:?} not in /topics/: {list}");
     }
@@ -371,6 +372,87 @@ fn topics_group_the_pages_by_studio_partner_and_guild() {
     assert!(!read(&out, "takeaways/index.html").contains("class=\"topics\""));
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.contains(&format!("<loc>{BASE}/topics/sag-aftra/</loc>")));
+    // The article cites the Motion Picture Association for industry data: the page that uses
+    // that fact is about it, and its header says so.
+    let mpa = read(&out, "topics/motion-picture-association/index.html");
+    assert!(mpa.contains("href=\"/industry-context/why-studios-turn-to-ai/\""));
+    let why = read(&out, "industry-context/why-studios-turn-to-ai/index.html");
+    assert!(why.contains(&format!(
+        "href=\"{BASE}/topics/motion-picture-association/\">Motion Picture Association</a>"
+    )));
+}
+
+/// The text of the first element of `html` that starts with `open` (`<h1`, `<p class="lede"`).
+fn first(html: &str, open: &str, close: &str) -> String {
+    let start = html.find(open).unwrap_or_else(|| panic!("no {open}"));
+    let rest = &html[start..];
+    let inner = &rest[rest.find('>').unwrap() + 1..rest.find(close).unwrap()];
+    text(inner).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One name for one thing: the site's title is cased one way everywhere, each nav label is
+/// the title of the page it opens, and the front page's lede does not repeat its first
+/// paragraph.
+#[test]
+fn the_title_the_nav_and_the_pages_name_things_alike() {
+    let (_site, out) = built();
+    let front = read(&out, "index.html");
+    let site_title = first(&front, "<p class=\"site-title\"", "</p>");
+    assert_eq!(first(&front, "<h1", "</h1>"), site_title);
+    assert_eq!(first(&front, "<title", "</title>"), site_title);
+    let nav = &front[front.find("<nav class=\"site-nav\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    let mut labels = 0;
+    for item in nav.split("<li><a href=\"").skip(1) {
+        let href = &item[..item.find('"').unwrap()];
+        let label = text(&item[item.find('>').unwrap() + 1..item.find("</a>").unwrap()]);
+        let page = read(&out, &format!("{}index.html", href.trim_start_matches('/')));
+        assert_eq!(
+            label.trim(),
+            first(&page, "<h1", "</h1>"),
+            "the nav link to {href}"
+        );
+        labels += 1;
+    }
+    assert!(labels >= 6, "{nav}");
+    let lede = first(&front, "<p class=\"lede\"", "</p>");
+    let opening = first(&front, "<div class=\"prose\"", "</p>");
+    let lede_words: Vec<&str> = lede.split_whitespace().collect();
+    for run in lede_words.windows(4) {
+        assert!(
+            !opening.contains(&run.join(" ")),
+            "the lede repeats the first paragraph: {:?}",
+            run.join(" ")
+        );
+    }
+}
+
+/// The sources page has no sources box pointing at itself, and each source's "Cited by" names
+/// every page and section that cites it, the front page first, in reading order.
+#[test]
+fn the_sources_page_lists_whoever_cites_a_source_in_reading_order() {
+    let (_site, out) = built();
+    let sources = read(&out, "sources/index.html");
+    assert!(!sources.contains("class=\"sources-box\""), "{sources}");
+    let article = sources.split("id=\"article\"").nth(1).unwrap();
+    let article = &article[..article.find("</dl>").unwrap()];
+    let cited_by = &article[article.find("<dt>Cited by</dt>").unwrap()..];
+    let (_, links) = scan_html(cited_by);
+    assert_eq!(
+        links,
+        [
+            "/",
+            "/partnerships/",
+            "/partnerships/a24-google/",
+            "/partnerships/lionsgate-runway/",
+            "/guild-protections/",
+            "/guild-protections/wga-and-sag-aftra/",
+            "/industry-context/",
+            "/industry-context/why-studios-turn-to-ai/",
+            "/industry-context/what-happens-next/",
+            "/takeaways/",
+        ]
+    );
 }
 
 #[test]

@@ -200,3 +200,61 @@ fn every_page_passes_axe_in_light_and_dark_mode() {
         "{report}"
     );
 }
+
+/// On a 320 and a 390 px phone, the briefing hides nothing: every cell of the partnerships
+/// table is in view (or in a container that visibly scrolls), no page is wider than the
+/// screen, nav labels wrap whole and no citation label starts a line alone; on a desktop the
+/// sources page's two columns line up from source to source.
+#[test]
+fn the_briefing_reads_on_a_phone_without_hiding_anything() {
+    if !browser_available("the_briefing_reads_on_a_phone_without_hiding_anything") {
+        return;
+    }
+    let site = TestSite::briefing();
+    let (server, url) = serve(&site);
+    let out = site.build_into("public", &[]);
+    let paths: Vec<String> = common::snapshot(&out)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with("index.html"))
+        .map(|(n, _)| n.trim_end_matches("index.html").to_string())
+        .collect();
+    assert!(paths.iter().any(|p| p == "partnerships/"), "{paths:?}");
+    let mut args: Vec<&std::ffi::OsStr> = vec![url.as_ref()];
+    args.extend(paths.iter().map(std::ffi::OsStr::new));
+    let stdout = run_script("tests/browser/phone_layout.mjs", &args);
+    drop(server);
+    assert!(stdout.contains("\"problems\": []"), "{stdout}");
+}
+
+/// While the site does not build, the preview's overlay on a 390 px phone hides the page
+/// behind it entirely, shows each message whole, and goes away with Esc or its button.
+#[test]
+fn the_error_overlay_is_opaque_readable_on_a_phone_and_dismissible() {
+    if !browser_available("the_error_overlay_is_opaque_readable_on_a_phone_and_dismissible") {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    let (server, url) = serve(&site);
+    let page = format!("{url}news/first/");
+    site.replace(
+        "content/news/first.md",
+        "The first paragraph",
+        "A citation of a source nobody defined, with a long name [@no-such-source-with-a-very-long-name-that-a-phone-must-wrap]. The first paragraph",
+    );
+    let port: u16 = url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    common::wait_until("the overlay in the page", || {
+        common::server::get(port, "/news/first/")
+            .body
+            .contains("briefing-error-overlay")
+    });
+    let stdout = run_script("tests/browser/overlay.mjs", &[page.as_ref()]);
+    drop(server);
+    assert!(stdout.contains("\"problems\": []"), "{stdout}");
+    assert!(stdout.contains("no-such-source"), "{stdout}");
+}

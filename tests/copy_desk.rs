@@ -78,7 +78,7 @@ fn a_new_page_is_refused_until_its_placeholders_are_replaced() {
     let out = site.build_into("public", &[]);
     let table = std::fs::read_to_string(out.join("partnerships/index.html")).unwrap();
     assert!(
-        table.contains("<td>partner text</td>"),
+        table.contains("<td data-label=\"Partner\">partner text</td>"),
         "a row of the table"
     );
     let html = std::fs::read_to_string(out.join("partnerships/netflix/index.html")).unwrap();

@@ -137,7 +137,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     site.replace(
         "site.toml",
         "publisher = \"Tests\"\n",
-        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\n",
+        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\nsocial_cards = false\n",
     );
     // A section that lists every term's pages, and changes with them alone.
     site.replace(
@@ -204,7 +204,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(51) {
+            match rng.below(52) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -698,6 +698,13 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                     }
                     touched.push(path.into());
                 }
+                51 => {
+                    // Social cards on and off: every page's card.png comes and goes with them,
+                    // and while on, a title edit redraws its card.
+                    let on = rng.below(2) == 0;
+                    set_config_line(&site, "social_cards =", &format!("social_cards = {on}"));
+                    touched.push("site.toml".into());
+                }
                 _ => {
                     // Saved without a change: nothing is made again, everything is kept.
                     let path = [
@@ -944,6 +951,9 @@ fn expected_reuse(built: &Built, previous: Option<&Built>, kind: Kept) -> Option
         page_values,
         section_values,
         feed_and_sitemap,
+        // Which cards a step keeps is src/build/tests.rs's to check; here, only that the
+        // output equals a clean build's.
+        cards: built.reused.cards,
     })
 }
 

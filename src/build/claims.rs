@@ -243,6 +243,7 @@ fn node_claims<'a>(site: &Site) -> Vec<(Cow<'a, str>, Claimant<'a>)> {
                     node,
                     index: *index,
                 },
+                (OutputKind::Card(_), _) => Claimant::Node(node),
                 (_, Node::Section(section)) => Claimant::Pager(section),
                 (_, Node::Page(_)) => Claimant::Node(node),
             };

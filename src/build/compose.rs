@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::claims::{self, Claims};
-use super::outputs::make;
+use super::outputs::{Cards, make};
 use super::reuse::{Since, invalidated, same_feed_and_sitemap, unchanged_page, unchanged_section};
 use super::{Built, Outcome, Rebuild, Reused, Session, Stopwatch};
 use crate::config::Config;
@@ -417,6 +417,31 @@ fn to_make(
     (kinds, known_files)
 }
 
+/// The files of `kinds` that no template renders: generated files, redirect pages and cards.
+fn generate_files(
+    site: &Site,
+    kinds: &[OutputKind],
+    cards: &Cards<'_>,
+) -> anyhow::Result<Vec<(OutputKey, Vec<u8>)>> {
+    let mut generated: Vec<(OutputKey, Vec<u8>)> = kinds
+        .iter()
+        .filter(|kind| kind.template(site).is_none())
+        .filter_map(|kind| Some((kind.output_key(site), make(kind, site)?)))
+        .collect();
+    // A card is a picture to draw, a thousand times the work of a redirect page: drawn on
+    // every thread.
+    let drawn: Vec<(OutputKey, Vec<u8>)> = kinds
+        .par_iter()
+        .filter_map(|kind| match kind {
+            OutputKind::Card(node) => Some((kind.output_key(site), *node)),
+            _ => None,
+        })
+        .map(|(key, node)| Ok((key, cards.make(site, node)?)))
+        .collect::<anyhow::Result<_>>()?;
+    generated.extend(drawn);
+    Ok(generated)
+}
+
 fn render_files(
     composed: &Composed<'_>,
     templates: &Templates,
@@ -444,6 +469,7 @@ fn render_files(
     };
     let listing_stale = previous.is_none_or(|prev| !same_feed_and_sitemap(&prev.site, site));
     let (kinds, known_files) = to_make(composed, dirty, listing_stale);
+    let cards = Cards::new(previous);
     let (rendered, generated) = rayon::join(
         || {
             render::render_kinds(
@@ -455,20 +481,16 @@ fn render_files(
                 &deliver,
             )
         },
-        || {
-            kinds
-                .iter()
-                .filter(|kind| kind.template(site).is_none())
-                .filter_map(|kind| Some((kind.output_key(site), make(kind, site)?)))
-                .collect()
-        },
+        || generate_files(site, &kinds, &cards),
     );
+    let generated = generated?;
     let reused = Reused {
         page_values: page_reuse.iter().flatten().count(),
         section_values: (0..site.sections.len())
             .filter(|&i| values.section_reused(i))
             .count(),
         feed_and_sitemap: !listing_stale,
+        cards: cards.kept.into_inner(),
     };
     let (files, problems) = rendered?;
     let renders = Renders {

@@ -67,6 +67,9 @@ pub struct Reused {
     pub section_values: usize,
     /// Whether the sitemap and the feed were kept rather than made again.
     pub feed_and_sitemap: bool,
+    /// Social cards of pages made again whose text had not changed: the previous build's
+    /// picture, not drawn again.
+    pub cards: usize,
 }
 
 impl Built {

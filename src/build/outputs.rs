@@ -10,8 +10,8 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_html_into};
 use crate::output::{self, Output};
 use crate::paths::{OutputKey, SitePath};
-use crate::render::{Generated, OutputKind, TaxonomyOutput};
-use crate::site::Site;
+use crate::render::{CardPainter, CardText, Generated, OutputKind, TaxonomyOutput};
+use crate::site::{Node, Site};
 
 impl Session {
     /// The files of the build `composed`: copied files whose bytes are `stale` (or new) are read
@@ -94,8 +94,44 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKe
     output
 }
 
+/// The social cards of a build: drawn by one painter, made on first use (most rebuilds draw
+/// none), and kept from the last good build whenever a card's text is unchanged, so an edit
+/// of a page's body in `watch` or `serve` draws nothing.
+pub(super) struct Cards<'a> {
+    painter: std::sync::OnceLock<CardPainter>,
+    previous: Option<&'a super::Built>,
+    /// How many were the previous build's.
+    pub(super) kept: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Cards<'a> {
+    pub(super) fn new(previous: Option<&'a super::Built>) -> Cards<'a> {
+        Cards {
+            painter: std::sync::OnceLock::new(),
+            previous,
+            kept: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The PNG of `node`'s card.
+    pub(super) fn make(&self, site: &Site, node: Node) -> anyhow::Result<Vec<u8>> {
+        let text = CardText::of(site, node);
+        let key = OutputKind::Card(node).output_key(site);
+        if let Some(prev) = self.previous
+            && let Some(old) = prev.site.node(&site.doc(node).relative_path)
+            && OutputKind::Card(old).output_key(&prev.site) == key
+            && CardText::of(&prev.site, old) == text
+            && let Some(bytes) = prev.output.get(&key)
+        {
+            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(bytes.to_vec());
+        }
+        self.painter.get_or_init(CardPainter::default).paint(&text)
+    }
+}
+
 /// The bytes of an output no template renders: a generated file or a redirect page; `None`
-/// for one a template renders.
+/// for one a template renders or a card (see [`Cards`]).
 pub(super) fn make(kind: &OutputKind, site: &Site) -> Option<Vec<u8>> {
     match kind {
         OutputKind::Generated(generated) => generate(*generated, site),

@@ -328,3 +328,46 @@ fn exactly_what_depends_on_the_edit(before: &Built, after: &Built, made: &Decisi
     let same_urls = site.nodes().all(|n| outputs(old, n) == outputs(site, n));
     assert_eq!(made.claims, same_urls, "claims after an edit of {file}");
 }
+
+/// A card is drawn once: an edit of a page's body makes the page again but keeps the card it
+/// had; an edit of its title draws it anew.
+#[test]
+fn a_body_edit_keeps_the_card_and_a_title_edit_draws_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |edit: Option<(&str, &str)>| {
+        write_site(dir.path(), edit);
+        let config = dir.path().join("site.toml");
+        let text = std::fs::read_to_string(&config).unwrap() + "social_cards = true\n";
+        std::fs::write(&config, text).unwrap();
+    };
+    write(None);
+    let (mut session, first) = start(dir.path());
+    let card = "news/first/card.png";
+    let drawn = first
+        .output
+        .get(card)
+        .expect("a card beside the page")
+        .clone();
+    assert_eq!(first.reused.cards, 0);
+    let changes = Changes {
+        content: [crate::paths::ContentPath::new("news/first.md")].into(),
+        ..Changes::default()
+    };
+    write(Some(("content/news/first.md", "First,")));
+    let body_edit = built(session.apply(&changes).unwrap());
+    // Whatever the edit made again (the page, the lists it is in), no card was drawn.
+    assert!(body_edit.rendered_pages >= 1);
+    assert_eq!(
+        body_edit.reused.cards, body_edit.rendered,
+        "a card was drawn again"
+    );
+    assert_eq!(body_edit.output.get(card), Some(&drawn));
+    write(Some(("content/news/first.md", "First\"")));
+    let title_edit = built(session.apply(&changes).unwrap());
+    assert_eq!(
+        title_edit.reused.cards,
+        title_edit.rendered - 1,
+        "only its card is drawn"
+    );
+    assert_ne!(title_edit.output.get(card), Some(&drawn));
+}

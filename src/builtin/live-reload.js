@@ -36,6 +36,20 @@
     var holder = document.createElement("div");
     holder.innerHTML = e.data;
     document.body.appendChild(holder.firstElementChild);
+    var button = overlay().querySelector("[data-briefing-dismiss]");
+    if (button) { button.focus(); }
     shown = Number(e.lastEventId) || shown;
+  });
+  // The overlay may be in the page as served or arrive later: one listener each on the
+  // document dismisses either (until the next build brings it back).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-briefing-dismiss]")) {
+      var shownOverlay = overlay();
+      if (shownOverlay) { shownOverlay.remove(); }
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    var shownOverlay = overlay();
+    if (e.key === "Escape" && shownOverlay) { shownOverlay.remove(); }
   });
 })();

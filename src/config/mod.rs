@@ -60,6 +60,8 @@ struct RawConfig {
     #[serde(default)]
     taxonomies: Vec<taxonomies::RawTaxonomy>,
     #[serde(default)]
+    social_cards: bool,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -102,6 +104,9 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// The ways pages are grouped (`[taxonomies]` in their front matter), in the file's order.
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// Whether every page and section gets a social card (`card.png` beside it, its
+    /// `og:image`): a PNG drawn per page costs more than rendering the page, so it is asked for.
+    pub social_cards: bool,
     pub extra: toml::Table,
     pub drafts: bool,
     /// The moment the site is built as of, in UTC: what embargoes, expiry and review dates
@@ -214,6 +219,7 @@ impl Config {
             publisher: raw.publisher,
             markdown: raw.markdown,
             taxonomies,
+            social_cards: raw.social_cards,
             extra: raw.extra,
             drafts: options.drafts,
             now,

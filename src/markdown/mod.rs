@@ -216,13 +216,15 @@ fn render_expanded(
 }
 
 /// What a text may hold that costs work to handle, found in one pass: `[^` (footnotes), `[!`
-/// (an alert), `<!` (a `<!-- more -->` comment) and `{#` (an id set by hand).
+/// (an alert), `<!` (a `<!-- more -->` comment), `{#` (an id set by hand) and `[@` (a
+/// citation, glued to the word before it).
 #[derive(Debug, Clone, Copy, Default)]
 struct Features {
     footnotes: bool,
     alerts: bool,
     comments: bool,
     explicit_ids: bool,
+    citations: bool,
 }
 
 impl Features {
@@ -233,6 +235,7 @@ impl Features {
             match (bytes[at], bytes.get(at + 1)) {
                 (b'[', Some(b'^')) => features.footnotes = true,
                 (b'[', Some(b'!')) => features.alerts = true,
+                (b'[', Some(b'@')) => features.citations = true,
                 (b'{', Some(b'#')) => features.explicit_ids = true,
                 (b'<', Some(b'!')) => features.comments = true,
                 _ => {}
@@ -269,6 +272,7 @@ where
         marked,
         reserved,
     );
+    rewriter.glue_citations = features.citations;
     let mut html_out = String::with_capacity(text.len() + text.len() / 2);
     if features.alerts {
         html::push_html(&mut html_out, callouts::Callouts::new(rewriter.by_ref()));

@@ -75,6 +75,21 @@ fn root_relative_links_get_the_base_path() {
     assert!(r.html.contains("href=\"//cdn/x\""));
 }
 
+/// A citation keeps the word before it on its line: the space between them is a no-break
+/// space, and no other space changes.
+#[test]
+fn a_citation_is_glued_to_the_word_before_it() {
+    let r = render_page("Said *so* [@wired] and more, [a link](https://e.org/) here.");
+    assert!(
+        r.html.contains("<em>so</em>\u{a0}<a class=\"citation\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("more, <a href="), "{}", r.html);
+    let r = render_page("Side-by-side [@wired].");
+    assert!(r.html.contains("Side-by-side\u{a0}<a class"), "{}", r.html);
+}
+
 #[test]
 fn citations_render_as_links() {
     let r = render_page("Side-by-side [@wired]. Unknown [@nobody].");

@@ -27,7 +27,13 @@ pub enum OutputKind {
     /// A page that sends its reader on (a meta refresh, a canonical link and a link), made
     /// without a template.
     Redirect(Redirect),
+    /// The social card of a page or section (`partnerships/a24-google/card.png`, its
+    /// `og:image`), when `site.toml` asks for cards: drawn from [`super::CardText`].
+    Card(Node),
 }
+
+/// A card's file name, beside its page's `index.html`.
+const CARD_FILE: &str = "card.png";
 
 /// The redirect pages a page or section asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -182,17 +188,38 @@ impl OutputKind {
             }
             OutputKind::Redirect(Redirect::Alias { node, .. }) => Some(*node),
             OutputKind::Redirect(Redirect::FirstPager(i)) => Some(Node::Section(*i)),
+            OutputKind::Card(node) => Some(*node),
             OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Taxonomy(_) => None,
         }
     }
 
-    /// The outputs a page or section makes beside its own file: its aliases, and a paginated
-    /// section's pagers from the second on, with the redirect of the first.
+    /// Whether this build makes it: always, but for a card, which only a site with cards
+    /// makes, and only for a page or a section that is not a redirect.
+    pub fn is_made(&self, site: &Site) -> bool {
+        match self {
+            OutputKind::Card(Node::Page(_)) => site.config.social_cards,
+            OutputKind::Card(Node::Section(i)) => {
+                site.config.social_cards
+                    && site
+                        .sections
+                        .get(*i)
+                        .is_some_and(|s| s.doc.routes.redirect_to.is_none())
+            }
+            _ => true,
+        }
+    }
+
+    /// The outputs a page or section makes beside its own file: its social card, its aliases,
+    /// and a paginated section's pagers from the second on, with the redirect of the first.
     pub fn beside(site: &Site, node: Node) -> Vec<OutputKind> {
         let aliases = site.doc(node).routes.aliases.len();
         let mut kinds: Vec<OutputKind> = (0..aliases)
             .map(|index| OutputKind::Redirect(Redirect::Alias { node, index }))
             .collect();
+        let card = OutputKind::Card(node);
+        if card.is_made(site) {
+            kinds.push(card);
+        }
         if let Node::Section(section) = node
             && site.sections[section].pagination().is_some()
         {
@@ -257,6 +284,10 @@ impl OutputKind {
             OutputKind::Redirect(Redirect::Alias { node, index }) => {
                 Cow::Borrowed(&site.doc(*node).routes.aliases[*index])
             }
+            OutputKind::Card(node) => Cow::Owned(SitePath::new(format!(
+                "{}{CARD_FILE}",
+                site.site_path(*node)
+            ))),
         }
     }
 
@@ -286,7 +317,10 @@ impl OutputKind {
         match self {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
             OutputKind::Generated(Generated::Corrections) => Some(CORRECTIONS),
-            OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => None,
+            OutputKind::Generated(_)
+            | OutputKind::Asset(_)
+            | OutputKind::Redirect(_)
+            | OutputKind::Card(_) => None,
             OutputKind::Taxonomy(TaxonomyOutput::List(_)) => Some(TAXONOMY_LIST),
             OutputKind::Taxonomy(TaxonomyOutput::Term(..) | TaxonomyOutput::TermPager(..)) => {
                 Some(TAXONOMY_SINGLE)
@@ -310,6 +344,8 @@ impl OutputKind {
                 &[Config, Document, Neighbours, Templates]
             }
             OutputKind::Redirect(_) => &[Config, Document],
+            // The section's title is on a page's card.
+            OutputKind::Card(_) => &[Config, Document, Neighbours],
             OutputKind::Generated(Generated::NotFound) => &[Config, Templates, Neighbours],
             OutputKind::Generated(Generated::Feed | Generated::Sitemap) => &[Config, Listing],
             OutputKind::Generated(Generated::Robots) => &[Config],
@@ -335,7 +371,8 @@ impl OutputKind {
             OutputKind::Page(_)
             | OutputKind::Section(_)
             | OutputKind::Pager { .. }
-            | OutputKind::Redirect(_) => match self.node() {
+            | OutputKind::Redirect(_)
+            | OutputKind::Card(_) => match self.node() {
                 Some(node) => Cow::Borrowed(&site.doc(node).display_path),
                 None => Cow::Borrowed(""),
             },

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
+mod cards;
 mod data;
 mod errors;
 mod functions;
@@ -22,6 +23,7 @@ mod pagination;
 mod shortcodes;
 mod values;
 
+pub use cards::{CardPainter, CardText};
 pub use data::DataFiles;
 pub use kinds::{
     CORRECTIONS, Generated, Input, OutputKind, Redirect, TAXONOMY_LIST, TAXONOMY_SINGLE,
@@ -253,6 +255,14 @@ fn base_context(site: &Site, values: &SiteValues, site_path: &SitePath) -> Conte
     context
 }
 
+/// The URL of the social card a file shows in link previews: its page's or section's own, the
+/// front page's for any other (a taxonomy's pages, the 404 page); nothing without cards.
+fn social_card(site: &Site, kind: &OutputKind) -> Option<String> {
+    let node = kind.node().unwrap_or(Node::Section(0));
+    let card = OutputKind::Card(node);
+    card.is_made(site).then(|| card.permalink(site))
+}
+
 /// One page, section or 404 page rendered with its template.
 fn render_kind(
     site: &Site,
@@ -263,6 +273,7 @@ fn render_kind(
 ) -> Result<OutputFile, Diagnostic> {
     let site_path = kind.site_path(site);
     let mut context = base_context(site, values, &site_path);
+    context.insert("social_card", &social_card(site, kind));
     let section = match kind {
         OutputKind::Page(i) => {
             context.insert_value("page", values.page(site, *i));
@@ -275,7 +286,10 @@ fn render_kind(
             insert_taxonomy(&mut context, values, *output);
             None
         }
-        OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => Some(0),
+        OutputKind::Generated(_)
+        | OutputKind::Asset(_)
+        | OutputKind::Redirect(_)
+        | OutputKind::Card(_) => Some(0),
     };
     if let Some(section) = section {
         context.insert_value("section", values.sections[section].clone());

@@ -494,12 +494,23 @@ impl TaxonomyValues {
     }
 }
 
-/// Every source with the pages that cite it and how many inline claims each page makes.
+/// Every source with the pages and sections that cite it, in reading order (the front page
+/// first), and how many inline claims each makes.
 fn sources_value(site: &Site, summaries: &[Value]) -> Value {
     #[derive(Serialize)]
     struct CitedBy {
+        /// A page's summary, or a section's title and URLs.
         page: Value,
+        /// `page` or `section`.
+        kind: &'static str,
         claims: usize,
+    }
+    #[derive(Serialize)]
+    struct SectionLink<'a> {
+        title: &'a str,
+        path: String,
+        permalink: String,
+        relative_path: &'a str,
     }
     #[derive(Serialize)]
     struct Entry<'a> {
@@ -508,27 +519,41 @@ fn sources_value(site: &Site, summaries: &[Value]) -> Value {
         anchor: String,
         cited_by: Vec<CitedBy>,
     }
+    let order = site.reading_order();
+    let citing = |id: &str| {
+        order
+            .iter()
+            .filter(|&&node| match node {
+                Node::Page(i) => site.pages[i].sources.iter().any(|s| s == id),
+                Node::Section(i) => site.sections[i].sources.iter().any(|s| s == id),
+            })
+            .map(|&node| {
+                let claims = site.rendered(node).citations.iter();
+                let claims = claims.filter(|c| c.id == id).count();
+                let (page, kind) = match node {
+                    Node::Page(i) => (summaries[i].clone(), "page"),
+                    Node::Section(i) => {
+                        let section = &site.sections[i];
+                        let link = SectionLink {
+                            title: &section.doc.title,
+                            path: site.config.url_path(&section.site_path),
+                            permalink: site.config.permalink(&section.site_path),
+                            relative_path: &section.doc.relative_path,
+                        };
+                        (Value::from_serializable(&link), "section")
+                    }
+                };
+                CitedBy { page, kind, claims }
+            })
+            .collect()
+    };
     let entries: Vec<Entry<'_>> = site
         .sources
         .iter()
         .map(|source| Entry {
             source,
             anchor: site.config.url_path(&SitePath::of_source(&source.id)),
-            cited_by: site
-                .pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.sources.contains(&source.id))
-                .map(|(i, p)| CitedBy {
-                    page: summaries[i].clone(),
-                    claims: p
-                        .rendered
-                        .citations
-                        .iter()
-                        .filter(|c| c.id == source.id)
-                        .count(),
-                })
-                .collect(),
+            cited_by: citing(&source.id),
         })
         .collect();
     Value::from_serializable(&entries)

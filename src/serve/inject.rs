@@ -65,10 +65,18 @@ fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .rposition(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// The overlay shown over the page while the site has errors.
+/// The overlay shown over the page while the site has errors: opaque, so the page underneath
+/// never mixes with the messages; a button and Esc dismiss it (live-reload.js listens on the
+/// document, since the overlay may arrive after the script ran); the paths wrap at any
+/// character, so a phone shows them whole.
 pub fn overlay_html(diagnostics: &Diagnostics) -> String {
+    const STYLE: &str = "#briefing-error-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;background:#141414;color:#fff;padding:clamp(0.75rem,4vw,2rem);font:14px/1.5 ui-monospace,monospace}\
+#briefing-error-overlay h2{color:#ff9a9a;font-size:1.2rem;margin:0 0 1rem;padding-right:6.5rem}\
+#briefing-error-overlay pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0 0 1rem;font:inherit}\
+#briefing-error-overlay button{position:absolute;top:clamp(0.75rem,4vw,2rem);right:clamp(0.75rem,4vw,2rem);font:600 14px/1.2 system-ui,sans-serif;padding:0.5rem 0.75rem;background:#fff;color:#141414;border:0;border-radius:4px;cursor:pointer}\
+#briefing-error-overlay button:focus-visible{outline:3px solid #ffb86b;outline-offset:2px}";
     format!(
-        "<div id=\"briefing-error-overlay\" role=\"alertdialog\" aria-label=\"Build error\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace\"><h2 style=\"color:#ff8080;font-size:1.2rem\">The site did not build: the last good version is shown underneath</h2>{}<p>Fix the file and save: this message goes away on the next good build.</p></div>",
+        "<div id=\"briefing-error-overlay\" role=\"alertdialog\" aria-labelledby=\"briefing-error-title\"><style>{STYLE}</style><button type=\"button\" data-briefing-dismiss>Dismiss (Esc)</button><h2 id=\"briefing-error-title\">The site did not build</h2>{}<p>Fix the file and save: this message goes away on the next good build. Dismiss it to read the last good version underneath.</p></div>",
         diagnostics.render_html()
     )
 }

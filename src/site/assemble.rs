@@ -366,8 +366,12 @@ fn layout(sections: &[Section], pages: &[Page], taxonomies: &[Taxonomy]) -> Fing
             layout.str(alias);
         }
     }
-    // The pagers are files of the output too, whose number follows the listing.
+    // The pagers are files of the output too, whose number follows the listing; a section
+    // that redirects writes no social card.
     for section in sections {
+        if section.doc.routes.redirect_to.is_some() {
+            layout.str(&section.doc.relative_path).str("redirects");
+        }
         if let Some(pagination) = section.pagination() {
             layout
                 .str(&section.doc.relative_path)

@@ -187,6 +187,24 @@ impl Site {
             .chain((0..self.pages.len()).map(Node::Page))
     }
 
+    /// Every section and page as a reader meets them: the front page, then each section
+    /// followed by its pages and then its subsections, depth first, in listing order.
+    pub fn reading_order(&self) -> Vec<Node> {
+        let mut order = Vec::with_capacity(self.sections.len() + self.pages.len());
+        let mut stack = if self.sections.is_empty() {
+            vec![]
+        } else {
+            vec![0]
+        };
+        while let Some(s) = stack.pop() {
+            let section = &self.sections[s];
+            order.push(Node::Section(s));
+            order.extend(section.pages.iter().map(|&p| Node::Page(p)));
+            stack.extend(section.subsections.iter().rev());
+        }
+        order
+    }
+
     /// Content files whose Markdown links to `relative_path` (they must re-render when its
     /// anchors change).
     pub fn linked_from(&self, relative_path: &str) -> impl Iterator<Item = &str> {
