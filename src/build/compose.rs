@@ -393,6 +393,8 @@ fn to_make(
         .filter(|&g| !(g == Generated::Robots && composed.claims.user_robots))
         .map(OutputKind::Generated)
         .filter(|kind| listing_stale || !kind.depends_on().contains(&Input::Listing));
+    // The print edition holds every page's text, so every build that has it makes it anew.
+    let print = site.config.print_edition.then_some(OutputKind::Print);
     let kinds = dirty
         .iter()
         .flat_map(|&node| {
@@ -401,6 +403,7 @@ fn to_make(
         })
         .chain(generated)
         .chain(taxonomy_kinds)
+        .chain(print)
         .collect();
     (kinds, known_files)
 }

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     /// Whether pages under embargo are built anyway, each marked as such (the preview, so
     /// that editors can read them before they are published).
     pub show_embargoed: bool,
+    /// `build --pdf`: the print edition is made even when `site.toml` does not ask for it.
+    pub print_edition: bool,
 }
 
 impl BuildOptions {
@@ -61,6 +63,10 @@ struct RawConfig {
     taxonomies: Vec<taxonomies::RawTaxonomy>,
     #[serde(default)]
     extra: toml::Table,
+    /// `/print/`, the whole site as one document; off by default, since it renders every
+    /// page's text a second time.
+    #[serde(default)]
+    print_edition: bool,
 }
 
 fn default_language() -> String {
@@ -104,6 +110,8 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub extra: toml::Table,
     pub drafts: bool,
+    /// Whether the build makes `/print/` (`print_edition = true`, or `build --pdf`).
+    pub print_edition: bool,
     /// The moment the site is built as of, in UTC: what embargoes, expiry and review dates
     /// are compared with: `--now`, or the clock read by [`now_of`] as the build starts; no
     /// module reads the clock itself.
@@ -202,6 +210,7 @@ impl Config {
             .option_str(options.base_url.as_deref())
             .bool(options.drafts)
             .bool(options.show_embargoed)
+            .bool(options.print_edition)
             .bytes(root.as_os_str().as_encoded_bytes())
             .bytes(output_dir.as_os_str().as_encoded_bytes())
             .finish();
@@ -216,6 +225,7 @@ impl Config {
             taxonomies,
             extra: raw.extra,
             drafts: options.drafts,
+            print_edition: raw.print_edition || options.print_edition,
             now,
             show_embargoed: options.show_embargoed,
             content_dir: root.join("content"),

@@ -27,7 +27,16 @@ pub enum OutputKind {
     /// A page that sends its reader on (a meta refresh, a canonical link and a link), made
     /// without a template.
     Redirect(Redirect),
+    /// `print/`: the print edition, every page and section in reading order as one document
+    /// (`print_edition = true`, or `build --pdf`), rendered from `print.html`.
+    Print,
 }
+
+/// The print edition's template; briefing has its own for a site without one.
+pub const PRINT_TEMPLATE: &str = "print.html";
+
+/// Where the print edition is published.
+pub const PRINT_PATH: &str = "print/";
 
 /// The redirect pages a page or section asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -168,7 +177,10 @@ impl OutputKind {
             }
             OutputKind::Redirect(Redirect::Alias { node, .. }) => Some(*node),
             OutputKind::Redirect(Redirect::FirstPager(i)) => Some(Node::Section(*i)),
-            OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Taxonomy(_) => None,
+            OutputKind::Generated(_)
+            | OutputKind::Asset(_)
+            | OutputKind::Taxonomy(_)
+            | OutputKind::Print => None,
         }
     }
 
@@ -243,6 +255,7 @@ impl OutputKind {
             OutputKind::Redirect(Redirect::Alias { node, index }) => {
                 Cow::Borrowed(&site.doc(*node).routes.aliases[*index])
             }
+            OutputKind::Print => Cow::Owned(SitePath::new(PRINT_PATH)),
         }
     }
 
@@ -271,6 +284,7 @@ impl OutputKind {
     pub fn template<'s>(&self, site: &'s Site) -> Option<&'s str> {
         match self {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
+            OutputKind::Print => Some(PRINT_TEMPLATE),
             OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Redirect(_) => None,
             OutputKind::Taxonomy(TaxonomyOutput::List(_)) => Some(TAXONOMY_LIST),
             OutputKind::Taxonomy(TaxonomyOutput::Term(..) | TaxonomyOutput::TermPager(..)) => {
@@ -299,6 +313,8 @@ impl OutputKind {
             OutputKind::Generated(Generated::Feed | Generated::Sitemap) => &[Config, Listing],
             OutputKind::Generated(Generated::Robots) => &[Config],
             OutputKind::Asset(_) => &[File],
+            // Made anew by every build that has it: it holds every page's text.
+            OutputKind::Print => &[Config, Document, Listing, Templates],
             // Made anew by every build of a site with taxonomies: a term page lists its pages'
             // summaries, and there are few of them.
             OutputKind::Taxonomy(
@@ -324,6 +340,7 @@ impl OutputKind {
                 None => Cow::Borrowed(""),
             },
             OutputKind::Taxonomy(output) => Cow::Owned(describe_taxonomy(site, *output)),
+            OutputKind::Print => Cow::Borrowed("the print edition (from templates/print.html)"),
         }
     }
 }

@@ -12,8 +12,9 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Templates briefing falls back to when the site does not define them.
-const BUILTINS: [(&str, &str); 3] = [
+const BUILTINS: [(&str, &str); 4] = [
     ("404.html", include_str!("../builtin/404.html")),
+    (super::PRINT_TEMPLATE, include_str!("../builtin/print.html")),
     (
         super::TAXONOMY_LIST,
         include_str!("../builtin/taxonomy_list.html"),
