@@ -101,7 +101,7 @@ impl Chromium {
         );
         let printed = self.print_url(&url);
         server.stop();
-        let pdf = set_dates(printed?, &newest_date(built));
+        let pdf = renumber_nodes(set_dates(printed?, &newest_date(built)));
         Ok(Ok(vec![(OutputKey::from(PDF_FILE), pdf)]))
     }
 
@@ -222,6 +222,34 @@ fn set_dates(mut pdf: Vec<u8>, moment: &str) -> Vec<u8> {
     pdf
 }
 
+/// `pdf` with the ids Chromium gives the table cells of its structure tree (`/ID
+/// (node00000149)`, which depend on how many DOM nodes it made before, and vary from run to
+/// run) numbered anew in the order they first appear, each the same length as before.
+fn renumber_nodes(mut pdf: Vec<u8>) -> Vec<u8> {
+    const PREFIX: &[u8] = b"(node";
+    const DIGITS: usize = 8;
+    let mut numbers: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&pdf[from..], PREFIX) {
+        let start = from + at + PREFIX.len();
+        from = start;
+        let Some(digits) = pdf.get(start..start + DIGITS + 1) else {
+            break;
+        };
+        if !(digits[..DIGITS].iter().all(u8::is_ascii_digit) && digits[DIGITS] == b')') {
+            continue;
+        }
+        let next = numbers.len() + 1;
+        let number = *numbers.entry(digits[..DIGITS].to_vec()).or_insert(next);
+        let written = format!("{number:0DIGITS$}");
+        if written.len() == DIGITS {
+            pdf[start..start + DIGITS].copy_from_slice(written.as_bytes());
+        }
+        from = start + DIGITS;
+    }
+    pdf
+}
+
 /// The staged site over HTTP on a loopback port, one connection at a time, for Chromium alone.
 struct StagedServer {
     address: std::net::SocketAddr,
@@ -330,6 +358,16 @@ mod tests {
         assert_eq!(
             String::from_utf8(fixed).unwrap(),
             "<</CreationDate (D:20261124000000+00'00')\n/ModDate (D:20261124000000+00'00')>>"
+        );
+    }
+
+    #[test]
+    fn structure_ids_are_numbered_in_order_of_appearance() {
+        let pdf =
+            b"/ID (node00000149)/Headers [(node00000149) (node00000007)]/ID (node123)".to_vec();
+        assert_eq!(
+            String::from_utf8(renumber_nodes(pdf)).unwrap(),
+            "/ID (node00000001)/Headers [(node00000001) (node00000002)]/ID (node123)"
         );
     }
 

@@ -250,6 +250,12 @@ impl Config {
         format!("{}/{}", self.base_url, site_path)
     }
 
+    /// The base URL without its path: `https://example.org` for `https://example.org/briefing`.
+    pub fn origin(&self) -> &str {
+        let path = self.base_path.trim_end_matches('/');
+        self.base_url.strip_suffix(path).unwrap_or(&self.base_url)
+    }
+
     /// The root-relative URL of a site path, base path included: `/briefing/partnerships/`.
     pub fn url_path(&self, site_path: &SitePath) -> String {
         format!("{}{}", self.base_path, site_path)

@@ -148,16 +148,10 @@ impl Targets {
             .into_iter()
             .map(|c| (site.config.url_path(site.site_path(c.node)), c.id()))
             .collect();
-        let config = &site.config;
-        let path = config.base_path.trim_end_matches('/');
-        let origin = config
-            .base_url
-            .strip_suffix(path)
-            .unwrap_or(&config.base_url);
         Targets {
             chapters,
-            base_path: config.base_path.clone(),
-            origin: origin.to_string(),
+            base_path: site.config.base_path.clone(),
+            origin: site.config.origin().to_string(),
         }
     }
 
