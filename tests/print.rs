@@ -364,3 +364,27 @@ fn every_page_prints_without_a_page_of_only_its_footer_and_with_full_addresses()
         }
     }
 }
+
+/// `watch` and `serve` keep the edition current: a save shows in `/print/` as in its page.
+#[test]
+fn watch_and_serve_keep_the_print_edition_current() {
+    let site = TestSite::briefing();
+    let watch = common::Watch::start(&site, &[]);
+    let server = common::server::start(&site, &[]);
+    let page = "content/takeaways/_index.md";
+    site.write(
+        page,
+        site.read(page) + "\nA sentence saved while watching.\n",
+    );
+    common::wait_for_text(
+        &site,
+        "public/print/index.html",
+        "A sentence saved while watching.",
+    );
+    common::wait_until("the preview's /print/ showing the edit", || {
+        common::server::get(server.port, "/print/")
+            .body
+            .contains("A sentence saved while watching.")
+    });
+    common::assert_watch_equals_clean_build(&site, watch);
+}

@@ -91,7 +91,6 @@ fn kept_output(prev: &super::Built, site: &Site, asset_paths: &BTreeSet<OutputKe
     for taxonomy_output in TaxonomyOutput::all(&prev.site) {
         output.remove(&OutputKind::Taxonomy(taxonomy_output).output_key(&prev.site));
     }
-    output.remove(&OutputKind::Print.output_key(&prev.site));
     output
 }
 
