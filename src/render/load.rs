@@ -30,7 +30,9 @@ impl Templates {
     pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
         let (mut sources, mut diagnostics) = read_templates(config)?;
         for (name, text) in BUILTINS {
-            if !sources.contains_key(name) {
+            // Not parsed by a build without the print edition, which never renders it.
+            let unused = name == super::PRINT_TEMPLATE && !config.print_edition;
+            if !sources.contains_key(name) && !unused {
                 sources.insert(name.into(), text.into());
             }
         }
