@@ -31,6 +31,10 @@ const ID_REFERENCES: [&str; 6] = [
     "headers",
 ];
 
+/// The elements [`rewrite`] may change: chapters, ids, links and the attributes naming ids.
+const REWRITTEN: &str = "[data-print-doc], [id], a[href], area[href], [aria-labelledby], \
+    [aria-describedby], [aria-controls], [aria-owns], [for], [headers]";
+
 /// One section or page of the edition, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Chapter {
@@ -190,7 +194,8 @@ pub(super) fn rewrite(site: &Site, html: &[u8]) -> Result<Vec<u8>, String> {
     let open: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
     let mut out = Vec::with_capacity(html.len() + html.len() / 8);
     {
-        let handler = element!("*", move |el| {
+        // Only the elements that can change: every other tag is left to the tokenizer alone.
+        let handler = element!(REWRITTEN, move |el| {
             if el.has_attribute(DOCUMENT_MARK) {
                 el.remove_attribute(DOCUMENT_MARK);
                 let id = el.get_attribute("id").unwrap_or_default();
