@@ -68,6 +68,7 @@ fn run() -> anyhow::Result<()> {
         drafts: false,
         now: None,
         show_embargoed: false,
+        print_edition: false,
     };
     let (mut session, outcome) = Session::start(options)?;
     let Outcome::Built(written) = outcome else {

@@ -15,7 +15,7 @@ use crate::build::{self, Built, Changes, Outcome, Session};
 use crate::config::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, OutputDir, Overwrite};
-use crate::{check, scaffold, serve, watch};
+use crate::{check, pdf, scaffold, serve, watch};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output directory (public/ by default)
-    Build(SiteArgs),
+    Build(BuildArgs),
     /// Build, then serve the site at http://127.0.0.1:1111/ and rebuild and reload on every save
     Serve(ServeArgs),
     /// Build into the output directory, then rebuild what changed on every save
@@ -147,6 +147,18 @@ pub struct SiteArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Args, Clone)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Also render the print edition (/print/) to briefing.pdf in the output, with chromium
+    #[arg(long)]
+    pub pdf: bool,
+    /// The PDF's paper size
+    #[arg(long, value_enum, default_value_t = pdf::Paper::A4, requires = "pdf")]
+    pub paper: pdf::Paper,
+}
+
 impl SiteArgs {
     fn options(&self) -> BuildOptions {
         BuildOptions {
@@ -156,6 +168,7 @@ impl SiteArgs {
             drafts: self.drafts,
             now: self.now.clone(),
             show_embargoed: false,
+            print_edition: false,
         }
     }
 
@@ -303,10 +316,23 @@ fn stop_on_ctrl_c(say: Reporter) -> Arc<Mutex<Option<OutputDir>>> {
     writing
 }
 
-fn run_build(args: &SiteArgs, say: Reporter) -> anyhow::Result<ExitCode> {
-    let options = args.options();
-    let overwrite = args.overwrite();
-    let built = say.with_spinner("Building...", || build::build_to_disk(&options, overwrite))?;
+fn run_build(args: &BuildArgs, say: Reporter) -> anyhow::Result<ExitCode> {
+    let options = BuildOptions {
+        print_edition: args.pdf,
+        ..args.site.options()
+    };
+    let overwrite = args.site.overwrite();
+    let built = match args.pdf {
+        false => say.with_spinner("Building...", || build::build_to_disk(&options, overwrite))?,
+        true => match pdf::Chromium::find() {
+            Ok(chromium) => say.with_spinner("Building and printing...", || {
+                build::build_to_disk_then(&options, overwrite, &|built, staged| {
+                    chromium.print(built, staged, args.paper)
+                })
+            })?,
+            Err(missing) => Err(std::iter::once(missing).collect()),
+        },
+    };
     match built {
         Ok(built) => {
             let destination = built.site.config.output_dir.display().to_string();
@@ -425,6 +451,7 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         now: args.now.clone(),
         // The preview shows what is under embargo, each page with a banner saying so.
         show_embargoed: true,
+        print_edition: false,
     };
     stop_on_ctrl_c(say);
     let (mut session, outcome) = say.with_spinner("Building...", || Session::start(options))?;
@@ -481,6 +508,7 @@ fn run_check(args: &CheckArgs, say: Reporter) -> anyhow::Result<ExitCode> {
         drafts: args.drafts,
         now: args.now.clone(),
         show_embargoed: false,
+        print_edition: false,
     };
     let checks = check::CheckOptions {
         external: args.external.then_some(check::ExternalOptions {

@@ -20,6 +20,7 @@ pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod paths;
+pub mod pdf;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -73,11 +73,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["build", "config", "content", "diagnostics", "paths"],
     ),
     ("serve", &["build", "output", "diagnostics", "paths"]),
+    // `build --pdf`: the staged site printed by Chromium, read through the preview's routing.
+    ("pdf", &["build", "serve", "diagnostics", "paths"]),
     ("scaffold", &["config", "content", "paths"]),
     (
         "cli",
         &[
             "build",
+            "pdf",
             "check",
             "config",
             "diagnostics",

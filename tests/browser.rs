@@ -146,12 +146,24 @@ fn every_page_passes_the_nu_html_checker() {
     }
     let site = TestSite::briefing();
     let out = site.build_into("public", &[]);
-    let pages: Vec<String> = common::snapshot(&out)
+    let mut pages: Vec<String> = common::snapshot(&out)
         .into_iter()
         .filter(|(n, _)| n.ends_with(".html"))
         .map(|(n, _)| out.join(n).to_string_lossy().into_owned())
         .collect();
     assert!(pages.len() >= 10);
+    assert!(pages.iter().any(|p| p.ends_with("print/index.html")));
+    // The built-in print edition, of a site without a print.html of its own.
+    let plain = TestSite::fixture("basic");
+    let config = plain.read("site.toml");
+    plain.write("site.toml", format!("print_edition = true\n{config}"));
+    let plain_out = plain.build_into("public", &[]);
+    pages.push(
+        plain_out
+            .join("print/index.html")
+            .to_string_lossy()
+            .into_owned(),
+    );
     let result = Command::new("java")
         .arg("-jar")
         .arg(repo_root().join("node_modules/vnu-jar/build/dist/vnu.jar"))
@@ -181,6 +193,7 @@ fn every_page_passes_axe_in_light_and_dark_mode() {
         .filter(|(n, _)| n.ends_with("index.html"))
         .map(|(n, _)| format!("{url}{}", n.trim_end_matches("index.html")))
         .collect();
+    assert!(urls.contains(&format!("{url}print/")));
     urls.push(format!("{url}no-such-page/"));
     let result = Command::new("node")
         .current_dir(repo_root())

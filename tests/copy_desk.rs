@@ -277,7 +277,7 @@ fn source_coverage_is_shown_on_sources_only_when_a_template_asks() {
     let shipped = std::fs::read_to_string(out.join("sources/index.html")).unwrap();
     assert!(!shipped.contains("coverage"), "readers do not see it");
     site.replace(
-        "templates/sources.html",
+        "templates/partials/source-list.html",
         "{%- for s in sources() %}",
         "<ul id=\"coverage\">{% for c in source_coverage() %}<li>{{ c.relative_path }} {{ c.cited }}/{{ c.paragraphs }} {{ c.path }}</li>{% endfor %}</ul>\n{%- for s in sources() %}",
     );

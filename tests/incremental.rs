@@ -137,7 +137,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
     site.replace(
         "site.toml",
         "publisher = \"Tests\"\n",
-        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\nsocial_cards = false\n",
+        "publisher = \"Tests\"\ntaxonomies = [{ name = \"topics\", feed = true }, { name = \"guilds\" }]\nsocial_cards = false\nprint_edition = false\n",
     );
     // A section that lists every term's pages, and changes with them alone.
     site.replace(
@@ -204,7 +204,7 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 }
             }
         } else {
-            match rng.below(52) {
+            match rng.below(54) {
                 0 => {
                     // Now and then a page created by the sequence, alone in its section.
                     let page = match rng.below(3) {
@@ -633,6 +633,23 @@ fn run_sequence(seed: u64, steps: usize) -> BTreeMap<Kept, usize> {
                 ),
                 39 | 40 => routes_step(&site, &mut rng, &mut broken, &mut touched),
                 45 => desk_step(&site, &mut rng, &mut broken, &generated, &mut touched),
+                52 => {
+                    // The print edition on or off: /print/ holds every page's text, so every
+                    // other step then changes it too.
+                    let line = ["print_edition = false", "print_edition = true"][rng.below(2)];
+                    set_config_line(&site, "print_edition =", line);
+                    touched.push("site.toml".into());
+                }
+                53 => {
+                    // The site's own print.html, or briefing's built-in one.
+                    let path = "templates/print.html";
+                    if site.path(path).exists() {
+                        std::fs::remove_file(site.path(path)).unwrap();
+                    } else {
+                        site.write(path, format!("<h1>Print {step}</h1>{{% for doc in print.documents %}}<section id=\"{{{{ doc.id }}}}\" data-print-doc><h2 id=\"t\">{{{{ doc.number }}}} {{{{ doc.item.title }}}}</h2>{{{{ doc.item.content | safe }}}}</section>{{% endfor %}}"));
+                    }
+                    touched.push(path.into());
+                }
                 46 => {
                     // Only the moment moves: pages come out of embargo or expire, no file changes.
                     options.now = Some(desk_moment(rng.below(6), rng.below(24)));

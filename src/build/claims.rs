@@ -44,6 +44,8 @@ enum Claimant<'a> {
     Generated(Generated),
     /// A page or feed of a taxonomy of `site.toml`.
     Taxonomy(TaxonomyOutput),
+    /// The print edition.
+    Print,
 }
 
 /// Every output path of a site and its problems. Depends only on the site's URLs, the copied
@@ -73,6 +75,7 @@ impl Claims {
         let mut fingerprint = Fingerprinter::new();
         fingerprint
             .fingerprint(site.layout())
+            .bool(site.config.print_edition)
             .bytes(output_dir.as_os_str().as_encoded_bytes());
         let mut claims = node_claims(site);
         claims.extend(copied.map(|(output, display)| {
@@ -94,6 +97,10 @@ impl Claims {
         for output in TaxonomyOutput::all(site) {
             let path = OutputKind::Taxonomy(output).output_key(site).to_string();
             claims.push((Cow::Owned(path), Claimant::Taxonomy(output)));
+        }
+        if site.config.print_edition {
+            let path = OutputKind::Print.output_key(site).to_string();
+            claims.push((Cow::Owned(path), Claimant::Print));
         }
         let mut problems = Diagnostics::new();
         let room = std::path::absolute(output_dir).map_or(0, |dir| dir.as_os_str().len())
@@ -295,6 +302,7 @@ fn name(site: &Site, who: Claimant<'_>) -> String {
         Claimant::File(display) => display.to_string(),
         Claimant::Generated(generated) => generated.description().to_string(),
         Claimant::Taxonomy(output) => OutputKind::Taxonomy(output).describe(site).into_owned(),
+        Claimant::Print => OutputKind::Print.describe(site).into_owned(),
     }
 }
 
@@ -303,7 +311,7 @@ fn name(site: &Site, who: Claimant<'_>) -> String {
 fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
     use crate::content::Meta;
     let (node, span) = match who {
-        Claimant::File(_) | Claimant::Generated(_) | Claimant::Taxonomy(_) => {
+        Claimant::File(_) | Claimant::Generated(_) | Claimant::Taxonomy(_) | Claimant::Print => {
             return Diagnostic::error(name(site, who), message);
         }
         Claimant::Node(node) => match &site.doc(node).meta {
@@ -335,7 +343,7 @@ fn about(site: &Site, who: Claimant<'_>, message: String) -> Diagnostic {
 fn reported_one<'a>(first: Claimant<'a>, second: Claimant<'a>) -> (Claimant<'a>, Claimant<'a>) {
     let made_beside = |who| matches!(who, Claimant::Alias { .. } | Claimant::Pager(_));
     match second {
-        Claimant::Generated(_) | Claimant::Taxonomy(_) => (second, first),
+        Claimant::Generated(_) | Claimant::Taxonomy(_) | Claimant::Print => (second, first),
         // An alias or a pager is the newcomer at another's URL: reported where it is asked for.
         _ if made_beside(first) && !made_beside(second) => (second, first),
         _ => (first, second),
@@ -377,6 +385,7 @@ fn clash(
             generated_hint(generated)
         }
         (Claimant::Taxonomy(_), _) | (_, Claimant::Taxonomy(_)) => TAXONOMY_HINT.into(),
+        (Claimant::Print, _) | (_, Claimant::Print) => PRINT_HINT.into(),
         (_, Claimant::Pager(_)) => {
             "a pager's URL is the section's, the pagination path and its number: rename the file or directory there, or set another paginate_path".into()
         }
@@ -410,10 +419,13 @@ fn file_in_the_way(
         }
         (Claimant::Generated(generated), _) => generated_hint(generated),
         (Claimant::Taxonomy(_), _) => TAXONOMY_HINT.into(),
+        (Claimant::Print, _) => PRINT_HINT.into(),
         _ => "rename the file or the directory: one name cannot be both".into(),
     };
     about(site, reported, message).hint(hint)
 }
+
+const PRINT_HINT: &str = "with print_edition = true (or build --pdf) briefing writes the print edition at /print/: move the page, section or file, or turn the print edition off";
 
 const TAXONOMY_HINT: &str = "a taxonomy of site.toml is published at /<name>/ and its terms at /<name>/<term>/: rename the taxonomy, or move the page, section or file";
 

@@ -405,6 +405,8 @@ fn to_make(
             let needs = kind.depends_on();
             listing_stale || !needs.contains(&Input::Listing) || needs.contains(&Input::Templates)
         });
+    // The print edition holds every page's text, so every build that has it makes it anew.
+    let print = site.config.print_edition.then_some(OutputKind::Print);
     let kinds = dirty
         .iter()
         .flat_map(|&node| {
@@ -413,6 +415,7 @@ fn to_make(
         })
         .chain(generated)
         .chain(taxonomy_kinds)
+        .chain(print)
         .collect();
     (kinds, known_files)
 }

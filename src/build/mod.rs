@@ -194,6 +194,23 @@ pub fn build_to_disk(
     options: &BuildOptions,
     overwrite: Overwrite,
 ) -> anyhow::Result<Result<Arc<Built>, Diagnostics>> {
+    build_to_disk_then(options, overwrite, &|_, _| Ok(Ok(Vec::new())))
+}
+
+/// A step run on a finished build before it replaces the output (the PDF, printed from the
+/// staged site, whose path it is given).
+pub type Finish<'a> = dyn Fn(&Built, &std::path::Path) -> Finished + 'a;
+
+/// The files a [`Finish`] step adds, or its mistakes, which leave the output as it was.
+pub type Finished = anyhow::Result<Result<Vec<(OutputKey, Vec<u8>)>, Diagnostics>>;
+
+/// [`build_to_disk`], with `finish` run on the complete staged site before it is swapped in:
+/// the files it returns are written with the rest, and when it fails nothing changes on disk.
+pub fn build_to_disk_then(
+    options: &BuildOptions,
+    overwrite: Overwrite,
+    finish: &Finish<'_>,
+) -> anyhow::Result<Result<Arc<Built>, Diagnostics>> {
     let (config, out_dir) = match (Config::load(options), claim_output(options, overwrite)?) {
         (Ok(config), Ok(out_dir)) => (Arc::new(config), out_dir),
         (config, out_dir) => {
@@ -208,6 +225,13 @@ pub fn build_to_disk(
     match session.read_all_with(Ok(config), Stopwatch::with_memory(), Some(&staging))? {
         Outcome::Built(built) => {
             built.output.write_into(&staging)?;
+            let added = match finish(&built, staging.path())? {
+                Ok(added) => added,
+                Err(problems) => return Ok(Err(problems)),
+            };
+            for (key, bytes) in &added {
+                staging.write(key, bytes)?;
+            }
             staging.commit()?;
             Ok(Ok(built))
         }

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     /// Whether pages under embargo are built anyway, each marked as such (the preview, so
     /// that editors can read them before they are published).
     pub show_embargoed: bool,
+    /// `build --pdf`: the print edition is made even when `site.toml` does not ask for it.
+    pub print_edition: bool,
 }
 
 impl BuildOptions {
@@ -63,6 +65,10 @@ struct RawConfig {
     social_cards: bool,
     #[serde(default)]
     extra: toml::Table,
+    /// `/print/`, the whole site as one document; off by default, since it renders every
+    /// page's text a second time.
+    #[serde(default)]
+    print_edition: bool,
 }
 
 fn default_language() -> String {
@@ -109,6 +115,8 @@ pub struct Config {
     pub social_cards: bool,
     pub extra: toml::Table,
     pub drafts: bool,
+    /// Whether the build makes `/print/` (`print_edition = true`, or `build --pdf`).
+    pub print_edition: bool,
     /// The moment the site is built as of, in UTC: what embargoes, expiry and review dates
     /// are compared with: `--now`, or the clock read by [`now_of`] as the build starts; no
     /// module reads the clock itself.
@@ -207,6 +215,7 @@ impl Config {
             .option_str(options.base_url.as_deref())
             .bool(options.drafts)
             .bool(options.show_embargoed)
+            .bool(options.print_edition)
             .bytes(root.as_os_str().as_encoded_bytes())
             .bytes(output_dir.as_os_str().as_encoded_bytes())
             .finish();
@@ -222,6 +231,7 @@ impl Config {
             social_cards: raw.social_cards,
             extra: raw.extra,
             drafts: options.drafts,
+            print_edition: raw.print_edition || options.print_edition,
             now,
             show_embargoed: options.show_embargoed,
             content_dir: root.join("content"),
@@ -244,6 +254,12 @@ impl Config {
     /// The absolute URL of a site path such as `partnerships/` (no leading slash).
     pub fn permalink(&self, site_path: &SitePath) -> String {
         format!("{}/{}", self.base_url, site_path)
+    }
+
+    /// The base URL without its path: `https://example.org` for `https://example.org/briefing`.
+    pub fn origin(&self) -> &str {
+        let path = self.base_path.trim_end_matches('/');
+        self.base_url.strip_suffix(path).unwrap_or(&self.base_url)
     }
 
     /// The root-relative URL of a site path, base path included: `/briefing/partnerships/`.

@@ -437,6 +437,11 @@ pub struct Staging<'a> {
 }
 
 impl Staging<'_> {
+    /// Where the staged files are, for a step that reads them before the swap (the PDF).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Writes one file at its output path (`partnerships/index.html`). Safe to call from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {

@@ -30,10 +30,19 @@ pub enum OutputKind {
     /// The social card of a page or section (`partnerships/a24-google/card.png`, its
     /// `og:image`), when `site.toml` asks for cards: drawn from [`super::CardText`].
     Card(Node),
+    /// `print/`: the print edition, every page and section in reading order as one document
+    /// (`print_edition = true`, or `build --pdf`), rendered from `print.html`.
+    Print,
 }
 
 /// A card's file name, beside its page's `index.html`.
 const CARD_FILE: &str = "card.png";
+
+/// The print edition's template; briefing has its own for a site without one.
+pub const PRINT_TEMPLATE: &str = "print.html";
+
+/// Where the print edition is published.
+pub const PRINT_PATH: &str = "print/";
 
 /// The redirect pages a page or section asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -189,7 +198,10 @@ impl OutputKind {
             OutputKind::Redirect(Redirect::Alias { node, .. }) => Some(*node),
             OutputKind::Redirect(Redirect::FirstPager(i)) => Some(Node::Section(*i)),
             OutputKind::Card(node) => Some(*node),
-            OutputKind::Generated(_) | OutputKind::Asset(_) | OutputKind::Taxonomy(_) => None,
+            OutputKind::Generated(_)
+            | OutputKind::Asset(_)
+            | OutputKind::Taxonomy(_)
+            | OutputKind::Print => None,
         }
     }
 
@@ -288,6 +300,7 @@ impl OutputKind {
                 "{}{CARD_FILE}",
                 site.site_path(*node)
             ))),
+            OutputKind::Print => Cow::Owned(SitePath::new(PRINT_PATH)),
         }
     }
 
@@ -317,6 +330,7 @@ impl OutputKind {
         match self {
             OutputKind::Generated(Generated::NotFound) => Some("404.html"),
             OutputKind::Generated(Generated::Corrections) => Some(CORRECTIONS),
+            OutputKind::Print => Some(PRINT_TEMPLATE),
             OutputKind::Generated(_)
             | OutputKind::Asset(_)
             | OutputKind::Redirect(_)
@@ -351,6 +365,8 @@ impl OutputKind {
             OutputKind::Generated(Generated::Robots) => &[Config],
             OutputKind::Generated(Generated::Corrections) => &[Config, Listing, Templates],
             OutputKind::Asset(_) => &[File],
+            // Made anew by every build that has it: it holds every page's text.
+            OutputKind::Print => &[Config, Document, Listing, Templates],
             // Made anew by every build of a site with taxonomies: a term page lists its pages'
             // summaries, and there are few of them.
             OutputKind::Taxonomy(
@@ -377,6 +393,7 @@ impl OutputKind {
                 None => Cow::Borrowed(""),
             },
             OutputKind::Taxonomy(output) => Cow::Owned(describe_taxonomy(site, *output)),
+            OutputKind::Print => Cow::Borrowed("the print edition (from templates/print.html)"),
         }
     }
 }

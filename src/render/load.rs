@@ -12,8 +12,9 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Templates briefing falls back to when the site does not define them.
-const BUILTINS: [(&str, &str); 4] = [
+const BUILTINS: [(&str, &str); 5] = [
     ("404.html", include_str!("../builtin/404.html")),
+    (super::PRINT_TEMPLATE, include_str!("../builtin/print.html")),
     (
         super::CORRECTIONS,
         include_str!("../builtin/corrections.html"),
@@ -33,7 +34,9 @@ impl Templates {
     pub fn load(config: &Config) -> Result<Templates, Diagnostics> {
         let (mut sources, mut diagnostics) = read_templates(config)?;
         for (name, text) in BUILTINS {
-            if !sources.contains_key(name) {
+            // Not parsed by a build without the print edition, which never renders it.
+            let unused = name == super::PRINT_TEMPLATE && !config.print_edition;
+            if !sources.contains_key(name) && !unused {
                 sources.insert(name.into(), text.into());
             }
         }

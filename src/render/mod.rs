@@ -20,14 +20,15 @@ mod functions;
 mod kinds;
 mod load;
 mod pagination;
+mod print;
 mod shortcodes;
 mod values;
 
 pub use cards::{CardPainter, CardText};
 pub use data::DataFiles;
 pub use kinds::{
-    CORRECTIONS, Generated, Input, OutputKind, Redirect, TAXONOMY_LIST, TAXONOMY_SINGLE,
-    TaxonomyOutput, template_for,
+    CORRECTIONS, Generated, Input, OutputKind, PRINT_PATH, PRINT_TEMPLATE, Redirect, TAXONOMY_LIST,
+    TAXONOMY_SINGLE, TaxonomyOutput, template_for,
 };
 pub use shortcodes::ShortcodeTemplates;
 pub use values::{Reuse, ReuseTest, SiteValues, TaxonomyValues};
@@ -286,6 +287,10 @@ fn render_kind(
             insert_taxonomy(&mut context, values, *output);
             None
         }
+        OutputKind::Print => {
+            context.insert_value("print", print::print_value(site, values));
+            Some(0)
+        }
         OutputKind::Generated(_)
         | OutputKind::Asset(_)
         | OutputKind::Redirect(_)
@@ -327,6 +332,15 @@ fn render_kind(
     let mut html = Vec::with_capacity(content + 16 * 1024);
     tera.render_to(template, &context, &mut html)
         .map_err(|err| template_diagnostic(&templates.sources, template, &err, None))?;
+    if *kind == OutputKind::Print {
+        html = print::rewrite(site, &html).map_err(|err| {
+            Diagnostic::error(
+                format!("templates/{template}"),
+                format!("the print edition's HTML could not be rewritten: {err}"),
+            )
+            .hint("check that the template writes well-formed HTML")
+        })?;
+    }
     Ok((kind.output_key(site), html))
 }
 

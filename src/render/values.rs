@@ -93,6 +93,9 @@ struct SectionView<'a> {
 struct ConfigView<'a> {
     title: &'a str,
     base_url: &'a str,
+    /// `https://example.org`: the base URL without its path, which a root-relative URL (base
+    /// path included) is written after to make it absolute (the print stylesheet does).
+    origin: &'a str,
     description: &'a str,
     language: &'a str,
     publisher: &'a str,
@@ -251,6 +254,7 @@ pub(super) fn config_value(config: &Config) -> Value {
     Value::from_serializable(&ConfigView {
         title: &config.title,
         base_url: &config.base_url,
+        origin: config.origin(),
         description: &config.description,
         language: &config.language,
         publisher: &config.publisher,
