@@ -437,3 +437,33 @@ fn yaml_front_matter_carries_corrections_too() {
     // YAML's positions are a key's: the caret is at the list of corrections.
     assert!(err.contains("--> content/news/second.md:6:3"), "{err}");
 }
+
+#[test]
+fn check_since_follows_a_page_moved_into_a_bundle() {
+    let site = TestSite::fixture("basic");
+    committed(&site);
+    std::fs::create_dir_all(site.path("content/news/second")).unwrap();
+    git(
+        &site,
+        &[
+            "mv",
+            "content/news/second.md",
+            "content/news/second/index.md",
+        ],
+    );
+    site.replace(
+        "content/news/second/index.md",
+        "\nText.",
+        "\nText, corrected.",
+    );
+    site.replace(
+        "content/news/first.md",
+        "@/news/second.md",
+        "@/news/second/index.md",
+    );
+    let err = stderr(&check_since(&site, "main", &[]));
+    assert!(
+        err.contains("warning[BR0203]") && err.contains("content/news/second/index.md"),
+        "{err}"
+    );
+}

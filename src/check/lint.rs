@@ -47,7 +47,7 @@ pub fn overdue_reviews(site: &Site) -> Vec<Overdue<'_>> {
         .nodes()
         .map(|node| site.doc(node))
         .filter_map(|doc| Some((doc, doc.desk.review_by.as_ref()?)))
-        .filter(|(_, review_by)| review_by.utc < now)
+        .filter(|(_, review_by)| review_by.utc <= now)
         .collect();
     overdue.sort_by(|(a, a_due), (b, b_due)| {
         (a_due.utc, &a.relative_path).cmp(&(b_due.utc, &b.relative_path))

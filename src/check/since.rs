@@ -6,6 +6,7 @@
 //! and a library that does (gix) would add well over a hundred crates to the build for two
 //! questions.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -33,11 +34,12 @@ pub(super) fn unmarked_changes(site: &Site, reference: &str) -> anyhow::Result<D
     for page in &site.pages {
         let doc = &page.doc;
         let in_root = format!("content/{}", doc.relative_path);
-        if !changed.contains(&in_root) {
+        // A moved file (a page made a bundle, say) is compared with its text before the move.
+        let Some(was) = changed.get(&in_root) else {
             continue;
-        }
+        };
         // A page new since `reference` is not a change to one readers saw.
-        let Some(old_text) = file_at(root, &commit, &in_root)? else {
+        let Some(old_text) = file_at(root, &commit, was)? else {
             continue;
         };
         let current = std::fs::read(root.join(&in_root))
@@ -138,16 +140,16 @@ fn commit_of(root: &Path, reference: &str) -> anyhow::Result<Result<String, Diag
 }
 
 /// The files under `content/` that differ between `commit` and the working tree, relative to
-/// the site root.
-fn changed_content(root: &Path, commit: &str) -> anyhow::Result<Vec<String>> {
+/// the site root, each with the path it had at `commit` (another one when git sees a rename).
+fn changed_content(root: &Path, commit: &str) -> anyhow::Result<BTreeMap<String, String>> {
     let diff = git(
         root,
         &[
             "diff",
-            "--name-only",
+            "--name-status",
             "--relative",
             "-z",
-            "--no-renames",
+            "--find-renames",
             commit,
             "--",
             "content",
@@ -160,12 +162,27 @@ fn changed_content(root: &Path, commit: &str) -> anyhow::Result<Vec<String>> {
             String::from_utf8_lossy(&diff.stderr).trim()
         );
     }
-    Ok(diff
-        .stdout
+    Ok(renamed_from(&diff.stdout))
+}
+
+/// `git diff --name-status -z`'s output as a map from each path now to its path before: a
+/// rename or copy (`R100`, `C75`) names both, any other status one.
+fn renamed_from(out: &[u8]) -> BTreeMap<String, String> {
+    let mut fields = out
         .split(|&b| b == 0)
-        .filter(|name| !name.is_empty())
-        .map(|name| String::from_utf8_lossy(name).into_owned())
-        .collect())
+        .map(|field| String::from_utf8_lossy(field).into_owned());
+    let mut changed = BTreeMap::new();
+    while let Some(status) = fields.next() {
+        let Some(first) = fields.next() else { break };
+        if status.starts_with(['R', 'C']) {
+            if let Some(now) = fields.next() {
+                changed.insert(now, first);
+            }
+        } else {
+            changed.insert(first.clone(), first);
+        }
+    }
+    changed
 }
 
 /// The bytes of `path` (relative to the site root) at `commit`; `None` when it had none.
@@ -187,4 +204,19 @@ fn git(root: &Path, args: &[&str]) -> anyhow::Result<Output> {
             ),
             _ => anyhow::Error::new(err).context("cannot run git"),
         })
+}
+
+#[cfg(test)]
+mod rename_tests {
+    use super::renamed_from;
+
+    #[test]
+    fn a_rename_maps_the_new_path_to_the_old_and_other_changes_to_themselves() {
+        let out = b"M\0content/a.md\0R087\0content/b.md\0content/b/index.md\0A\0content/c.md\0";
+        let map = renamed_from(out);
+        assert_eq!(map["content/a.md"], "content/a.md");
+        assert_eq!(map["content/b/index.md"], "content/b.md");
+        assert_eq!(map["content/c.md"], "content/c.md");
+        assert_eq!(map.len(), 3);
+    }
 }

@@ -333,10 +333,15 @@ pub fn parse_date(
         toml::Value::Datetime(dt) => dt.to_string(),
         toml::Value::String(s) => s.clone(),
         other => {
-            return Err(Diagnostic::error(
-                path,
-                format!("a date must be a date, not a {}", other.type_str()),
-            )
+            return Err(Diagnostic::error(path, {
+                let kind = other.type_str();
+                let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                format!("a date must be a date, not {article} {kind}")
+            })
             .in_text(text, at)
             .hint("write it as date = 2026-11-24 (no quotes needed)"));
         }
