@@ -576,6 +576,6 @@ mod tests {
         );
         assert_eq!(time_only.location.unwrap().line, 3);
         let number = read("date = 20261124").unwrap_err();
-        assert!(number.message.contains("not a integer"), "{number:?}");
+        assert!(number.message.contains("not an integer"), "{number:?}");
     }
 }
