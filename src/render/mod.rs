@@ -22,6 +22,8 @@ mod load;
 mod pagination;
 mod print;
 mod shortcodes;
+#[cfg(test)]
+mod test_site;
 mod values;
 
 pub use cards::{CardPainter, CardText};

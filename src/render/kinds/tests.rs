@@ -1,17 +1,12 @@
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::*;
 use crate::config::{BuildOptions, Config};
 use crate::content::Document;
-use crate::site::Bodies;
+use crate::render::test_site::assembled;
 
 fn doc(path: &str, front: &str) -> Arc<Document> {
-    let text = format!("+++\n{front}\n+++\nText.");
-    Arc::new(
-        crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes())
-            .unwrap(),
-    )
+    crate::render::test_site::doc(path, front, "Text.")
 }
 
 /// A site at `base_url` with a home page, a section `news & Notes/` holding a page with a slug
@@ -29,18 +24,7 @@ fn site(base_url: &str) -> Site {
         doc("news & Notes/x.md", "title = \"X\"\nslug = \"own-slug\""),
         doc("about.md", "title = \"About\"\ntemplate = \"plain.html\""),
     ];
-    let shortcodes = Arc::new(crate::render::ShortcodeTemplates::unavailable());
-    let (site, problems) = Site::assemble(
-        config,
-        docs,
-        vec![],
-        None,
-        &BTreeSet::new(),
-        Bodies::Keep,
-        shortcodes,
-    );
-    assert!(problems.is_empty(), "{problems:?}");
-    site
+    assembled(config, docs)
 }
 
 fn page(site: &Site, relative_path: &str) -> OutputKind {

@@ -1,18 +1,8 @@
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::*;
 use crate::config::{BuildOptions, Config};
-use crate::content::Document;
-use crate::site::Bodies;
-
-fn doc(path: &str, front: &str, body: &str) -> Arc<Document> {
-    let text = format!("+++\n{front}\n+++\n{body}");
-    Arc::new(
-        crate::content::parse_document(path, &format!("content/{path}"), text.into_bytes())
-            .unwrap(),
-    )
-}
+use crate::render::test_site::{assembled, doc};
 
 /// A site under a base path: a home page with a page of its own, two sections (the second
 /// holding a subsection), and a section that only redirects, whose page is still read.
@@ -39,18 +29,7 @@ fn site() -> Site {
         ),
         doc("c/kept.md", "title = \"Kept\"", "Kept."),
     ];
-    let shortcodes = Arc::new(crate::render::ShortcodeTemplates::unavailable());
-    let (site, problems) = Site::assemble(
-        config,
-        docs,
-        vec![],
-        None,
-        &BTreeSet::new(),
-        Bodies::Keep,
-        shortcodes,
-    );
-    assert!(problems.is_empty(), "{problems:?}");
-    site
+    assembled(config, docs)
 }
 
 #[test]
