@@ -41,6 +41,21 @@ impl<'a> Notes<'a> {
         self.open.is_some()
     }
 
+    /// Whether `event` is the notes' to take: a note's start, end or reference, or anything
+    /// inside a note. Any other event goes on without the step through [`Notes::take`] (on a
+    /// page with a note, most of the events the rewriter does not stream: a heading's, a
+    /// link's, the summary's).
+    #[inline]
+    pub(super) fn wants(&self, event: &Event<'a>) -> bool {
+        self.open.is_some()
+            || matches!(
+                event,
+                Event::Start(Tag::FootnoteDefinition(_))
+                    | Event::End(TagEnd::FootnoteDefinition)
+                    | Event::FootnoteReference(_)
+            )
+    }
+
     /// Takes the next event of the text: returns it (a reference as its HTML) to go on now, or
     /// `None` when it is held back in a note.
     pub(super) fn take(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Spanned<'a>> {
