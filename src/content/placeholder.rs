@@ -5,6 +5,9 @@
 //! published, so a `# TODO` there is fine).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use toml::de::{DeTable, DeValue};
 
@@ -17,11 +20,15 @@ pub const PLACEHOLDER: &str = "TODO";
 /// The hint every placeholder diagnostic gives.
 pub const HINT: &str = "write what the page needs here (`briefing new` leaves TODO where something is missing); to publish the word itself, put it in a code span: `TODO`";
 
+/// The placeholder's searcher, made once: every body and front matter of a build is searched.
+static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(PLACEHOLDER));
+
 /// Where `text` holds the placeholder as a word of its own. A fast scan: most texts hold none.
 pub fn find(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let is_word = |at: Option<&u8>| at.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    memchr::memmem::find_iter(bytes, PLACEHOLDER)
+    FINDER
+        .find_iter(bytes)
         .filter(|&at| {
             let end = at + PLACEHOLDER.len();
             !is_word(at.checked_sub(1).and_then(|i| bytes.get(i))) && !is_word(bytes.get(end))
