@@ -9,6 +9,7 @@
 //! never collide.
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -112,33 +113,35 @@ impl<'a> Notes<'a> {
 
     /// The notes that were referenced and defined, in reference order. A reference without a
     /// definition keeps its number and has no note; a definition never referenced is left out.
+    /// What does not change is borrowed, and each note's opening is one string: every page
+    /// with a note makes these (each made string costs an allocation and its shrinking).
     fn notes_section(&mut self) -> VecDeque<Spanned<'a>> {
         let mut out = VecDeque::new();
-        let html = |s: String| (Event::Html(CowStr::from(s)), 0..0);
+        let html = |s: CowStr<'a>| (Event::Html(s), 0..0);
         for (index, (label, references)) in self.referenced.iter().enumerate() {
             let Some(mut events) = self.definitions.remove(label) else {
                 continue;
             };
-            if out.is_empty() {
-                out.push_back(html(format!(
-                    "{SECTION_START} role=\"doc-endnotes\">\n<ol>\n"
-                )));
-            }
             let number = index + 1;
-            out.push_back(html(format!("<li id=\"fn:{number}\">\n")));
-            let backlinks: String = (1..=*references)
-                .map(|nth| {
-                    let label = if nth == 1 {
-                        format!("Back to reference {number}")
-                    } else {
-                        format!("Back to reference {number} ({nth})")
-                    };
-                    format!(
-                        " <a href=\"#{}\" class=\"footnote-backref\" aria-label=\"{label}\">↩</a>",
-                        reference_id(number, nth)
-                    )
-                })
-                .collect();
+            let mut opening = String::new();
+            if out.is_empty() {
+                opening.push_str(SECTION_START);
+                opening.push_str(" role=\"doc-endnotes\">\n<ol>\n");
+            }
+            let _ = writeln!(opening, "<li id=\"fn:{number}\">");
+            out.push_back(html(opening.into()));
+            let mut backlinks = String::new();
+            for nth in 1..=*references {
+                let _ = write!(
+                    backlinks,
+                    " <a href=\"#{}\" class=\"footnote-backref\" aria-label=\"Back to reference {number}",
+                    reference_id(number, nth)
+                );
+                if nth > 1 {
+                    let _ = write!(backlinks, " ({nth})");
+                }
+                backlinks.push_str("\">↩</a>");
+            }
             // Inside the last paragraph, as GitHub has it, when the note ends with one.
             let at = match events.last() {
                 Some((Event::End(TagEnd::Paragraph), _)) => events.len() - 1,
@@ -146,10 +149,10 @@ impl<'a> Notes<'a> {
             };
             events.insert(at, (Event::InlineHtml(CowStr::from(backlinks)), 0..0));
             out.extend(events);
-            out.push_back(html("</li>\n".to_string()));
+            out.push_back(html(CowStr::Borrowed("</li>\n")));
         }
         if !out.is_empty() {
-            out.push_back(html("</ol>\n</section>\n".to_string()));
+            out.push_back(html(CowStr::Borrowed("</ol>\n</section>\n")));
         }
         out
     }

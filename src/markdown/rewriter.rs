@@ -395,19 +395,19 @@ impl<'a, I> Rewriter<'a, '_, I> {
     /// `base`, or `base-N` for the first N free: not given yet, and (for an id made from a
     /// heading's words, `avoid_reserved`) not set by hand anywhere on the page.
     fn unique_id(&mut self, base: String, avoid_reserved: bool) -> String {
-        let taken = |this: &Self, id: &str| {
-            this.used_ids.contains(id) || (avoid_reserved && this.reserved_ids.contains(id))
-        };
-        let mut id = base.clone();
-        if taken(self, &id) {
-            let n = self.next_suffix.entry(base.clone()).or_insert(1);
-            let mut candidate = *n;
-            while taken(self, &format!("{base}-{candidate}")) {
-                candidate += 1;
-            }
-            self.next_suffix.insert(base.clone(), candidate + 1);
+        let reserved = |this: &Self, id: &str| avoid_reserved && this.reserved_ids.contains(id);
+        // Mostly the base is free: one lookup finds that and takes it.
+        if !reserved(self, &base) && self.used_ids.insert(base.clone()) {
+            return base;
+        }
+        let taken = |this: &Self, id: &str| this.used_ids.contains(id) || reserved(this, id);
+        let mut candidate = self.next_suffix.get(&base).copied().unwrap_or(1);
+        let mut id = format!("{base}-{candidate}");
+        while taken(self, &id) {
+            candidate += 1;
             id = format!("{base}-{candidate}");
         }
+        self.next_suffix.insert(base, candidate + 1);
         self.used_ids.insert(id.clone());
         id
     }
