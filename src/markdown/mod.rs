@@ -159,10 +159,22 @@ fn render_shortcodes(
     (resolver, shortcodes): (&dyn LinkResolver, &dyn Shortcodes),
     caller: &Caller<'_>,
 ) -> Markup {
-    let Some(expansion) = shortcodes::expand(body, parser_options, shortcodes, caller) else {
-        return render_expanded(body, parser_options, options, (resolver, caller));
+    let features = Features::of(body);
+    let expansion = match features.shortcodes {
+        true => shortcodes::expand(body, parser_options, shortcodes, caller),
+        false => None,
     };
-    let mut markup = render_expanded(&expansion.text, parser_options, options, (resolver, caller));
+    let Some(expansion) = expansion else {
+        return render_expanded(body, features, parser_options, options, (resolver, caller));
+    };
+    let features = Features::of(&expansion.text);
+    let mut markup = render_expanded(
+        &expansion.text,
+        features,
+        parser_options,
+        options,
+        (resolver, caller),
+    );
     let back = |range: &mut Range<usize>| *range = expansion.source_range(range);
     markup.links.iter_mut().for_each(|l| back(&mut l.range));
     markup
@@ -195,11 +207,11 @@ fn fill_toc_titles(toc: &mut [TocEntry], fills: &[shortcodes::Fill]) {
 
 fn render_expanded(
     text: &str,
+    features: Features,
     parser_options: Options,
     options: RenderOptions,
     (resolver, caller): (&dyn LinkResolver, &Caller<'_>),
 ) -> Markup {
-    let features = Features::of(text);
     let context = (resolver, caller);
     // Each branch has a callback of its own type, so each parser type has one reader and its
     // per-event step is inlined there: with the read-ahead sharing the straight reader's type,
@@ -237,8 +249,8 @@ fn citation_link<'a>(link: &pulldown_cmark::BrokenLink<'_>) -> Option<(CowStr<'a
 }
 
 /// What a text may hold that costs work to handle, found in one pass: `[^` (footnotes), `[!`
-/// (an alert), `<!` (a `<!-- more -->` comment), `{#` (an id set by hand) and `[@` (a
-/// citation, glued to the word before it).
+/// (an alert), `<!` (a `<!-- more -->` comment), `{#` (an id set by hand), `[@` (a
+/// citation, glued to the word before it) and `{{` or `{%` (a shortcode call).
 #[derive(Debug, Clone, Copy, Default)]
 struct Features {
     footnotes: bool,
@@ -246,6 +258,7 @@ struct Features {
     comments: bool,
     explicit_ids: bool,
     citations: bool,
+    shortcodes: bool,
 }
 
 impl Features {
@@ -258,6 +271,7 @@ impl Features {
                 (b'[', Some(b'!')) => features.alerts = true,
                 (b'[', Some(b'@')) => features.citations = true,
                 (b'{', Some(b'#')) => features.explicit_ids = true,
+                (b'{', Some(b'{' | b'%')) => features.shortcodes = true,
                 (b'<', Some(b'!')) => features.comments = true,
                 _ => {}
             }
