@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestSite, failed_build};
+use common::{TestSite, failed_build, stderr};
 
 const PAGE: &str = "content/news/edge.md";
 
@@ -62,4 +62,99 @@ fn a_todo_in_front_matter_gets_a_hint_that_fits_front_matter() {
         "{diagnostic}"
     );
     assert!(!diagnostic.contains("code span"), "{diagnostic}");
+}
+
+/// Each form of a moment: in front matter (as a TOML date and as a string) and in `--now`.
+/// RFC 3339's edges are read as written; a leap second and ISO 8601's other forms are refused
+/// where they are written, never read as another moment.
+#[test]
+fn moments_at_the_edges_of_rfc3339() {
+    let accepted = [
+        ("2026-11-24t10:00:00z", "2026-11-24T10:00:00Z"),
+        ("2026-11-24 10:00:00Z", "2026-11-24T10:00:00Z"),
+        ("2026-11-24T10:00:00+14:00", "2026-11-24T10:00:00+14:00"),
+        ("2026-11-24T10:00:00-12:00", "2026-11-24T10:00:00-12:00"),
+        ("2026-11-24T10:00:00.25Z", "2026-11-24T10:00:00.25Z"),
+    ];
+    for (written, in_feed) in accepted {
+        for value in [written.to_string(), format!("\"{written}\"")] {
+            let site = TestSite::fixture("basic");
+            site.write(
+                PAGE,
+                format!("+++\ntitle = \"Edge\"\ndate = {value}\n+++\nWritten.\n"),
+            );
+            let out = site.build_into("public", &["--now", "2027-01-01T00:00:00Z"]);
+            let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+            assert!(
+                feed.contains(&format!("<published>{in_feed}</published>")),
+                "{value}: {feed}"
+            );
+        }
+    }
+    let refused = [
+        ("2026-12-31T23:59:60Z", "leap second (:60)"),
+        ("2026-11-24T10:00:00+01:00:30", "RFC 3339: "),
+        ("2026-11-24T10:00:00+0100", "RFC 3339: "),
+        ("20261124T100000Z", "RFC 3339: "),
+    ];
+    for (written, why) in refused {
+        let site = site_with(&format!("updated = \"{written}\"\n"), "Written.\n");
+        let err = failed_build(&site);
+        assert!(err.contains(why), "{written}: {err}");
+        assert!(err.contains(&format!("{PAGE}:4:11")), "{written}: {err}");
+        let site = TestSite::fixture("basic");
+        let now = site.run(&["build", "--now", written]);
+        assert_eq!(now.status.code(), Some(1), "--now {written}");
+        assert!(
+            stderr(&now).contains(why),
+            "--now {written}: {}",
+            stderr(&now)
+        );
+    }
+    let site = site_with("updated = 2026-12-31T23:59:60Z\n", "Written.\n");
+    let err = failed_build(&site);
+    assert!(err.contains("leap second (:60)"), "a TOML date too: {err}");
+}
+
+/// A date written with an offset is shown on the day the editor wrote: on the page, in its
+/// section's listing, in JSON-LD and in the feed (RFC 3339, offset kept); the feed orders
+/// entries by their moment, not by the text of their offsets.
+#[test]
+fn a_date_with_an_offset_shows_the_day_written_everywhere() {
+    let site = TestSite::briefing();
+    let page = |name: &str, date: &str| {
+        site.write(
+            &format!("content/industry-context/{name}.md"),
+            format!("+++\ntitle = \"{name}\"\ndescription = \"D.\"\ndate = {date}\nsources = [\"article\"]\n+++\nWritten [@article].\n"),
+        );
+    };
+    // In UTC, 30 November at 16:00; in Tokyo, where it was written, 1 December.
+    page("tokyo", "2026-12-01T01:00:00+09:00");
+    // In UTC, 1 December at 02:00, after the Tokyo page; in Honolulu, 30 November.
+    page("honolulu", "2026-11-30T16:00:00-10:00");
+    let out = site.build_into("public", &["--now", "2027-01-01T00:00:00Z"]);
+    let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    let tokyo = read("industry-context/tokyo/index.html");
+    assert!(
+        tokyo.contains("<time datetime=\"2026-12-01T01:00:00+09:00\">1 December 2026</time>"),
+        "{tokyo}"
+    );
+    assert!(
+        tokyo.contains("\"datePublished\":\"2026-12-01T01:00:00+09:00\""),
+        "{tokyo}"
+    );
+    let honolulu = read("industry-context/honolulu/index.html");
+    assert!(honolulu.contains(">30 November 2026</time>"), "{honolulu}");
+    let listing = read("industry-context/index.html");
+    assert!(listing.contains(">1 December 2026</time>"), "{listing}");
+    assert!(listing.contains(">30 November 2026</time>"), "{listing}");
+    let feed = read("atom.xml");
+    assert!(
+        feed.contains("<published>2026-12-01T01:00:00+09:00</published>"),
+        "{feed}"
+    );
+    assert!(
+        feed.find("/honolulu/").unwrap() < feed.find("/tokyo/").unwrap(),
+        "newest moment first: {feed}"
+    );
 }

@@ -20,7 +20,7 @@ pub(super) fn problems(body: &str, options: Options) -> Vec<Problem> {
     if found.is_empty() {
         return Vec::new();
     }
-    let prose = Prose::of(body, options);
+    let prose = SeenText::of(body, options);
     found
         .into_iter()
         .filter(|word| prose.holds(word) && !in_address(body, word))
@@ -33,14 +33,14 @@ pub(super) fn problems(body: &str, options: Options) -> Vec<Problem> {
 
 /// Where in a body a reader sees text, and the URLs written inside it.
 #[derive(Default)]
-struct Prose {
+struct SeenText {
     seen: Vec<Range<usize>>,
     urls: Vec<Range<usize>>,
 }
 
-impl Prose {
-    fn of(body: &str, options: Options) -> Prose {
-        let mut prose = Prose::default();
+impl SeenText {
+    fn of(body: &str, options: Options) -> SeenText {
+        let mut prose = SeenText::default();
         let mut parser = Parser::new_ext(body, options).into_offset_iter();
         // Whether each open link shows its own address (an autolink), and whether in a code
         // block: their text is not prose.
