@@ -41,7 +41,7 @@ fn a_new_page_is_refused_until_its_placeholders_are_replaced() {
         "{err}"
     );
     assert!(
-        err.contains("help: write what the page needs here"),
+        err.contains("help: replace TODO with the value itself"),
         "{err}"
     );
     let check = site.run(&["check"]);
