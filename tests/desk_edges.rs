@@ -158,3 +158,42 @@ fn a_date_with_an_offset_shows_the_day_written_everywhere() {
         "newest moment first: {feed}"
     );
 }
+
+/// A correction dated after the moment a site is built as of is refused where its date is
+/// written; a date alone is refused only before that day has begun anywhere (+14:00).
+#[test]
+fn a_correction_from_the_future_is_refused() {
+    let correction = |date: &str| {
+        format!("\n[[corrections]]\ndate = {date}\nnote = \"The figure was wrong.\"\n")
+    };
+    let cases = [
+        ("2027-01-02", "2027-01-01T09:59:59Z", false),
+        ("2027-01-02", "2027-01-01T10:00:00Z", true),
+        ("2027-01-01T09:00:00+01:00", "2027-01-01T07:59:59Z", false),
+        ("2027-01-01T09:00:00+01:00", "2027-01-01T08:00:00Z", true),
+        ("2026-11-30", "2027-01-01T00:00:00Z", true),
+    ];
+    for (date, now, accepted) in cases {
+        let site = site_with(&correction(date), "Written.\n");
+        let result = site.run(&["build", "--now", now]);
+        let err = stderr(&result);
+        if accepted {
+            assert!(result.status.success(), "{date} at {now}: {err}");
+            continue;
+        }
+        assert_eq!(result.status.code(), Some(1), "{date} at {now}: {err}");
+        assert!(
+            err.contains(&format!(
+                "this correction is dated {date}, after the moment the site is built as of"
+            )),
+            "{err}"
+        );
+        assert!(err.contains(&format!("{PAGE}:6:8")), "{err}");
+        assert!(
+            err.contains("help: date the correction the day it was made"),
+            "{err}"
+        );
+        let check = site.run(&["check", "--now", now]);
+        assert_eq!(check.status.code(), Some(1), "check refuses it too");
+    }
+}
