@@ -21,6 +21,7 @@ mod footnotes;
 pub mod placeholders;
 mod problem;
 pub mod prose;
+pub mod reading;
 mod relative;
 mod rewriter;
 mod shortcodes;
