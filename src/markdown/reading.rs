@@ -128,7 +128,8 @@ mod tests {
     /// Edits no reader sees, each applied to the whole body: none is a difference.
     #[test]
     fn whitespace_and_line_endings_are_no_change() {
-        let unseen: [(&str, fn(&str) -> String); 6] = [
+        type Edit = fn(&str) -> String;
+        let unseen: [(&str, Edit); 6] = [
             ("CRLF", |b| b.replace('\n', "\r\n")),
             ("trailing space", |b| b.replace(".\n", ". \n")),
             ("trailing tab", |b| b.replace("two\n", "two\t\n")),
