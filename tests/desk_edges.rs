@@ -197,3 +197,67 @@ fn a_correction_from_the_future_is_refused() {
         assert_eq!(check.status.code(), Some(1), "check refuses it too");
     }
 }
+
+/// The `file:line:col` of each diagnostic of rule `code` in `err`.
+fn rule_locations(err: &str, code: &str) -> Vec<String> {
+    let lines: Vec<&str> = err.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.starts_with(&format!("warning[{code}]")) || l.starts_with(&format!("error[{code}]"))
+        })
+        .filter_map(|(i, _)| lines.get(i + 1))
+        .map(|l| l.trim_start().trim_start_matches("--> ").to_string())
+        .collect()
+}
+
+/// `check` reads claims wherever a reader finds them: in another tense of a verb, in single
+/// quotes and guillemets, in words, in a table's cells and in raw HTML; a number that names
+/// something (3D, Section 230) is none.
+#[test]
+fn the_copy_desk_finds_claims_in_every_form_and_place() {
+    let site = TestSite::briefing();
+    let page = "content/industry-context/claims.md";
+    site.write(
+        page,
+        "+++\ntitle = \"Claims\"\ndescription = \"D.\"\ndate = 2026-11-24\nsources = [\"article\"]\n+++\n\
+Runway says it will build a model.\n\
+\n\
+The studio called it \u{ab} une premi\u{e8}re \u{bb} and 'a first'.\n\
+\n\
+Revenue rose by two million.\n\
+\n\
+| Studio | Share |\n\
+|-|-|\n\
+| Netflix | 40 percent |\n\
+\n\
+<div class=\"note\">\n\
+<p>Lionsgate told Wired it works.</p>\n\
+</div>\n\
+\n\
+The film uses 3D effects, as Section 230 allows.\n",
+    );
+    let result = site.run(&["check"]);
+    let err = stderr(&result);
+    assert_eq!(
+        rule_locations(&err, "BR0204"),
+        [
+            format!("{page}:7:8"),
+            format!("{page}:9:22"),
+            format!("{page}:11:17"),
+            format!("{page}:15:13"),
+            format!("{page}:18:14"),
+        ],
+        "{err}"
+    );
+    for claim in [
+        "(an attribution `says`)",
+        "(a direct quotation `\u{ab} une premi\u{e8}re \u{bb}`)",
+        "(a figure `two`)",
+        "(a figure `40`)",
+        "(an attribution `told`)",
+    ] {
+        assert!(err.contains(claim), "{claim}: {err}");
+    }
+}

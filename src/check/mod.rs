@@ -4,6 +4,7 @@
 
 mod claims;
 mod external;
+mod figures;
 mod links;
 mod lint;
 pub mod rules;
