@@ -261,3 +261,64 @@ The film uses 3D effects, as Section 230 allows.\n",
         assert!(err.contains(claim), "{claim}: {err}");
     }
 }
+
+/// The accessibility rules read the HTML a reader gets: raw HTML in the Markdown and a
+/// shortcode's output, each pointed at where it is written (the element itself, or the call).
+#[test]
+fn accessibility_rules_read_raw_html_and_shortcode_output() {
+    let site = TestSite::briefing();
+    site.write(
+        "templates/shortcodes/logo.html",
+        "<a href=\"/\"><img src=\"/favicon.svg\"></a>\n",
+    );
+    let page = "content/industry-context/html.md";
+    site.write(
+        page,
+        "+++\ntitle = \"HTML\"\ndescription = \"D.\"\ndate = 2026-11-24\nsources = [\"article\"]\n+++\n\
+Written [@article].\n\
+\n\
+<div class=\"figure\">\n\
+  <img src=\"/favicon.svg\" alt=\"\">\n\
+  <IMG src=\"/favicon.svg\">\n\
+</div>\n\
+\n\
+Read <a href=\"/\"></a> and <a href=\"/sources/\">click here</a> [@article].\n\
+\n\
+<table><tr><td>A24</td><td>Google</td></tr></table>\n\
+\n\
+{{ logo() }}\n\
+\n\
+<p id=\"twice\">One [@article].</p>\n\
+<p id=\"twice\">Two [@article].</p>\n",
+    );
+    let result = site.run(&["check"]);
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert_eq!(
+        rule_locations(&err, "BR0206"),
+        [format!("{page}:11:1"), format!("{page}:18:1")],
+        "{err}"
+    );
+    assert_eq!(
+        rule_locations(&err, "BR0208"),
+        [format!("{page}:14:6"), format!("{page}:18:1")],
+        "{err}"
+    );
+    assert_eq!(
+        rule_locations(&err, "BR0209"),
+        [format!("{page}:14:27")],
+        "{err}"
+    );
+    assert_eq!(
+        rule_locations(&err, "BR0210"),
+        [format!("{page}:16:1")],
+        "{err}"
+    );
+    // The print edition holds the page too, with the same two ids.
+    assert_eq!(
+        rule_locations(&err, "BR0104")[0],
+        format!("{page}:21:8"),
+        "{err}"
+    );
+    assert!(err.contains("in the HTML this shortcode writes"), "{err}");
+}

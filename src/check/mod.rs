@@ -5,6 +5,7 @@
 mod claims;
 mod external;
 mod figures;
+mod html_parts;
 mod links;
 mod lint;
 pub mod rules;
