@@ -168,9 +168,9 @@ pub struct FeedEntry {
     /// RFC 3339, in the offset the page's date was written in.
     pub published: String,
     pub updated: String,
-    /// The `updated` moment in UTC (RFC 3339 ending in `Z`), by which entries are ordered: the
-    /// texts of two offsets do not sort as their moments do.
-    pub updated_utc: String,
+    /// The `updated` moment in UTC, by which entries are ordered: the texts of two offsets do
+    /// not sort as their moments do.
+    pub updated_at: jiff::civil::DateTime,
     pub summary_html: String,
 }
 
@@ -178,8 +178,8 @@ pub struct FeedEntry {
 /// changes when content does.
 pub fn atom_feed(feed: &Feed<'_>, mut entries: Vec<FeedEntry>) -> Vec<u8> {
     entries.sort_by(|a, b| {
-        b.updated_utc
-            .cmp(&a.updated_utc)
+        b.updated_at
+            .cmp(&a.updated_at)
             .then_with(|| a.url.cmp(&b.url))
     });
     let updated = entries
@@ -297,7 +297,7 @@ mod tests {
             url: u.into(),
             published: d.into(),
             updated: d.into(),
-            updated_utc: d.into(),
+            updated_at: jiff::tz::Offset::UTC.to_datetime(d.parse().unwrap()),
             summary_html: "<p>a</p>".into(),
         };
         let xml = String::from_utf8(atom_feed(
@@ -338,7 +338,7 @@ mod tests {
                     url: "https://e.org/x/".into(),
                     published: "2026-01-01T00:00:00Z".into(),
                     updated: "2026-01-01T00:00:00Z".into(),
-                    updated_utc: "2026-01-01T00:00:00Z".into(),
+                    updated_at: jiff::civil::date(2026, 1, 1).at(0, 0, 0, 0),
                     summary_html: format!("<p>{text}</p>"),
                 }],
             ))
