@@ -54,6 +54,12 @@ const DETERMINERS: [&str; 16] = [
     "your", "each", "every",
 ];
 
+/// Words that open what a verb of saying says: a clause, or what it names.
+const OPENS_WHAT_IS_SAID: [&str; 21] = [
+    "that", "a", "an", "the", "this", "these", "those", "its", "their", "his", "her", "no", "some",
+    "any", "what", "how", "when", "where", "whether", "it", "they",
+];
+
 /// Whether `words[i]` is an attribution verb, and if so whether a verb of speech. Not a noun
 /// ("the report", "a note") and not an imperative opening the sentence ("Note that ...").
 fn verb_at(words: &[(Range<usize>, &str)], i: usize) -> Option<bool> {
@@ -65,9 +71,17 @@ fn verb_at(words: &[(Range<usize>, &str)], i: usize) -> Option<bool> {
         .checked_sub(1)
         .map(|j| words[j].1.to_lowercase())
         .unwrap_or_default();
+    // "note" and "report" (and with an s) are nouns too: a verb there says what, so the next
+    // word opens what is said ("notes that", "reports no statement", "notes the trend").
     let noun_forms = [*lemma, &format!("{lemma}s")];
-    if noun_forms.contains(&lower.as_str()) && DETERMINERS.contains(&before.as_str()) {
-        return None;
+    if ["note", "report"].contains(lemma) && noun_forms.contains(&lower.as_str()) {
+        let after = words
+            .get(i + 1)
+            .map(|(_, w)| w.to_lowercase())
+            .unwrap_or_default();
+        if DETERMINERS.contains(&before.as_str()) || !OPENS_WHAT_IS_SAID.contains(&after.as_str()) {
+            return None;
+        }
     }
     if i == 0 && lower == *lemma {
         return None;
@@ -411,6 +425,9 @@ mod tests {
             "See chapter 3 and page 12 of the agreement.",
             "The studio released Episode 4 and Apollo 11 remastered.",
             "Note that the deal is new.",
+            "Read the first note about the deal.",
+            "See [the report](/x/) and its notes.",
+            "Two reports were filed.",
             "The report covers the deal.",
             "Its notes are public, as are the reports.",
             "Say what the studio does.",
