@@ -190,7 +190,7 @@ fn newest_date(built: &Built) -> String {
             [doc.date.as_ref(), doc.updated.as_ref()]
         })
         .flatten()
-        .map(|date| date.rfc3339())
+        .map(|date| date.utc_rfc3339())
         .max()
         .map(|written| {
             written

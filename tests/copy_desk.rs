@@ -41,7 +41,7 @@ fn a_new_page_is_refused_until_its_placeholders_are_replaced() {
         "{err}"
     );
     assert!(
-        err.contains("help: write what the page needs here"),
+        err.contains("help: replace TODO with the value itself"),
         "{err}"
     );
     let check = site.run(&["check"]);
@@ -284,7 +284,7 @@ fn source_coverage_is_shown_on_sources_only_when_a_template_asks() {
     let out = site.build_into("public", &[]);
     let editors = std::fs::read_to_string(out.join("sources/index.html")).unwrap();
     assert!(
-        editors.contains("<li>partnerships/a24-google.md 7/8 /partnerships/a24-google/</li>"),
+        editors.contains("<li>partnerships/a24-google.md 8/8 /partnerships/a24-google/</li>"),
         "{editors}"
     );
 }

@@ -467,3 +467,44 @@ fn check_since_follows_a_page_moved_into_a_bundle() {
         "{err}"
     );
 }
+
+/// What `check --since` compares is what a reader sees: a page saved with CRLF line endings,
+/// rewrapped or with spaces added is not changed; a word changed among them is, at its line.
+#[test]
+fn check_since_ignores_line_endings_and_whitespace() {
+    let site = TestSite::fixture("basic");
+    committed(&site);
+    let page = "content/news/second.md";
+    let text = site.read(page);
+    let (front, body) = text.split_at(text.rfind("+++\n").unwrap() + 4);
+    let unseen: [(&str, String); 4] = [
+        ("CRLF", text.replace('\n', "\r\n")),
+        (
+            "trailing spaces",
+            format!(
+                "{front}{}",
+                body.replace('\n', "  \n").replace("  \n\n", "\n\n")
+            ),
+        ),
+        (
+            "spaces between words",
+            format!("{front}{}", body.replace(' ', "   ")),
+        ),
+        ("a blank line at the end", format!("{text}\n\n")),
+    ];
+    for (name, edited) in unseen {
+        site.write(page, &edited);
+        let result = check_since(&site, "main", &["--deny-warnings"]);
+        assert!(result.status.success(), "{name}: {}", stderr(&result));
+    }
+    let crlf = text
+        .replace('\n', "\r\n")
+        .replace("\r\nText.", "\r\nText,  changed.");
+    site.write(page, &crlf);
+    let result = check_since(&site, "main", &[]);
+    assert!(
+        stderr(&result).contains("--> content/news/second.md:10:1"),
+        "{}",
+        stderr(&result)
+    );
+}

@@ -244,6 +244,7 @@ fn feed_entries(site: &Site, pages: impl Iterator<Item = usize>) -> Vec<output::
                 url: OutputKind::Page(i).permalink(site),
                 published: date.rfc3339(),
                 updated: page.doc.updated.as_ref().unwrap_or(date).rfc3339(),
+                updated_at: page.doc.updated.as_ref().unwrap_or(date).utc,
                 summary_html: with_correction(&page.doc, &page.rendered.summary),
             })
         })

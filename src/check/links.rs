@@ -185,14 +185,16 @@ pub(super) fn output_links(
             |n| site.doc(n).display_path.clone(),
         );
         for id in &page.duplicate_ids {
-            diagnostics.push(
-                rules::DUPLICATE_ID
-                    .diagnostic(
-                        &display,
-                        format!("the id `{id}` is on more than one element of {page_key}: a link to #{id} reaches only the first"),
-                    )
-                    .hint("give one of them another id: a heading takes one with {#other-id}, a template's id is in its HTML"),
-            );
+            let d = rules::DUPLICATE_ID
+                .diagnostic(
+                    &display,
+                    format!("the id `{id}` is on more than one element of {page_key}: a link to #{id} reaches only the first"),
+                )
+                .hint("give one of them another id: a heading takes one with {#other-id}, a template's id is in its HTML");
+            diagnostics.push(match owner {
+                Some(node) => id_written_at(site.doc(node), id, d),
+                None => d,
+            });
         }
         let mut reported = BTreeSet::new();
         for href in &page.links {
@@ -251,6 +253,33 @@ fn internal_link_problem(
             "link to a heading id shown by the page's table of contents".to_string(),
         )),
         _ => None,
+    }
+}
+
+/// `d`, about the id `id` given twice, pointed at the second place the Markdown writes it (a
+/// heading's `{#id}` or an HTML `id`), when it writes it twice; else at the first, when once
+/// (a template or a generated heading id has the other).
+fn id_written_at(doc: &crate::content::Document, id: &str, d: Diagnostic) -> Diagnostic {
+    let body = doc.body();
+    let mut written: Vec<(usize, usize)> = ["{#", "id=\"", "id='", "id="]
+        .iter()
+        .flat_map(|open| {
+            body.match_indices(&format!("{open}{id}"))
+                .filter(|(at, found)| {
+                    body[at + found.len()..].starts_with(['}', '"', '\'', ' ', '>'])
+                })
+                .map(|(at, _)| (at + open.len(), id.len()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    written.sort_unstable();
+    written.dedup_by_key(|(at, _)| *at);
+    match written.get(1).or(written.first()) {
+        Some(&(at, len)) => {
+            let start = doc.split.body.start + at;
+            d.in_text(&doc.text, start..start + len)
+        }
+        None => d,
     }
 }
 

@@ -9,7 +9,9 @@ use super::rules;
 use crate::content::sources::{Source, SourceKind};
 use crate::content::{Document, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::Caller;
 use crate::markdown::prose::{self, Block, Prose};
+use crate::markdown::raw_html;
 use crate::site::Site;
 
 /// A page that rests on nothing, in a site that keeps a list of sources at all.
@@ -106,6 +108,16 @@ pub(super) fn copy_desk(site: &Site) -> Diagnostics {
             diagnostics.extend(block_claims(site, block, &at));
         }
         diagnostics.extend(structure(&prose, &at));
+        // What Markdown's syntax did not write: raw HTML and shortcodes' output.
+        let (shortcodes, options) = site.markdown_with();
+        let site_path = site.site_path(node).to_string();
+        let caller = Caller {
+            doc,
+            site_path: &site_path,
+        };
+        for part in raw_html::html_parts(doc.body(), options, shortcodes, &caller) {
+            diagnostics.extend(super::html_parts::diagnostics(&part, &at));
+        }
     }
     diagnostics
 }
@@ -206,7 +218,7 @@ fn mismatch(sentence: &str, id: &str, source: &Source) -> Option<String> {
 }
 
 /// Link texts that say nothing out of context.
-const VAGUE: [&str; 7] = [
+pub(super) const VAGUE: [&str; 7] = [
     "click here",
     "here",
     "read more",

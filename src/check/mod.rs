@@ -4,6 +4,8 @@
 
 mod claims;
 mod external;
+mod figures;
+mod html_parts;
 mod links;
 mod lint;
 pub mod rules;

@@ -79,7 +79,7 @@ pub const UNMARKED_CHANGE: Rule = Rule {
 pub const UNCITED_CLAIM: Rule = Rule {
     code: "BR0204",
     name: "uncited-claim",
-    catches: "a sentence with a direct quotation, a figure (a number other than a date, time, ordinal or name) or an attribution (said, confirmed, announced, noted, reported, according to) in a paragraph that cites no `[@id]`",
+    catches: "a sentence with a direct quotation (in any quotation marks), a figure (in digits or words, other than a date, time, ordinal or name) or an attribution (say, confirm, announce, tell, note, report in any form, according to), in a paragraph, table row or HTML block that cites no `[@id]`",
     severity: Severity::Warning,
 };
 

@@ -15,6 +15,7 @@ use anyhow::Context as _;
 use super::rules;
 use crate::content::{self, Document};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown;
 use crate::site::Site;
 
 /// Every page of `site` whose body differs from its text at `reference` while its corrections
@@ -64,9 +65,9 @@ pub(super) fn unmarked_changes(site: &Site, reference: &str) -> anyhow::Result<D
     Ok(diagnostics)
 }
 
-/// Where `current`'s body first differs from the body of `old_text` (its text at the reference),
-/// when nothing in its front matter marks the change; `None` when the body is the same or the
-/// change is marked.
+/// Where `current`'s body first differs from the body of `old_text` (its text at the reference)
+/// as a reader sees it, when nothing in its front matter marks the change; `None` when the body
+/// reads the same (line endings, wrapping and spaces aside) or the change is marked.
 fn unmarked(current: &Document, old_text: &[u8]) -> Option<usize> {
     let old_text = String::from_utf8_lossy(old_text);
     let old = content::parse_document(
@@ -81,10 +82,8 @@ fn unmarked(current: &Document, old_text: &[u8]) -> Option<usize> {
         None => content::front_matter::split(&current.display_path, &old_text)
             .map_or(&old_text[..], |split| &old_text[split.body]),
     };
-    let body = current.body();
-    if body == old_body {
-        return None;
-    }
+    // What a reader sees: line endings, wrapping and spaces are no change.
+    let first_change = markdown::reading::first_visible_difference(current.body(), old_body)?;
     let (old_updated, old_corrections) = match &old {
         Some(old) => (old.updated.as_ref(), old.corrections.as_slice()),
         None => (None, &[][..]),
@@ -97,13 +96,7 @@ fn unmarked(current: &Document, old_text: &[u8]) -> Option<usize> {
     if corrected || later {
         return None;
     }
-    let same_lines = body
-        .split_inclusive('\n')
-        .zip(old_body.split_inclusive('\n'))
-        .take_while(|(new, old)| new == old)
-        .map(|(new, _)| new.len())
-        .sum::<usize>();
-    Some(current.split.body.start + same_lines)
+    Some(current.split.body.start + first_change)
 }
 
 /// The commit `reference` names, as the hash every later git command is given (so that nothing

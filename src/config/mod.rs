@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::paths::SitePath;
 
+pub mod moment;
 pub mod pagination;
 mod taxonomies;
 
@@ -275,16 +276,25 @@ pub fn now_of(options: &BuildOptions) -> Result<jiff::civil::DateTime, Diagnosti
         return Ok(utc(jiff::Timestamp::now()));
     };
     let written = written.trim();
+    let refuse = |problem: String| {
+        Diagnostic::error("--now", format!("`{written}` is {problem}"))
+            .hint("write a date and time with its offset, such as 2027-01-01T09:00:00Z or 2027-01-01T10:00:00+01:00, or a date alone (2027-01-01, midnight UTC)")
+    };
+    moment::check_form(written, false).map_err(|problem| {
+        refuse(match problem {
+            moment::FormProblem::LeapSecond => format!("not a moment briefing can read: {problem}"),
+            moment::FormProblem::NotRfc3339(detail) => {
+                format!("not a moment in RFC 3339: {detail}")
+            }
+        })
+    })?;
     if let Ok(timestamp) = written.parse::<jiff::Timestamp>() {
         return Ok(utc(timestamp));
     }
     match written.parse::<jiff::civil::Date>() {
         Ok(date) if written.len() == 10 => Ok(date.to_datetime(jiff::civil::Time::midnight())),
-        _ => Err(Diagnostic::error(
-            "--now",
-            format!("`{written}` is not a moment in RFC 3339"),
-        )
-        .hint("write a date and time with its offset, such as 2027-01-01T09:00:00Z or 2027-01-01T10:00:00+01:00, or a date alone (2027-01-01, midnight UTC)")),
+        Ok(_) => Err(refuse("not a moment in RFC 3339".into())),
+        Err(err) => Err(refuse(format!("not a moment in RFC 3339: {err}"))),
     }
 }
 

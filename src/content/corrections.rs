@@ -22,6 +22,10 @@ pub struct Correction {
     #[serde(serialize_with = "as_display")]
     pub date: Date,
     pub note: String,
+    /// Where the date is written in the file, for a mistake only the build's moment shows (a
+    /// correction dated after it).
+    #[serde(skip)]
+    pub date_at: std::ops::Range<usize>,
 }
 
 fn as_display<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64,10 +68,12 @@ fn one(
     } = *written;
     let at = |span: std::ops::Range<usize>| positions.in_file(span);
     let mut date = None;
+    let mut date_at = 0..0;
     let mut note = None;
     for (key, value) in entry.get_ref() {
         match key.get_ref().as_str() {
             "date" => {
+                date_at = at(value.span());
                 date = Some(
                     front_matter::parse_date(path, text, positions, value)
                         .map_err(|d| problems.push(d)),
@@ -104,6 +110,7 @@ fn one(
     Some(Correction {
         date: date?.ok()?,
         note: note?.ok()?,
+        date_at,
     })
 }
 

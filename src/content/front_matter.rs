@@ -15,6 +15,8 @@ use super::yaml::{self, KeyLine};
 use crate::config::{toml_diagnostic_at, unknown_field, unknown_key_hint};
 use crate::diagnostics::Diagnostic;
 
+pub use super::date::{Date, date_from_str};
+
 /// How the front matter is written: TOML between `+++` lines, or YAML between `---` lines (as
 /// Zola and Hugo also read it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,22 +299,6 @@ fn unknown_keys(
     unknown
 }
 
-/// A validated date: what templates show and what sorting and feeds use.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    /// The moment in UTC. A civil date-time rather than a `jiff::Timestamp`, whose range ends a
-    /// day before 9999-12-31: every date TOML can write is a date here.
-    pub utc: jiff::civil::DateTime,
-    /// As an editor expects to see it: `2026-11-24`, or RFC 3339 when a time was given.
-    pub display: String,
-}
-
-impl Date {
-    pub fn rfc3339(&self) -> String {
-        format!("{}Z", self.utc)
-    }
-}
-
 /// Reads a TOML date (`2026-11-24`, `2026-11-24T10:00:00Z`) or the same written as a string.
 pub fn parse_date(
     path: &str,
@@ -350,40 +336,6 @@ pub fn parse_date(
         Diagnostic::error(path, format!("`{written}` is not a valid date: {problem}"))
             .in_text(text, at)
             .hint("write it as YYYY-MM-DD, for example 2026-11-24, or as RFC 3339 with a time, 2026-11-24T10:00:00Z")
-    })
-}
-
-/// A date as written: a date alone is midnight UTC; a date-time with an offset is moved to
-/// UTC; one without an offset is taken as UTC, so builds do not depend on the machine's time
-/// zone.
-pub fn date_from_str(written: &str) -> Result<Date, String> {
-    use jiff::fmt::temporal::{Pieces, PiecesOffset};
-    let pieces = Pieces::parse(written).map_err(|err| err.to_string())?;
-    if pieces.time_zone_annotation().is_some() {
-        return Err("time zone names are not supported, only offsets such as +02:00".into());
-    }
-    let Some(time) = pieces.time() else {
-        if written.len() != 10 {
-            return Err("a date alone is written with four digits for the year, YYYY-MM-DD".into());
-        }
-        return Ok(Date {
-            utc: pieces.date().to_datetime(jiff::civil::Time::midnight()),
-            display: pieces.date().to_string(),
-        });
-    };
-    let local = pieces.date().to_datetime(time);
-    let offset = match pieces.offset() {
-        Some(PiecesOffset::Numeric(numeric)) => numeric.offset(),
-        _ => jiff::tz::Offset::UTC,
-    };
-    let utc = local
-        .checked_sub(jiff::SignedDuration::from_secs(i64::from(offset.seconds())))
-        .ok()
-        .filter(|utc| (0..=9999).contains(&utc.year()))
-        .ok_or("in UTC it falls outside the years 0000 to 9999")?;
-    Ok(Date {
-        utc,
-        display: written.to_string(),
     })
 }
 
@@ -497,61 +449,6 @@ mod tests {
     }
 
     #[test]
-    fn dates_in_every_accepted_form() {
-        let date = |written| date_from_str(written).unwrap();
-        assert_eq!(date("2026-11-24").display, "2026-11-24");
-        assert_eq!(date("2026-11-24").rfc3339(), "2026-11-24T00:00:00Z");
-        // The last day TOML can write, past the end of jiff's Timestamp.
-        assert_eq!(date("9999-12-31").rfc3339(), "9999-12-31T00:00:00Z");
-        assert_eq!(
-            date("9999-12-31T23:59:59Z").rfc3339(),
-            "9999-12-31T23:59:59Z"
-        );
-        assert_eq!(date("0000-01-01").rfc3339(), "0000-01-01T00:00:00Z");
-        // An offset moves the moment to UTC; the display keeps what was written.
-        let offset = date("2026-11-24T10:00:00+02:00");
-        assert_eq!(offset.rfc3339(), "2026-11-24T08:00:00Z");
-        assert_eq!(offset.display, "2026-11-24T10:00:00+02:00");
-        assert_eq!(
-            date("2026-11-24T10:00:00-05:30").rfc3339(),
-            "2026-11-24T15:30:00Z"
-        );
-        // No offset: UTC, whatever the machine's zone.
-        assert_eq!(
-            date("2026-11-24T10:00:00").rfc3339(),
-            "2026-11-24T10:00:00Z"
-        );
-        assert_eq!(
-            date("2026-11-24 10:00:00Z").rfc3339(),
-            "2026-11-24T10:00:00Z"
-        );
-        assert_eq!(
-            date("2026-11-24T10:00:00.5Z").rfc3339(),
-            "2026-11-24T10:00:00.5Z"
-        );
-        // Order is by the moment, not by the text.
-        assert!(date("2026-11-24T10:00:00+02:00") < date("2026-11-24T09:00:00Z"));
-        assert!(date("2026-11-24") < date("2026-11-24T00:00:01Z"));
-    }
-
-    #[test]
-    fn dates_that_are_refused() {
-        for written in [
-            "2026-13-01",
-            "2026-02-30",
-            "2026-11-24T25:00:00",
-            "yesterday",
-            "26-11-24",
-            "2026-11-24T10:00:00+02:00[Europe/Paris]",
-            // In UTC these fall in the year 10000 and before the year 0.
-            "9999-12-31T23:00:00-02:00",
-            "0000-01-01T01:00:00+02:00",
-        ] {
-            assert!(date_from_str(written).is_err(), "{written} was accepted");
-        }
-    }
-
-    #[test]
     fn toml_dates_times_and_strings() {
         let read = |front: &str| {
             let text = format!("+++\ntitle = \"A\"\n{front}\n+++\n");
@@ -562,7 +459,9 @@ mod tests {
         assert_eq!(read("date = 9999-12-31").unwrap().display, "9999-12-31");
         assert_eq!(read("date = \"2026-11-24\"").unwrap().display, "2026-11-24");
         assert_eq!(
-            read("date = 1979-05-27T07:32:00-08:00").unwrap().rfc3339(),
+            read("date = 1979-05-27T07:32:00-08:00")
+                .unwrap()
+                .utc_rfc3339(),
             "1979-05-27T15:32:00Z"
         );
         assert_eq!(

@@ -6,6 +6,7 @@
 //! respect to the rest of the site, so the watcher can re-read a single file.
 
 pub mod corrections;
+mod date;
 pub mod desk;
 pub mod front_matter;
 pub mod placeholder;

@@ -17,11 +17,14 @@ use crate::diagnostics::Diagnostic;
 /// The word `briefing new` writes for what is missing.
 pub const PLACEHOLDER: &str = "TODO";
 
-/// The hint every placeholder diagnostic gives.
+/// The hint of a placeholder in a body.
 pub const HINT: &str = "write what the page needs here (`briefing new` leaves TODO where something is missing); to publish the word itself, put it in a code span: `TODO`";
 
 /// The placeholder's searcher, made once: every body and front matter of a build is searched.
 static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(PLACEHOLDER));
+
+/// The hint of a placeholder in a front matter value, where no code span can be written.
+pub const FRONT_MATTER_HINT: &str = "replace TODO with the value itself (`briefing new` leaves TODO where something is missing); a front matter value cannot hold the word in capitals, so to mean it write \"to-do\" or \"todo\"";
 
 /// Where `text` holds the placeholder as a word of its own. A fast scan: most texts hold none.
 pub fn find(text: &str) -> Vec<Range<usize>> {
@@ -60,7 +63,7 @@ pub fn in_front_matter(path: &str, text: &str, split: &Split) -> Vec<Diagnostic>
                 format!("`{key}` still holds the placeholder {PLACEHOLDER}, so the page cannot be published"),
             )
             .in_text(text, positions.in_file(span))
-            .hint(HINT)
+            .hint(FRONT_MATTER_HINT)
         })
         .collect()
 }

@@ -21,6 +21,8 @@ mod footnotes;
 pub mod placeholders;
 mod problem;
 pub mod prose;
+pub mod raw_html;
+pub mod reading;
 mod relative;
 mod rewriter;
 mod shortcodes;

@@ -93,6 +93,8 @@ struct Reader {
     open: Vec<Labelled>,
     /// Open table head: whether a cell of it had text.
     head_text: Option<bool>,
+    /// In an HTML block, the tag read so far when one is open.
+    html_tag: Option<String>,
 }
 
 impl Reader {
@@ -103,6 +105,59 @@ impl Reader {
             Event::Text(text) => self.text(&text, range.start),
             Event::Code(_) => self.text(" ", range.start),
             Event::SoftBreak | Event::HardBreak => self.text(" ", range.start),
+            Event::Html(html) => self.html(&html, range.start),
+            _ => {}
+        }
+    }
+
+    /// A piece of an HTML block: its text is prose, its block tags end a block, a cell starts
+    /// a sentence, and headings, code and citations' titles are not prose. A tag may go on
+    /// from one piece to the next.
+    fn html(&mut self, html: &str, at: usize) {
+        let mut text_from = 0;
+        for (i, c) in html.char_indices() {
+            match (&mut self.html_tag, c) {
+                (None, '<') => {
+                    if text_from < i {
+                        self.text(&html[text_from..i], at + text_from);
+                    }
+                    self.html_tag = Some(String::new());
+                }
+                (None, _) => {}
+                (Some(tag), '>') if !tag.starts_with("!--") || tag.ends_with("--") => {
+                    let tag = self.html_tag.take().unwrap_or_default();
+                    self.html_element(&tag, at + i);
+                    text_from = i + 1;
+                }
+                (Some(tag), c) => tag.push(c),
+            }
+        }
+        if self.html_tag.is_none() && text_from < html.len() {
+            self.text(&html[text_from..], at + text_from);
+        }
+    }
+
+    fn html_element(&mut self, tag: &str, at: usize) {
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "td" | "th" if !closing => self.text("\n", at),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "code" | "script" | "style"
+            | "cite" => {
+                if closing {
+                    self.hidden = self.hidden.saturating_sub(1);
+                } else {
+                    self.hidden += 1;
+                }
+            }
+            "p" | "div" | "li" | "tr" | "table" | "blockquote" | "section" | "article"
+            | "aside" | "ul" | "ol" | "dl" | "dt" | "dd" | "figure" | "figcaption" | "header"
+            | "footer" | "main" | "details" | "summary" => self.flush(),
             _ => {}
         }
     }
@@ -117,6 +172,8 @@ impl Reader {
                 self.head_text = Some(false);
             }
             Tag::Table(_) => self.prose.tables.push((range, true)),
+            // Each cell its own sentence: "Netflix" and "300" in two cells are two texts.
+            Tag::TableCell => self.text("\n", range.start),
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.prose.headings.push(Heading {
@@ -271,5 +328,35 @@ mod tests {
                 .in_body(prose.blocks[0].text.len() - 6..prose.blocks[0].text.len())],
             "after."
         );
+    }
+
+    /// A table row is a block and each cell a sentence of it; an HTML block's text is prose,
+    /// split at its block tags, with its headings and code left out and its positions kept.
+    #[test]
+    fn table_cells_and_html_blocks_are_prose() {
+        let body = "| Studio | Deal |\n|-|-|\n| Netflix | 300 million |\n\n<div>\n<p>The studio said <em>yes</em>.</p><h2>Head 1</h2>\n<table><tr><td>A24</td><td>40 percent</td></tr></table>\n</div>\n";
+        let prose = read(body);
+        let texts: Vec<String> = prose
+            .blocks
+            .iter()
+            .map(|b| b.text.trim().replace('\n', "|"))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Studio|Deal",
+                "Netflix|300 million",
+                "The studio said yes.",
+                "A24|40 percent"
+            ]
+        );
+        let html = &prose.blocks[2];
+        let said = html.text.find("said").unwrap();
+        assert_eq!(&body[html.in_body(said..said + 4)], "said");
+        let cell = &prose.blocks[3];
+        let at = cell.text.find("40").unwrap();
+        assert_eq!(&body[cell.in_body(at..at + 2)], "40");
+        let split = read("<div title=\"a\nb\">\nText <b\nclass=\"x\">bold</b>.\n</div>\n");
+        assert_eq!(split.blocks[0].text.trim(), "Text bold.");
     }
 }

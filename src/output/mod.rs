@@ -165,20 +165,26 @@ pub struct Feed<'a> {
 pub struct FeedEntry {
     pub title: String,
     pub url: String,
+    /// RFC 3339, in the offset the page's date was written in.
     pub published: String,
     pub updated: String,
+    /// The `updated` moment in UTC, by which entries are ordered: the texts of two offsets do
+    /// not sort as their moments do.
+    pub updated_at: jiff::civil::DateTime,
     pub summary_html: String,
 }
 
 /// An Atom 1.0 feed, newest entry first. `updated` is the newest entry's date, so the feed only
 /// changes when content does.
 pub fn atom_feed(feed: &Feed<'_>, mut entries: Vec<FeedEntry>) -> Vec<u8> {
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
+    entries.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then_with(|| a.url.cmp(&b.url))
+    });
     let updated = entries
-        .iter()
-        .map(|e| e.updated.as_str())
-        .max()
-        .unwrap_or("1970-01-01T00:00:00Z");
+        .first()
+        .map_or("1970-01-01T00:00:00Z", |e| e.updated.as_str());
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
         escape_xml(feed.language),
@@ -291,6 +297,7 @@ mod tests {
             url: u.into(),
             published: d.into(),
             updated: d.into(),
+            updated_at: jiff::tz::Offset::UTC.to_datetime(d.parse().unwrap()),
             summary_html: "<p>a</p>".into(),
         };
         let xml = String::from_utf8(atom_feed(
@@ -331,6 +338,7 @@ mod tests {
                     url: "https://e.org/x/".into(),
                     published: "2026-01-01T00:00:00Z".into(),
                     updated: "2026-01-01T00:00:00Z".into(),
+                    updated_at: jiff::civil::date(2026, 1, 1).at(0, 0, 0, 0),
                     summary_html: format!("<p>{text}</p>"),
                 }],
             ))

@@ -54,8 +54,9 @@ pub(super) fn register_filters(tera: &mut Tera) {
             // The front matter's own reading, so every date a page accepts can be shown.
             let date = crate::content::front_matter::date_from_str(value)
                 .map_err(|e| tera::Error::message(format!("`{value}` is not a date: {e}")))?;
-            let mut time = jiff::fmt::strtime::BrokenDownTime::from(date.utc);
-            time.set_offset(Some(jiff::tz::Offset::UTC));
+            // The day and time in the offset the editor wrote, not in UTC.
+            let mut time = jiff::fmt::strtime::BrokenDownTime::from(date.local());
+            time.set_offset(Some(date.offset));
             time.to_string(format)
                 .map_err(|e| tera::Error::message(format!("bad date format `{format}`: {e}")))
         },

@@ -140,6 +140,7 @@ impl Site {
             diagnostics.extend(self.link_into_embargo(node, link, target_node));
         }
         self.check_front_matter_sources(doc, &known_sources, diagnostics);
+        diagnostics.extend(self.corrections_from_the_future(doc));
         targets
     }
 

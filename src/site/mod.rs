@@ -145,6 +145,12 @@ impl Site {
         }
     }
 
+    /// The shortcodes and Markdown options bodies were rendered with, for a check that reads a
+    /// body's HTML again (`markdown::raw_html`).
+    pub fn markdown_with(&self) -> (&dyn Shortcodes, RenderOptions) {
+        (self.shortcodes.as_ref(), self.options)
+    }
+
     pub fn rendered(&self, node: Node) -> &Arc<Markup> {
         match node {
             Node::Page(i) => &self.pages[i].rendered,

@@ -73,16 +73,21 @@ impl Withheld {
 }
 
 /// The moments at which what a site publishes changes: every `publish_date` and `expiry_date`
-/// of its pages, those left out included, sorted.
+/// of its pages, those left out included, and the moments from which each correction is no
+/// longer in the future, sorted.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Timeline(Vec<DateTime>);
 
 impl Timeline {
     pub(super) fn of<'a>(documents: impl Iterator<Item = &'a Document>) -> Timeline {
         let mut moments: Vec<DateTime> = documents
-            .flat_map(|doc| [&doc.desk.publish, &doc.desk.expiry])
-            .flatten()
-            .map(|date| date.utc)
+            .flat_map(|doc| {
+                [&doc.desk.publish, &doc.desk.expiry]
+                    .into_iter()
+                    .flatten()
+                    .map(|date| date.utc)
+                    .chain(doc.corrections.iter().map(|c| correction_is_past(&c.date)))
+            })
             .collect();
         moments.sort_unstable();
         moments.dedup();
@@ -142,6 +147,43 @@ impl Site {
                 .in_text(&doc.text, super::links::in_body(doc, &link.range))
                 .hint(hint),
         )
+    }
+}
+
+/// The moment from which a correction dated `date` is past. A date alone is a day somewhere:
+/// it has begun everywhere once it has begun at the last offset to reach it (-12:00), and an
+/// editor anywhere may write a correction on the day it is there (+14:00 is the first), so a
+/// date alone is in the future only until 14 hours before its midnight UTC.
+fn correction_is_past(date: &Date) -> DateTime {
+    let written_with_a_time = date.display.len() > 10;
+    if written_with_a_time {
+        return date.utc;
+    }
+    date.utc
+        .checked_sub(jiff::SignedDuration::from_hours(14))
+        .unwrap_or(date.utc)
+}
+
+impl Site {
+    /// A correction of `doc` dated after the moment this site is built as of: it cannot have
+    /// been made yet (a mistyped year, or a date meant for `updated`).
+    pub(super) fn corrections_from_the_future(&self, doc: &Document) -> Vec<Diagnostic> {
+        let now = self.config.now;
+        doc.corrections
+            .iter()
+            .filter(|c| correction_is_past(&c.date) > now)
+            .map(|c| {
+                Diagnostic::error(
+                    &doc.display_path,
+                    format!(
+                        "this correction is dated {}, after the moment the site is built as of ({}Z): a correction cannot come from the future",
+                        c.date.display, now
+                    ),
+                )
+                .in_text(&doc.text, c.date_at.clone())
+                .hint("date the correction the day it was made (today or earlier); to check a later moment, pass --now")
+            })
+            .collect()
     }
 }
 

@@ -105,6 +105,23 @@ impl Origin {
     }
 }
 
+/// Each HTML shortcode's output in `expansion` (its own calls' outputs filled in), with the
+/// range of the rewritten text its placeholder takes; calls inside another's output are part
+/// of that one.
+pub(crate) fn outputs(expansion: &Expansion) -> Vec<(String, Range<usize>)> {
+    expansion
+        .html
+        .iter()
+        .enumerate()
+        .filter_map(|(i, fill)| {
+            let placeholder = format!("{PLACEHOLDER_OPEN}{i}{PLACEHOLDER_CLOSE}");
+            let at = expansion.text.find(&placeholder)?;
+            let html = super::fill::fill_placeholders(fill.html(), &expansion.html);
+            Some((html, at..at + placeholder.len()))
+        })
+        .collect()
+}
+
 /// `body` with its shortcodes expanded, or `None` when it has none (most bodies: a scan for
 /// `{{` and `{%` is all they cost).
 pub(crate) fn expand(

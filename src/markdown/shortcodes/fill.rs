@@ -21,6 +21,10 @@ impl Fill {
     pub(super) fn new(html: String, block: bool) -> Fill {
         Fill { html, block }
     }
+
+    pub(super) fn html(&self) -> &str {
+        &self.html
+    }
 }
 
 /// `html` with each placeholder replaced by its shortcode's output; a placeholder alone in a

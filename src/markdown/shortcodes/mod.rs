@@ -14,7 +14,7 @@ mod expand;
 mod fill;
 mod parse;
 
-pub(super) use expand::expand;
+pub(super) use expand::{expand, outputs};
 pub(super) use fill::{Fill, fill_placeholders, text_of, without_placeholders};
 
 /// The shortcodes a site has, and how to render a call of one.
