@@ -493,10 +493,11 @@ fn run_serve(args: &ServeArgs, say: Reporter) -> anyhow::Result<ExitCode> {
             },
         );
     });
-    // Always printed, even with --quiet: it is how a user (and the tests) learn the address.
-    anstream::println!("Serving {url} (Ctrl-C to stop)");
     let hosts = serve::AllowedHosts::new(args.interface, &args.allowed_hosts);
-    serve::run(listener, preview, hosts)?;
+    serve::run(listener, preview, hosts, || {
+        // Always printed, even with --quiet: it is how a user (and the tests) learn the address.
+        anstream::println!("Serving {url} (Ctrl-C to stop)");
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -71,11 +71,13 @@ pub fn bind(interface: IpAddr, port: u16) -> anyhow::Result<std::net::TcpListene
 }
 
 /// Answers requests until the process ends, on two worker threads whatever the number of
-/// connections.
+/// connections. `ready` is called once the server can take every connection it will admit
+/// (file limit raised, runtime up), so whoever announces the address never announces early.
 pub fn run(
     listener: std::net::TcpListener,
     preview: Arc<Preview>,
     hosts: AllowedHosts,
+    ready: impl FnOnce(),
 ) -> anyhow::Result<()> {
     let limit = connection_limit();
     listener
@@ -93,6 +95,7 @@ pub fn run(
         let listener = TcpListener::from_std(listener)
             .context("cannot set up the preview's listening socket")?;
         let app = Arc::new(App { preview, hosts });
+        ready();
         accept_forever(listener, app, limit).await;
         Ok(())
     })
